@@ -7,7 +7,7 @@ username, an organisation by slug, a topic and a language by their ids.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 AdvisorId = str
 ChatId = str
@@ -16,17 +16,22 @@ OrganisationId = str
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A half-open span of time [start, end)."""
+    """A half-open span of time [start, end).
+
+    Both methods go through UTC: Python compares and subtracts datetimes that share a tzinfo by
+    their wall-clock fields, so in Helsinki 02:00-05:00 on the spring-forward day would otherwise
+    measure three hours instead of two.
+    """
 
     start: datetime
     end: datetime
 
     def contains(self, t: datetime) -> bool:
-        return self.start <= t < self.end
+        return self.start.astimezone(UTC) <= t.astimezone(UTC) < self.end.astimezone(UTC)
 
     @property
     def seconds(self) -> float:
-        return (self.end - self.start).total_seconds()
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds()
 
 
 @dataclass(frozen=True, slots=True)

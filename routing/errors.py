@@ -1,0 +1,31 @@
+"""Errors raised by the routing core.
+
+    RoutingError
+    ├── BadSpec            a configuration string or value that cannot mean anything
+    └── IllegalTransition  a chat event that its current state does not allow
+
+Both are the caller's mistakes, never the visitor's: the server reports them to whoever typed the
+configuration, or logs them as a bug.
+"""
+
+from __future__ import annotations
+
+
+class RoutingError(Exception):
+    """Base of every error the routing core raises."""
+
+
+class BadSpec(RoutingError, ValueError):
+    """A specification (an opening-hours string, a shift, an interval) that is malformed.
+
+    The message names the offending part, so it can be shown to the person who wrote it.
+    """
+
+
+class IllegalTransition(RoutingError):
+    """An event that the chat lifecycle table has no entry for, given the chat's state."""
+
+    def __init__(self, state: str, event: str) -> None:
+        super().__init__(f"a {state} chat cannot take the event {event!r}")
+        self.state = state
+        self.event = event
