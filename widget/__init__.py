@@ -1,0 +1,1 @@
+"""The embeddable visitor widget: static JavaScript, CSS and translation catalogs."""
