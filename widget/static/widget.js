@@ -765,7 +765,7 @@
   function messageLog(ui) {
     const list = h('ol', {
       class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
-      'aria-label': ui.t('log.label'), tabIndex: 0, lang: ui.chat?.language || null,
+      'aria-label': ui.t('log.label'), tabIndex: 0,
     });
     const items = new Map(); // key → { li, line, pending }
 
@@ -814,7 +814,8 @@
       li.append(
         h('p', { class: 'msg__meta' }, h('span', { class: 'msg__who' }), ' ',
           h('time', { class: 'msg__time' }), ' ', h('span', { class: 'msg__state' })),
-        h('p', { class: 'msg__text' }));
+        // The chat's language for the words; the labels above stay in the widget's language.
+        h('p', { class: 'msg__text', lang: ui.chat?.language || null }));
     }
     const from = pending ? 'visitor' : line.from;
     li.className = `msg msg--${from}${pending ? ' msg--pending' : ''}`;
@@ -1329,6 +1330,13 @@
     handleClose(code) {
       this.socket = null;
       this.ready = false;
+      if (code === 4401 && this.chat?.phase === 'ended') {
+        // Feedback for an ended chat could not be sent; keep its transcript for download.
+        this.pendingFeedback = null;
+        this.setNotice({ key: 'notice.resume_failed' });
+        this.update();
+        return;
+      }
       if (code === 4401) {
         this.forgetChat();
         this.showEntry().then(() => this.setNotice({ key: 'notice.resume_failed' }));
@@ -1437,6 +1445,7 @@
 
     /** Not taking chats (reply to `start`): offer the offline form with what was chosen. */
     onClosed(frame) {
+      if (this.chat) return; // PROTOCOL.md sends it only instead of `queued`
       const request = this.startRequest || {};
       this.startRequest = null;
       this.disconnect();
@@ -1621,7 +1630,8 @@
       clearTimeout(this.timers.draft);
       this.timers.draft = setTimeout(() => this.persist(), DRAFT_SAVE_DELAY_MS);
       const now = Date.now();
-      if (text.trim() && this.ready && now - this.lastTypingSent >= TYPING_EVERY_MS) {
+      const someoneToTell = this.ready && this.chat?.phase === 'chatting';
+      if (text.trim() && someoneToTell && now - this.lastTypingSent >= TYPING_EVERY_MS) {
         if (this.socket.send({ type: 'typing' })) this.lastTypingSent = now;
       }
     }
@@ -1754,7 +1764,7 @@
   }
 
   const CONFIG = Object.freeze({
-    origin: new URL(ownScript.src, document.baseURI).origin,
+    origin: new URL(ownScript.src).origin, // .src is already absolute
     dataLang: ownScript.dataset.lang,
     topic: ownScript.dataset.topic,
     pageLang: document.documentElement.lang,
