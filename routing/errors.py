@@ -26,6 +26,6 @@ class IllegalTransition(RoutingError):
     """An event that the chat lifecycle table has no entry for, given the chat's state."""
 
     def __init__(self, state: str, event: str) -> None:
-        super().__init__(f"a {state} chat cannot take the event {event!r}")
+        super().__init__(f"event {event!r} is not allowed for a chat in state {state!r}")
         self.state = state
         self.event = event
