@@ -93,7 +93,10 @@ def transfer_target(rng: random.Random, advisors: list[AdvisorState]) -> Target 
 def busy(advisors: list[AdvisorState], rng: random.Random) -> list[AdvisorState]:
     """Everyone full but 20 advisors with a single free slot."""
     spare = set(rng.sample(range(len(advisors)), 20))
-    return [dataclasses.replace(a, active=a.capacity - 1 if n in spare else a.capacity) for n, a in enumerate(advisors)]
+    return [
+        dataclasses.replace(a, active=a.capacity - 1 if n in spare else a.capacity)
+        for n, a in enumerate(advisors)
+    ]
 
 
 def timed(call: Callable[[], object], repeat: int) -> list[float]:
@@ -127,7 +130,9 @@ def main() -> None:
     full = busy(advisors, rng)
     rostered = [a for a in advisors if a.id in on_shift]
 
-    print(f"{len(chats)} waiting chats, {len(advisors)} advisors, {len(ORGANISATIONS)} organisations")
+    print(
+        f"{len(chats)} waiting chats, {len(advisors)} advisors, {len(ORGANISATIONS)} organisations"
+    )
     for name, states in (("assign busy", full), ("assign free", advisors)):
 
         def decide(states: list[AdvisorState] = states) -> int:

@@ -76,7 +76,8 @@ class OpeningHours:
 
     def __post_init__(self) -> None:
         by_weekday = tuple(
-            tuple(sorted((o.start, o.end) for o in self.weekly if o.weekday == weekday)) for weekday in range(7)
+            tuple(sorted((o.start, o.end) for o in self.weekly if o.weekday == weekday))
+            for weekday in range(7)
         )
         by_date: dict[date, tuple[Span, ...]] = {}
         for exception in self.exceptions:

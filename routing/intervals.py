@@ -34,7 +34,9 @@ def clip(intervals: Iterable[Interval], a: datetime, b: datetime) -> list[Interv
         if start >= high:
             break
         if end > low:
-            clipped.append(Interval(interval.start if start >= low else a, interval.end if end <= high else b))
+            clipped.append(
+                Interval(interval.start if start >= low else a, interval.end if end <= high else b)
+            )
     return clipped
 
 

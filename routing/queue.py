@@ -52,7 +52,9 @@ def positions(chats: Iterable[WaitingChat], advisors: Sequence[AdvisorState]) ->
     return result
 
 
-def _tallies(rivals: list[list[int]], sizes: Counter[int]) -> tuple[list[int | None], list[list[int]]]:
+def _tallies(
+    rivals: list[list[int]], sizes: Counter[int]
+) -> tuple[list[int | None], list[list[int]]]:
     """Running tallies for the large groups, so their positions cost a lookup, not a sum.
 
     A tally counts, as the chats go by, those in any of one group's rival groups; large groups
@@ -100,6 +102,10 @@ class _Groups:
         return [
             [self._signatures[mine]]
             if isinstance(mine, str)
-            else [h for h, other in enumerate(signatures) if not isinstance(other, str) and not mine.isdisjoint(other)]
+            else [
+                h
+                for h, other in enumerate(signatures)
+                if not isinstance(other, str) and not mine.isdisjoint(other)
+            ]
             for mine in signatures
         ]

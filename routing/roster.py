@@ -101,7 +101,8 @@ def expand_week(
         shift
         for day in days
         for template in templates
-        if template.weekday == day.weekday() and (shift := _from_template(template, day, tz)) is not None
+        if template.weekday == day.weekday()
+        and (shift := _from_template(template, day, tz)) is not None
     ]
     for change in changes:
         shifts = _apply(change, shifts, week, week_end)
@@ -117,14 +118,18 @@ def _from_template(template: ShiftTemplate, day: date, tz: ZoneInfo) -> Shift | 
     return Shift(template.advisor, start.astimezone(tz), end.astimezone(tz))
 
 
-def _apply(change: RosterChange, shifts: list[Shift], week: datetime, week_end: datetime) -> list[Shift]:
+def _apply(
+    change: RosterChange, shifts: list[Shift], week: datetime, week_end: datetime
+) -> list[Shift]:
     match change:
         case AddShift(shift):
             return [*shifts, shift] if week <= utc(shift.start) < week_end else shifts
         case CancelShift(advisor, start):
             return [s for s in shifts if not _is(s, advisor, start)]
         case SwapShift(start, advisor, replacement):
-            return [Shift(replacement, s.start, s.end) if _is(s, advisor, start) else s for s in shifts]
+            return [
+                Shift(replacement, s.start, s.end) if _is(s, advisor, start) else s for s in shifts
+            ]
 
 
 def _is(shift: Shift, advisor: AdvisorId, start: datetime) -> bool:
@@ -184,7 +189,8 @@ class Roster:
         """Hours each advisor is on shift within [a, b), overlapping shifts counted once.
         Advisors with no time on shift there are left out."""
         hours = {
-            advisor: sum(i.seconds for i in clip(coverage, a, b)) / 3600 for advisor, coverage in self._coverage.items()
+            advisor: sum(i.seconds for i in clip(coverage, a, b)) / 3600
+            for advisor, coverage in self._coverage.items()
         }
         return {advisor: h for advisor, h in hours.items() if h > 0}
 

@@ -79,7 +79,9 @@ def chat_lists(draw: st.DrawFn, max_size: int = 20) -> list[WaitingChat]:
 
 
 week_counts = st.dictionaries(st.sampled_from(ORGANISATIONS), st.integers(0, 20))
-rostered_hours = st.dictionaries(st.sampled_from(ORGANISATIONS), st.sampled_from([0.0, 4.0, 7.5, 10.0, 30.0]))
+rostered_hours = st.dictionaries(
+    st.sampled_from(ORGANISATIONS), st.sampled_from([0.0, 4.0, 7.5, 10.0, 30.0])
+)
 on_shift_sets = st.frozensets(st.sampled_from(ADVISOR_IDS))
 
 

@@ -19,7 +19,9 @@ from routing.policy import assign, can_serve
 from routing.queue import order
 from routing.types import AdvisorState, WaitingChat
 
-Case = tuple[list[WaitingChat], list[AdvisorState], frozenset[str], dict[str, int], dict[str, float]]
+Case = tuple[
+    list[WaitingChat], list[AdvisorState], frozenset[str], dict[str, int], dict[str, float]
+]
 
 
 @given(chat_lists(), advisor_lists(), on_shift_sets, week_counts, rostered_hours)

@@ -65,7 +65,9 @@ class Desk:
     chats: list[str] = field(default_factory=list)
 
 
-def simulate_week(seed: int, rostered: dict[str, float], head_start: dict[str, int]) -> Counter[str]:
+def simulate_week(
+    seed: int, rostered: dict[str, float], head_start: dict[str, int]
+) -> Counter[str]:
     """Run Monday to Friday in five-minute steps; return the chats each organisation had,
     starting from `head_start` (chats had earlier in the week)."""
     rng = random.Random(seed)
@@ -113,7 +115,10 @@ def _state(advisor: str, desk: Desk) -> AdvisorState:
 
 def _hours_by_organisation() -> dict[str, float]:
     roster = Roster(expand_week(TEMPLATES, [], WEEK, HEL))
-    week = (datetime.combine(WEEK, time(0), HEL), datetime.combine(WEEK + timedelta(7), time(0), HEL))
+    week = (
+        datetime.combine(WEEK, time(0), HEL),
+        datetime.combine(WEEK + timedelta(7), time(0), HEL),
+    )
     hours: dict[str, float] = {}
     for advisor, h in roster.hours_by_advisor(*week).items():
         hours[ORGANISATION[advisor]] = hours.get(ORGANISATION[advisor], 0.0) + h

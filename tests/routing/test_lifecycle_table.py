@@ -29,7 +29,11 @@ def test_the_table_holds_exactly_the_legal_transitions() -> None:
 
 @pytest.mark.parametrize(
     ("state", "event"),
-    [(s, e) for s, e in itertools.product(ChatState, ChatEvent) if (s, e) not in {(s, e) for s, e, _ in LEGAL}],
+    [
+        (s, e)
+        for s, e in itertools.product(ChatState, ChatEvent)
+        if (s, e) not in {(s, e) for s, e, _ in LEGAL}
+    ],
 )
 def test_every_other_pair_is_illegal(state: ChatState, event: ChatEvent) -> None:
     with pytest.raises(IllegalTransition) as caught:
@@ -47,5 +51,7 @@ def test_values_are_the_lowercase_strings_stored_in_the_database() -> None:
 
 
 def test_the_message_says_what_was_refused() -> None:
-    with pytest.raises(IllegalTransition, match="event 'end' is not allowed for a chat in state 'ended'"):
+    with pytest.raises(
+        IllegalTransition, match="event 'end' is not allowed for a chat in state 'ended'"
+    ):
         next_state(ChatState.ENDED, ChatEvent.END)

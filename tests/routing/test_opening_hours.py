@@ -104,7 +104,9 @@ def test_next_open_is_none_when_never_open() -> None:
 
 
 def test_next_open_is_none_beyond_a_year() -> None:
-    closed_for_a_year = tuple(DateException(date(2026, 3, 2) + timedelta(days=n), ()) for n in range(400))
+    closed_for_a_year = tuple(
+        DateException(date(2026, 3, 2) + timedelta(days=n), ()) for n in range(400)
+    )
     assert OpeningHours(OFFICE.weekly, closed_for_a_year, HEL).next_open(hel(2026, 3, 2)) is None
 
 

@@ -11,7 +11,9 @@ from routing.hours import WeeklyOpening, parse_weekly
 
 
 def test_a_day_range_gives_one_opening_per_day() -> None:
-    assert parse_weekly(["mon-fri 09:00-16:00"]) == tuple(WeeklyOpening(day, time(9), time(16)) for day in range(5))
+    assert parse_weekly(["mon-fri 09:00-16:00"]) == tuple(
+        WeeklyOpening(day, time(9), time(16)) for day in range(5)
+    )
 
 
 def test_single_days_and_several_specs() -> None:

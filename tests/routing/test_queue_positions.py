@@ -76,7 +76,9 @@ def test_a_requeued_chat_is_at_the_head() -> None:
 
 
 @given(chat_lists(), advisor_lists())
-def test_advisor_index_agrees_with_can_serve(chats: list[WaitingChat], advisors: list[AdvisorState]) -> None:
+def test_advisor_index_agrees_with_can_serve(
+    chats: list[WaitingChat], advisors: list[AdvisorState]
+) -> None:
     index = AdvisorIndex(advisors)
     for c in chats:
         assert index.servers(c) == {a.id for a in advisors if can_serve(a, c)}
@@ -94,5 +96,7 @@ def test_positions_count_exactly_the_competing_chats_ahead(
             return bool(servers[a.id] & servers[b.id])
         return a.language == b.language
 
-    expected = {c.id: 1 + sum(compete(c, ahead) for ahead in ordered[:n]) for n, c in enumerate(ordered)}
+    expected = {
+        c.id: 1 + sum(compete(c, ahead) for ahead in ordered[:n]) for n, c in enumerate(ordered)
+    }
     assert positions(chats, advisors) == expected

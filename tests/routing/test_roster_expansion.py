@@ -24,7 +24,9 @@ ANNA_WEEKDAYS = [ShiftTemplate("anna", day, time(9), time(16)) for day in range(
 
 def test_a_template_gives_one_shift_per_matching_day() -> None:
     shifts = expand_week(ANNA_WEEKDAYS, [], SPRING_WEEK, HEL)
-    assert shifts == tuple(Shift("anna", hel(2026, 3, d, 9), hel(2026, 3, d, 16)) for d in range(23, 28))
+    assert shifts == tuple(
+        Shift("anna", hel(2026, 3, d, 9), hel(2026, 3, d, 16)) for d in range(23, 28)
+    )
 
 
 def test_an_overnight_template_ends_next_morning() -> None:
@@ -78,7 +80,9 @@ def test_changes_matching_nothing_are_ignored() -> None:
         CancelShift("anna", hel(2026, 3, 24, 10)),
         SwapShift(hel(2026, 3, 24, 9), "zoe", "bea"),
     ]
-    assert expand_week(ANNA_WEEKDAYS, changes, SPRING_WEEK, HEL) == expand_week(ANNA_WEEKDAYS, [], SPRING_WEEK, HEL)
+    assert expand_week(ANNA_WEEKDAYS, changes, SPRING_WEEK, HEL) == expand_week(
+        ANNA_WEEKDAYS, [], SPRING_WEEK, HEL
+    )
 
 
 def test_a_change_matches_the_instant_whatever_its_time_zone() -> None:

@@ -116,13 +116,17 @@ def build(specs: list[tuple[str, int, int]]) -> Roster:
 
 
 @given(shift_lists, quarters)
-def test_on_shift_agrees_with_checking_every_shift(specs: list[tuple[str, int, int]], q: int) -> None:
+def test_on_shift_agrees_with_checking_every_shift(
+    specs: list[tuple[str, int, int]], q: int
+) -> None:
     roster, t = build(specs), BASE + q * timedelta(minutes=15)
     assert roster.on_shift(t) == {s.advisor for s in roster.shifts if s.start <= t < s.end}
 
 
 @given(shift_lists, quarters)
-def test_shift_end_is_where_continuous_coverage_stops(specs: list[tuple[str, int, int]], q: int) -> None:
+def test_shift_end_is_where_continuous_coverage_stops(
+    specs: list[tuple[str, int, int]], q: int
+) -> None:
     roster, t = build(specs), BASE + q * timedelta(minutes=15)
     for advisor in ("anna", "bea", "carl"):
         end = roster.shift_end(advisor, t)

@@ -38,7 +38,9 @@ def test_importing_the_core_loads_nothing_but_the_standard_library() -> None:
         "new = sorted(set(sys.modules) - before); "
         "print('\\n'.join(f'{n} {getattr(sys.modules[n], \"__file__\", None)}' for n in new))"
     )
-    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
     loaded = dict(line.split(" ", 1) for line in output.splitlines())
     outside = {n: f for n, f in loaded.items() if f != "None" and not _ours_or_stdlib(f)}
     assert "routing.policy" in loaded
