@@ -1,0 +1,104 @@
+"""The application factory: routes, middleware, and a lifespan that opens and closes storage,
+broker and hub. No module-level state: everything hangs off the app built here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from chat import api
+from chat.auth import LoginThrottle
+from chat.broker import open_broker
+from chat.clock import Clock, SystemClock
+from chat.hub import Hub
+from chat.middleware import OriginGuard, SecurityHeaders
+from chat.settings import Settings
+from chat.sockets import advisor, visitor
+from storage.database import Database
+from storage.setup import prepare
+
+WIDGET_STATIC = Path(__file__).resolve().parent.parent / "widget" / "static"
+TEMPLATES = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True)
+)
+
+
+async def widget_script(request: Request) -> Response:
+    return FileResponse(WIDGET_STATIC / "widget.js", media_type="text/javascript")
+
+
+async def home(request: Request) -> Response:
+    """A plain page that embeds the widget: the demo page, and a smoke test for operators."""
+    settings: Settings = request.app.state.settings
+    return TEMPLATES.TemplateResponse(request, "home.html", {"demo": settings.demo})
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return api.problem(exc.status_code, "http_error", str(exc.detail))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    return api.problem(500, "server_error", "something went wrong on our side; nothing you sent was lost")
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        await prepare(db)
+        broker = open_broker(settings.redis_url)
+        await broker.connect()
+        hub = Hub(db=db, broker=broker, settings=settings, clock=clock or SystemClock())
+        await hub.start()
+        app.state.hub = hub
+        try:
+            yield
+        finally:
+            await hub.stop()
+            await broker.disconnect()
+            await db.close()
+
+    routes = [
+        Route("/", home),
+        Route("/widget.js", widget_script),
+        Mount("/widget", app=StaticFiles(directory=WIDGET_STATIC), name="widget"),
+        Route("/api/service", api.service),
+        Route("/api/offline-messages", api.offline_message, methods=["POST"]),
+        Route("/api/session", api.create_session, methods=["POST"]),
+        Route("/api/session", api.delete_session, methods=["DELETE"]),
+        Route("/healthz", api.healthz),
+        WebSocketRoute("/ws/visitor", visitor.endpoint),
+        WebSocketRoute("/ws/advisor", advisor.endpoint),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(OriginGuard, settings=settings),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.widget_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
+    app.state.settings = settings
+    app.state.login_throttle = LoginThrottle(settings.login_failures)
+    return app

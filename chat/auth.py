@@ -1,0 +1,98 @@
+"""Passwords, sessions and sign-in throttling.
+
+Passwords are hashed with Argon2 (argon2-cffi: a vetted implementation with sane parameters,
+nothing to hand-roll). A session is a random token in an HttpOnly cookie; the database keeps
+only its SHA-256, so a leaked database opens no sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from chat.hub import Hub
+from chat.ratelimit import SlidingCounter
+from storage import people
+from storage.tables import User
+
+COOKIE = "neuvo_session"
+THROTTLE_WINDOW_S = 15 * 60
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+async def password_matches(password_hash: str, password: str) -> bool:
+    def verify() -> bool:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # Argon2 is deliberately slow; keep it off the event loop.
+    return await asyncio.to_thread(verify)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginThrottle:
+    """Failures per account (limit) and per address (5 × limit) in 15 minutes, in memory."""
+
+    def __init__(self, limit: int) -> None:
+        self.accounts = SlidingCounter(limit=limit, window=THROTTLE_WINDOW_S)
+        self.addresses = SlidingCounter(limit=5 * limit, window=THROTTLE_WINDOW_S)
+
+    def blocked(self, username: str, address: str, now: float) -> bool:
+        return self.accounts.exceeded(username.lower(), now) or self.addresses.exceeded(address, now)
+
+    def failed(self, username: str, address: str, now: float) -> None:
+        self.accounts.add(username.lower(), now)
+        self.addresses.add(address, now)
+
+    def succeeded(self, username: str) -> None:
+        self.accounts.clear(username.lower())
+
+
+async def sign_in(hub: Hub, username: str, password: str) -> tuple[User, str] | None:
+    """Check the password; on success open a session and return the user and cookie token."""
+    async with hub.transaction() as session:
+        user = await people.user_by_username(session, username=username)
+    stored_hash = user.password_hash if user is not None and user.active else _DUMMY_HASH
+    if not await password_matches(stored_hash, password) or user is None or not user.active:
+        return None
+    token = secrets.token_urlsafe(32)
+    now = hub.clock.now()
+    async with hub.transaction() as session:
+        await people.add_session(
+            session,
+            token_hash=_digest(token),
+            user_id=user.id or 0,
+            now=now,
+            expires_at=now + timedelta(hours=hub.settings.session_hours),
+        )
+    return user, token
+
+
+async def sign_out(hub: Hub, token: str) -> None:
+    async with hub.transaction() as session:
+        await people.delete_session(session, token_hash=_digest(token))
+
+
+async def session_user(hub: Hub, cookies: Mapping[str, str]) -> User | None:
+    token = cookies.get(COOKIE)
+    if not token:
+        return None
+    async with hub.transaction() as session:
+        return await people.session_user(session, token_hash=_digest(token), now=hub.clock.now())

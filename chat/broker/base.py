@@ -1,0 +1,111 @@
+"""The broker interface, and the subscription bookkeeping every backend shares."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+Frame = dict[str, Any]
+SUBSCRIBER_BACKLOG = 1000
+
+
+class SubscriberOverflow(Exception):
+    """A subscriber fell too far behind; its socket should close so the client resumes."""
+
+
+class Subscription:
+    """One socket's inbox on one or more channels."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[Frame | None] = asyncio.Queue(SUBSCRIBER_BACKLOG)
+        self.overflowed = False
+
+    def put(self, frame: Frame) -> None:
+        try:
+            self._queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            # Nothing is lost: every message is in the database and the client replays on
+            # resume. Better one reconnect than unbounded memory for a stalled reader.
+            self.overflowed = True
+            self._queue.get_nowait()
+            self._queue.put_nowait(None)
+
+    async def get(self) -> Frame:
+        frame = await self._queue.get()
+        if frame is None:
+            raise SubscriberOverflow
+        return frame
+
+
+class Fanout:
+    """The local subscribers of this process, by channel."""
+
+    def __init__(self) -> None:
+        self._subscribers: defaultdict[str, set[Subscription]] = defaultdict(set)
+
+    def deliver(self, channel: str, frame: Frame) -> None:
+        for subscription in tuple(self._subscribers.get(channel, ())):
+            subscription.put(frame)
+
+    def add(self, channel: str, subscription: Subscription) -> bool:
+        """Add a subscriber; True when it is the channel's first in this process."""
+        first = channel not in self._subscribers
+        self._subscribers[channel].add(subscription)
+        return first
+
+    def remove(self, channel: str, subscription: Subscription) -> bool:
+        """Remove a subscriber; True when the channel has none left in this process."""
+        subscribers = self._subscribers.get(channel)
+        if subscribers is None:
+            return False
+        subscribers.discard(subscription)
+        if subscribers:
+            return False
+        del self._subscribers[channel]
+        return True
+
+    def has_subscribers(self, channel: str) -> bool:
+        return channel in self._subscribers
+
+
+class Broker(Protocol):
+    fanout: Fanout
+
+    async def connect(self) -> None: ...
+
+    async def disconnect(self) -> None: ...
+
+    async def publish(self, channel: str, frame: Frame) -> None: ...
+
+    async def listen(self, channel: str) -> None:
+        """Start receiving the channel's frames in this process."""
+
+    async def unlisten(self, channel: str) -> None:
+        """Stop receiving the channel's frames in this process."""
+
+
+@asynccontextmanager
+async def subscribe(broker: Broker, *channels: str) -> AsyncIterator[Subscription]:
+    """A subscription on the channels for the duration of the block."""
+    subscription = Subscription()
+    for channel in channels:
+        if broker.fanout.add(channel, subscription):
+            await broker.listen(channel)
+    try:
+        yield subscription
+    finally:
+        for channel in channels:
+            if broker.fanout.remove(channel, subscription):
+                await broker.unlisten(channel)
+
+
+def open_broker(redis_url: str | None) -> Broker:
+    """The memory broker, or the Redis one when a URL is given (imported only then)."""
+    if redis_url:
+        raise NotImplementedError("the Redis broker is not built yet; run one process without --redis")
+    from chat.broker.memory import MemoryBroker
+
+    return MemoryBroker()

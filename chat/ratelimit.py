@@ -1,0 +1,62 @@
+"""Rate limits: a token bucket per socket, and counters per address or account kept in memory
+only (never stored, never logged). Every decision takes `now` (monotonic seconds)."""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+
+class TokenBucket:
+    """`rate` frames a second with bursts up to `burst`; remembers how long it has been refusing."""
+
+    def __init__(self, *, rate: float, burst: float, now: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._tokens = burst
+        self._at = now
+        self.refusing_since: float | None = None
+        self._last_refusal = now
+
+    def take(self, now: float) -> bool:
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return True
+        # A refusal more than a second after the previous one starts a new stretch: a client
+        # that slowed down is not punished for an old burst.
+        if self.refusing_since is None or now - self._last_refusal > 1.0:
+            self.refusing_since = now
+        self._last_refusal = now
+        return False
+
+    def refusing_for(self, now: float) -> float:
+        return 0.0 if self.refusing_since is None else now - self.refusing_since
+
+
+class SlidingCounter:
+    """At most `limit` events per key within `window` seconds; limit 0 turns it off."""
+
+    def __init__(self, *, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._events: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        events = self._events[key]
+        while events and now - events[0] >= self.window:
+            events.popleft()
+        if not events:
+            del self._events[key]
+            return deque()
+        return events
+
+    def exceeded(self, key: str, now: float) -> bool:
+        return self.limit > 0 and len(self._recent(key, now)) >= self.limit
+
+    def add(self, key: str, now: float) -> None:
+        self._recent(key, now)
+        self._events[key].append(now)
+
+    def clear(self, key: str) -> None:
+        self._events.pop(key, None)

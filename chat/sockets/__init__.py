@@ -1,0 +1,1 @@
+"""The two WebSocket endpoints: visitors and advisors."""

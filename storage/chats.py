@@ -1,0 +1,101 @@
+"""Chats: creation, the moves of their lifecycle, and who handled them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.tables import Chat, ChatHandler
+
+
+async def add_chat(session: AsyncSession, *, chat: Chat) -> Chat:
+    session.add(chat)
+    await session.flush()
+    return chat
+
+
+async def chat_by_id(session: AsyncSession, *, chat_id: str) -> Chat | None:
+    return await session.get(Chat, chat_id)
+
+
+async def chats_with_status(session: AsyncSession, *, statuses: Sequence[str]) -> Sequence[Chat]:
+    result = await session.execute(
+        select(Chat).where(col(Chat.status).in_(statuses)).order_by(col(Chat.arrived_at), col(Chat.id))
+    )
+    return result.scalars().all()
+
+
+async def assign_chat(
+    session: AsyncSession, *, chat: Chat, user_id: int, organisation_id: int, now: datetime
+) -> None:
+    """Hand the chat to an advisor and remember that they handled it."""
+    chat.status = "active"
+    chat.advisor_id = user_id
+    chat.serving_organisation_id = organisation_id
+    chat.assigned_at = chat.assigned_at or now
+    chat.target_kind = chat.target_value = None
+    chat.excluded_user_id = None
+    session.add(chat)
+    if await session.get(ChatHandler, (chat.id, user_id)) is None:
+        session.add(ChatHandler(chat_id=chat.id, user_id=user_id))
+    await session.flush()
+
+
+async def requeue_chat(
+    session: AsyncSession,
+    *,
+    chat: Chat,
+    target_kind: str | None,
+    target_value: str | None,
+    excluded_user_id: int | None,
+) -> None:
+    """Put the chat back in the queue; its arrival time stays, so it keeps its place."""
+    chat.status = "waiting"
+    chat.advisor_id = None
+    chat.target_kind = target_kind
+    chat.target_value = target_value
+    chat.excluded_user_id = excluded_user_id
+    session.add(chat)
+    await session.flush()
+
+
+async def end_chat(
+    session: AsyncSession,
+    *,
+    chat: Chat,
+    status: str,
+    ended_by: str,
+    reason: str | None,
+    outcome: str | None,
+    now: datetime,
+) -> None:
+    chat.status = status
+    chat.ended_by = ended_by
+    chat.end_reason = reason
+    chat.outcome = outcome
+    chat.ended_at = now
+    session.add(chat)
+    await session.flush()
+
+
+async def next_seq(session: AsyncSession, *, chat_id: str, now: datetime) -> int:
+    """Reserve the chat's next sequence number; atomic, so seqs never repeat or skip."""
+    result = await session.execute(
+        update(Chat)
+        .where(col(Chat.id) == chat_id)
+        .values(last_seq=col(Chat.last_seq) + 1, last_activity_at=now)
+        .returning(col(Chat.last_seq))
+    )
+    return int(result.scalar_one())
+
+
+async def handled_by(session: AsyncSession, *, chat_id: str, user_id: int) -> bool:
+    return await session.get(ChatHandler, (chat_id, user_id)) is not None
+
+
+async def set_topic(session: AsyncSession, *, chat_id: str, topic: str) -> None:
+    await session.execute(update(Chat).where(col(Chat.id) == chat_id).values(topic=topic))

@@ -1,0 +1,103 @@
+"""Engine, transactions and migrations for the one database Neuvo keeps its record in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StorageUnavailable(Exception):
+    """The database cannot take a read or write right now."""
+
+
+def async_url(url: str) -> str:
+    """Map the operator-facing URL to the async driver Neuvo uses for it."""
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url.removeprefix(prefix)
+    if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        return url
+    raise ValueError(f"unsupported database URL {url.split(':', 1)[0]!r}: use sqlite:/// or postgresql://")
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the CLI write while the server reads; busy_timeout makes a writer wait for the
+    # lock instead of failing with "database is locked". The driver's own BEGIN is switched off
+    # so that _begin_immediate can take the write lock up front (see there).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(connection: sa.Connection) -> None:
+    # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+    # another connection wrote in between; taking the write lock at BEGIN makes it wait instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One engine and a way to run one unit of work in one transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = async_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        options: dict[str, Any] = {}
+        if not self.is_sqlite:
+            options = {"pool_size": 20, "max_overflow": 20, "pool_pre_ping": True}
+        self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
+            event.listen(self.engine.sync_engine, "begin", _begin_immediate)
+        # SQLite has one writer at a time anyway; queueing here is fairer and cheaper than
+        # connections polling the file lock.
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work commits when the block ends and rolls back if it raises."""
+        async with AsyncExitStack() as stack:
+            if self._sqlite_writer is not None:
+                await stack.enter_async_context(self._sqlite_writer)
+            session = await stack.enter_async_context(AsyncSession(self.engine, expire_on_commit=False))
+            await stack.enter_async_context(session.begin())
+            yield session
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest migration (an empty database included)."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_upgrade)
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(sa.text("SELECT 1"))
+        except (OSError, sa.exc.SQLAlchemyError):
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def _upgrade(connection: sa.Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

@@ -1,0 +1,79 @@
+"""Organisations, users and their browser sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from storage.tables import Organisation, SessionRow, User
+
+
+async def add_organisation(session: AsyncSession, *, slug: str, name: str) -> Organisation:
+    organisation = Organisation(slug=slug, name=name)
+    session.add(organisation)
+    await session.flush()
+    return organisation
+
+
+async def organisation_by_slug(session: AsyncSession, *, slug: str) -> Organisation | None:
+    result = await session.execute(select(Organisation).where(Organisation.slug == slug))
+    return result.scalar_one_or_none()
+
+
+async def organisations(session: AsyncSession) -> Sequence[Organisation]:
+    result = await session.execute(select(Organisation).order_by(Organisation.slug))
+    return result.scalars().all()
+
+
+async def add_user(session: AsyncSession, *, user: User) -> User:
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def user_by_username(session: AsyncSession, *, username: str) -> User | None:
+    result = await session.execute(select(User).where(User.username == username))
+    return result.scalar_one_or_none()
+
+
+async def user_by_id(session: AsyncSession, *, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def active_users(session: AsyncSession) -> Sequence[User]:
+    result = await session.execute(select(User).where(User.active).order_by(User.username))
+    return result.scalars().all()
+
+
+async def add_session(
+    session: AsyncSession, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+) -> None:
+    session.add(SessionRow(token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at))
+
+
+async def session_user(session: AsyncSession, *, token_hash: str, now: datetime) -> User | None:
+    """The active user a live session belongs to, or None."""
+    result = await session.execute(
+        select(User)
+        .join(SessionRow, SessionRow.user_id == User.id)  # type: ignore[arg-type]
+        .where(SessionRow.token_hash == token_hash, SessionRow.expires_at > now, User.active)
+    )
+    return result.scalar_one_or_none()
+
+
+async def delete_session(session: AsyncSession, *, token_hash: str) -> None:
+    await session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))  # type: ignore[arg-type]
+
+
+async def user_and_organisation(session: AsyncSession, *, user_id: int) -> tuple[User, Organisation] | None:
+    result = await session.execute(
+        select(User, Organisation)
+        .join(Organisation, Organisation.id == User.organisation_id)  # type: ignore[arg-type]
+        .where(User.id == user_id)
+    )
+    row = result.first()
+    return (row[0], row[1]) if row else None

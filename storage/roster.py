@@ -1,0 +1,39 @@
+"""Shifts as stored: concrete (advisor, start, end) spans in UTC."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.tables import ShiftRow, User
+
+
+async def add_shifts(session: AsyncSession, *, shifts: Iterable[tuple[int, datetime, datetime]]) -> int:
+    """Add (user id, start, end) shifts, skipping any identical one already there. Returns how
+    many were added."""
+    added = 0
+    for user_id, start, end in shifts:
+        existing = await session.execute(
+            select(ShiftRow.id).where(ShiftRow.user_id == user_id, ShiftRow.start == start, ShiftRow.end == end)
+        )
+        if existing.first() is None:
+            session.add(ShiftRow(user_id=user_id, start=start, end=end))
+            added += 1
+    await session.flush()
+    return added
+
+
+async def shifts_between(
+    session: AsyncSession, *, start: datetime, end: datetime
+) -> Sequence[tuple[str, datetime, datetime]]:
+    """(username, start, end) of every shift overlapping [start, end)."""
+    result = await session.execute(
+        select(User.username, ShiftRow.start, ShiftRow.end)
+        .join(User, User.id == ShiftRow.user_id)  # type: ignore[arg-type]
+        .where(ShiftRow.start < end, ShiftRow.end > start)
+        .order_by(col(ShiftRow.start))
+    )
+    return [(username, shift_start, shift_end) for username, shift_start, shift_end in result.all()]

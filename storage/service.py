@@ -1,0 +1,81 @@
+"""Service-wide configuration kept in the database: topics, languages, close outcomes, opening
+hours and single settings such as the generated secret key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from storage.tables import OpeningException, Outcome, Setting, Topic, WeeklyOpeningRow
+
+DEFAULT_TOPICS = (
+    Topic(id="education", label_fi="Opiskelu", label_sv="Studier", label_en="Education", position=1),
+    Topic(id="work", label_fi="Työ", label_sv="Arbete", label_en="Work", position=2),
+    Topic(id="wellbeing", label_fi="Hyvinvointi", label_sv="Välmående", label_en="Wellbeing", position=3),
+)
+DEFAULT_OUTCOMES = (
+    Outcome(id="answered", label_fi="Vastattu", label_sv="Besvarad", label_en="Answered", position=1),
+    Outcome(id="referred", label_fi="Ohjattu eteenpäin", label_sv="Hänvisad", label_en="Referred", position=2),
+    Outcome(id="no_reply", label_fi="Ei vastausta", label_sv="Inget svar", label_en="No reply", position=3),
+)
+DEFAULT_LANGUAGES = ("fi", "sv", "en")
+LANGUAGES_KEY = "languages"
+
+
+async def seed_defaults(session: AsyncSession) -> None:
+    """Give a new service its default topics, outcomes and languages (once)."""
+    if (await session.execute(select(Topic).limit(1))).first() is None:
+        session.add_all(Topic.model_validate(topic) for topic in DEFAULT_TOPICS)
+    if (await session.execute(select(Outcome).limit(1))).first() is None:
+        session.add_all(Outcome.model_validate(outcome) for outcome in DEFAULT_OUTCOMES)
+    if await get_setting(session, key=LANGUAGES_KEY) is None:
+        await set_setting(session, key=LANGUAGES_KEY, value=json.dumps(list(DEFAULT_LANGUAGES)))
+
+
+async def topics(session: AsyncSession) -> Sequence[Topic]:
+    result = await session.execute(select(Topic).order_by(Topic.position, Topic.id))  # type: ignore[arg-type]
+    return result.scalars().all()
+
+
+async def outcomes(session: AsyncSession) -> Sequence[Outcome]:
+    result = await session.execute(select(Outcome).order_by(Outcome.position, Outcome.id))  # type: ignore[arg-type]
+    return result.scalars().all()
+
+
+async def languages(session: AsyncSession) -> list[str]:
+    value = await get_setting(session, key=LANGUAGES_KEY)
+    return list(json.loads(value)) if value else list(DEFAULT_LANGUAGES)
+
+
+async def get_setting(session: AsyncSession, *, key: str) -> str | None:
+    row = await session.get(Setting, key)
+    return row.value if row else None
+
+
+async def set_setting(session: AsyncSession, *, key: str, value: str) -> None:
+    row = await session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+async def weekly_opening(session: AsyncSession) -> Sequence[WeeklyOpeningRow]:
+    result = await session.execute(
+        select(WeeklyOpeningRow).order_by(WeeklyOpeningRow.weekday, WeeklyOpeningRow.start)  # type: ignore[arg-type]
+    )
+    return result.scalars().all()
+
+
+async def replace_weekly_opening(session: AsyncSession, *, rows: Sequence[WeeklyOpeningRow]) -> None:
+    await session.execute(delete(WeeklyOpeningRow))
+    session.add_all(rows)
+
+
+async def opening_exceptions(session: AsyncSession) -> Sequence[OpeningException]:
+    result = await session.execute(select(OpeningException).order_by(OpeningException.day))  # type: ignore[arg-type]
+    return result.scalars().all()

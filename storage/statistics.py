@@ -1,0 +1,61 @@
+"""The anonymous statistics record: written when a chat ends, rated when feedback comes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.messages import count_messages
+from storage.tables import Chat, ChatStatistic, Feedback, RefusedAttempt
+
+
+def _hour_bucket(t: datetime) -> datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+async def record_ended_chat(session: AsyncSession, *, chat: Chat, now: datetime, tz: ZoneInfo) -> None:
+    """Write the chat's statistics record and link it from the chat (a link the purge cuts)."""
+    arrived_local = chat.arrived_at.astimezone(tz)
+    wait_end = chat.assigned_at or now
+    record = ChatStatistic(
+        hour_bucket=_hour_bucket(chat.arrived_at),
+        local_hour=arrived_local.hour,
+        weekday=arrived_local.weekday(),
+        topic=chat.topic,
+        language=chat.language,
+        status=chat.status,
+        outcome=chat.outcome,
+        ended_by=chat.ended_by,
+        end_reason=chat.end_reason,
+        wait_s=round((wait_end - chat.arrived_at).total_seconds()),
+        duration_s=round((now - chat.assigned_at).total_seconds()) if chat.assigned_at else None,
+        organisation_id=chat.serving_organisation_id,
+        message_count=await count_messages(session, chat_id=chat.id),
+    )
+    session.add(record)
+    await session.flush()
+    chat.statistic_id = record.id
+    session.add(chat)
+
+
+async def save_feedback(
+    session: AsyncSession, *, chat: Chat, rating: int, comment: str | None, now: datetime
+) -> None:
+    """Keep the visitor's rating (replacing an earlier one) and copy it into the record."""
+    feedback = await session.get(Feedback, chat.id)
+    if feedback is None:
+        session.add(Feedback(chat_id=chat.id, rating=rating, comment=comment, created_at=now))
+    else:
+        feedback.rating, feedback.comment, feedback.created_at = rating, comment, now
+    if chat.statistic_id is not None:
+        record = await session.get(ChatStatistic, chat.statistic_id)
+        if record is not None:
+            record.rating = rating
+
+
+async def record_refused(
+    session: AsyncSession, *, reason: str, topic: str, language: str, now: datetime
+) -> None:
+    session.add(RefusedAttempt(hour_bucket=_hour_bucket(now), reason=reason, topic=topic, language=language))

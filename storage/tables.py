@@ -1,0 +1,220 @@
+"""The database schema as SQLModel tables.
+
+Times are stored as timezone-aware UTC datetimes. Lists of short ids (an advisor's languages
+and topics) are stored comma-separated: they are read whole and never queried inside.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.types import UtcDateTime
+
+
+def _utc_column(*, nullable: bool = False, index: bool = False) -> sa.Column[datetime]:
+    return sa.Column(UtcDateTime(), nullable=nullable, index=index)
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+
+
+class User(SQLModel, table=True):
+    """An advisor or a coordinator. `topics` None means every topic."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    role: str = Field(max_length=16)
+    password_hash: str
+    languages: str = Field(default="fi", max_length=200)
+    topics: str | None = Field(default=None, max_length=1000)
+    capacity: int = 3
+    active: bool = True
+
+
+class Topic(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    label_fi: str
+    label_sv: str
+    label_en: str
+    position: int = 0
+
+
+class Outcome(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    label_fi: str
+    label_sv: str
+    label_en: str
+    position: int = 0
+
+
+class Setting(SQLModel, table=True):
+    """Service-wide values kept in the database: languages, the generated secret key."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class WeeklyOpeningRow(SQLModel, table=True):
+    __tablename__ = "weekly_opening"
+    id: int | None = Field(default=None, primary_key=True)
+    weekday: int
+    start: str = Field(max_length=5)
+    end: str = Field(max_length=5)
+
+
+class OpeningException(SQLModel, table=True):
+    """Hours that replace the weekly ones on one date; no start/end means closed all day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    start: str | None = Field(default=None, max_length=5)
+    end: str | None = Field(default=None, max_length=5)
+
+
+class ShiftRow(SQLModel, table=True):
+    __tablename__ = "shift"
+    __table_args__ = (sa.UniqueConstraint("user_id", "start", "end"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    start: datetime = Field(sa_column=_utc_column(index=True))
+    end: datetime = Field(sa_column=_utc_column())
+
+
+class Chat(SQLModel, table=True):
+    """One conversation. `advisor_id` is the current holder; `target_*` and `excluded_user_id`
+    narrow who may take it next after a transfer."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    token_hash: str = Field(max_length=64)
+    status: str = Field(max_length=16, index=True)
+    topic: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    arrived_at: datetime = Field(sa_column=_utc_column(index=True))
+    assigned_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    ended_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True, index=True))
+    last_activity_at: datetime = Field(sa_column=_utc_column())
+    advisor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    target_kind: str | None = Field(default=None, max_length=16)
+    target_value: str | None = Field(default=None, max_length=64)
+    excluded_user_id: int | None = Field(default=None, foreign_key="user.id")
+    last_seq: int = 0
+    ended_by: str | None = Field(default=None, max_length=16)
+    end_reason: str | None = Field(default=None, max_length=32)
+    outcome: str | None = Field(default=None, max_length=64)
+    serving_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    statistic_id: int | None = Field(default=None)
+
+
+class ChatHandler(SQLModel, table=True):
+    """Every advisor who has held a chat: what an advisor may read later."""
+
+    __tablename__ = "chat_handler"
+    chat_id: str = Field(foreign_key="chat.id", primary_key=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+
+
+class Message(SQLModel, table=True):
+    """A line of a chat. `sender` is visitor, advisor, system or note (internal, advisors only)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("chat_id", "seq"),
+        sa.UniqueConstraint("chat_id", "client_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(foreign_key="chat.id", max_length=32)
+    seq: int
+    sender: str = Field(max_length=16)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    text: str
+    client_id: str | None = Field(default=None, max_length=128)
+    created_at: datetime = Field(sa_column=_utc_column())
+
+
+class Feedback(SQLModel, table=True):
+    chat_id: str = Field(foreign_key="chat.id", primary_key=True, max_length=32)
+    rating: int
+    comment: str | None = None
+    created_at: datetime = Field(sa_column=_utc_column())
+
+
+class OfflineMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    text: str
+    contact: str | None = None
+    created_at: datetime = Field(sa_column=_utc_column(index=True))
+    claimed_by: int | None = Field(default=None, foreign_key="user.id")
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    answered_how: str | None = Field(default=None, max_length=32)
+
+
+class ChatStatistic(SQLModel, table=True):
+    """The anonymous record of one chat, written when it ends. No text, token or address, and no
+    link back to the chat: it outlives transcript purges and is safe to export."""
+
+    __tablename__ = "chat_statistic"
+    id: int | None = Field(default=None, primary_key=True)
+    hour_bucket: datetime = Field(sa_column=_utc_column(index=True))
+    local_hour: int
+    weekday: int
+    topic: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    status: str = Field(max_length=16)
+    outcome: str | None = Field(default=None, max_length=64)
+    ended_by: str | None = Field(default=None, max_length=16)
+    end_reason: str | None = Field(default=None, max_length=32)
+    wait_s: int | None = None
+    duration_s: int | None = None
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    message_count: int = 0
+    rating: int | None = None
+
+
+class RefusedAttempt(SQLModel, table=True):
+    """A visitor who tried to start a chat while the service was closed or unstaffed."""
+
+    __tablename__ = "refused_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    hour_bucket: datetime = Field(sa_column=_utc_column(index=True))
+    reason: str = Field(max_length=16)
+    topic: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+
+
+class DutyPeriod(SQLModel, table=True):
+    """A span during which an advisor was signed in (`kind` signed_in) or available."""
+
+    __tablename__ = "duty_period"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=16)
+    started_at: datetime = Field(sa_column=_utc_column(index=True))
+    ended_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class SessionRow(SQLModel, table=True):
+    """A signed-in browser session; the cookie holds the token, this row its SHA-256."""
+
+    __tablename__ = "session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc_column(index=True))
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    detail: str = ""

@@ -1,0 +1,78 @@
+"""A chat from start to feedback, over real sockets, as PROTOCOL.md describes it."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage.tables import Chat, ChatStatistic, Feedback, Message
+from tests.service import Service, receive, send, until
+
+
+async def test_visitor_is_queued_assigned_and_chats_with_acks_and_seqs(service: Service) -> None:
+    anna, _ = await service.advisor("anna")  # signed in and away: the service takes chats
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "education", "language": "fi"})
+    queued = await receive(visitor)
+    assert queued["type"] == "queued" and queued["position"] == 1 and queued["token"]
+    chat_id = queued["chat"]
+    assert (await until(anna, "queue", length=1))["oldest_wait_s"] == 0
+
+    await send(anna, {"type": "status", "status": "available"})
+    assert await until(anna, "status") == {"type": "status", "status": "available", "on_shift": True}
+    assigned = await until(anna, "assigned")
+    assert assigned["chat"]["id"] == chat_id and assigned["chat"]["language"] == "fi"
+    visitor_assigned = await until(visitor, "assigned")
+    assert visitor_assigned["advisor"] == {"name": "Anna", "organisation": "Kotka College"}
+
+    await send(visitor, {"type": "message", "id": "v1", "text": "Hei"})
+    ack = await until(visitor, "ack")
+    assert ack == {"type": "ack", "id": "v1", "seq": 1}
+    seen = await until(anna, "message")
+    assert (seen["chat"], seen["seq"], seen["from"], seen["text"]) == (chat_id, 1, "visitor", "Hei")
+
+    await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "Hei, miten voin auttaa?"})
+    assert (await until(anna, "ack"))["seq"] == 2
+    reply = await until(visitor, "message", seq=2)
+    assert reply["from"] == "advisor" and reply["at"].endswith("+02:00")
+
+
+async def test_advisor_close_stores_transcript_statistics_and_feedback(service: Service) -> None:
+    anna = await service.available("anna")
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    chat_id = (await until(visitor, "queued"))["chat"]
+    await until(anna, "assigned")
+    await send(visitor, {"type": "message", "id": "v1", "text": "Tarvitsen apua"})
+    await until(visitor, "ack")
+    await send(anna, {"type": "note", "chat": chat_id, "id": "n1", "text": "internal"})
+    await until(anna, "ack")
+
+    await send(anna, {"type": "close", "chat": chat_id, "outcome": "answered"})
+    assert (await until(anna, "ended"))["chat"] == chat_id
+    ended = await until(visitor, "ended")
+    assert ended["by"] == "advisor"
+    await send(visitor, {"type": "feedback", "rating": 5, "comment": "Kiitos"})
+    assert (await until(visitor, "feedback_saved")) == {"type": "feedback_saved"}
+
+    async with service.hub.db.transaction() as session:
+        chat = await session.get(Chat, chat_id)
+        assert chat is not None and chat.status == "ended" and chat.outcome == "answered"
+        lines = (await session.execute(select(Message).where(Message.chat_id == chat_id))).scalars().all()
+        assert [(m.seq, m.sender) for m in lines] == [(1, "visitor"), (2, "note")]
+        record = (await session.execute(select(ChatStatistic))).scalar_one()
+        assert (record.topic, record.outcome, record.message_count, record.rating) == ("work", "answered", 1, 5)
+        feedback = await session.get(Feedback, chat_id)
+        assert feedback is not None and feedback.comment == "Kiitos"
+
+
+async def test_notes_never_reach_the_visitor(service: Service) -> None:
+    anna = await service.available("anna")
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    chat_id = (await until(visitor, "queued"))["chat"]
+    await until(visitor, "assigned")
+    await send(anna, {"type": "note", "chat": chat_id, "id": "n1", "text": "secret note"})
+    await until(anna, "ack")
+    await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "visible"})
+    frame = await until(visitor, "message")
+    assert frame["text"] == "visible" and frame["seq"] == 2

@@ -1,0 +1,139 @@
+"""kill -9 of the real `neuvo serve` process keeps the queue order, every assignment and every
+acknowledged message; visitors and advisors resume and carry on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+
+from tests.service import PASSWORD, receive, send, until
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def cli(db: Path, *args: str, stdin: str = "") -> None:
+    env = {**os.environ, "NEUVO_DATABASE_URL": f"sqlite:///{db}"}
+    result = subprocess.run([sys.executable, "-m", "chat.cli", *args], input=stdin, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+class Server:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "NEUVO_DATABASE_URL": f"sqlite:///{db}"}
+        self.log = db.with_suffix(f".{self.port}.log")
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "chat.cli", "serve", "--port", str(self.port)],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
+
+    async def ready(self) -> None:
+        async with httpx.AsyncClient(base_url=self.base) as client:
+            for _ in range(300):
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                assert self.process.poll() is None, self.log.read_text()
+                await asyncio.sleep(0.05)
+        raise AssertionError("server did not become healthy")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    async def visitor(self) -> ClientConnection:
+        return await connect(f"ws://127.0.0.1:{self.port}/ws/visitor", origin=self.base)  # type: ignore[arg-type]
+
+    async def advisor(self, username: str) -> tuple[ClientConnection, dict[str, object]]:
+        async with httpx.AsyncClient(base_url=self.base) as client:
+            response = await client.post("/api/session", json={"username": username, "password": PASSWORD.strip()})
+        cookie = f"neuvo_session={response.cookies['neuvo_session']}"
+        ws = await connect(f"ws://127.0.0.1:{self.port}/ws/advisor", origin=self.base,  # type: ignore[arg-type]
+                           additional_headers={"Cookie": cookie})
+        return ws, await receive(ws)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "restart.db"
+    cli(path, "org", "add", "kotka", "--name", "Kotka College")
+    cli(path, "user", "add", "anna", "--org", "kotka", "--role", "advisor", "--capacity", "1", "--password-stdin",
+        stdin=PASSWORD)
+    cli(path, "hours", "set", "mon-sun 00:00-24:00")
+    today = datetime.now(ZoneInfo("Europe/Helsinki")).date()
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"username,date,start,end\nanna,{today},00:00,24:00\n")
+    cli(path, "roster", "import", str(roster))
+    yield path
+
+
+async def test_kill_9_keeps_queue_assignments_and_acked_messages(db: Path) -> None:
+    server = Server(db)
+    try:
+        await server.ready()
+        anna, _ = await server.advisor("anna")
+        await send(anna, {"type": "status", "status": "available"})
+        await until(anna, "status")
+
+        chats = []
+        for _ in range(3):
+            visitor = await server.visitor()
+            await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+            queued = await until(visitor, "queued")
+            chats.append((visitor, queued["chat"], queued["token"]))
+        active_visitor, active_id, active_token = chats[0]
+        await until(active_visitor, "assigned")
+        for n in range(5):
+            await send(active_visitor, {"type": "message", "id": f"v{n}", "text": f"line {n}"})
+            await until(active_visitor, "ack", id=f"v{n}")
+        server.kill()
+    finally:
+        if server.process.poll() is None:
+            server.kill()
+
+    restarted = Server(db)
+    try:
+        await restarted.ready()
+        anna, welcome = await restarted.advisor("anna")
+        assert [c["id"] for c in welcome["chats"]] == [active_id]  # type: ignore[index]
+        assert [m["text"] for m in welcome["chats"][0]["messages"]] == [f"line {n}" for n in range(5)]  # type: ignore[index]
+
+        visitor = await restarted.visitor()
+        await send(visitor, {"type": "resume", "chat": active_id, "token": active_token, "after": 3})
+        replay = [await receive(visitor) for _ in range(2)]
+        assert [f["text"] for f in replay] == ["line 3", "line 4"]
+        assert (await receive(visitor))["type"] == "assigned"
+
+        positions = []
+        for _, chat_id, token in chats[1:]:
+            ws = await restarted.visitor()
+            await send(ws, {"type": "resume", "chat": chat_id, "token": token, "after": 0})
+            positions.append((await until(ws, "position"))["position"])
+        assert positions == [1, 2]
+
+        await send(visitor, {"type": "message", "id": "v5", "text": "after restart"})
+        assert (await until(visitor, "ack"))["seq"] == 6
+    finally:
+        restarted.kill()

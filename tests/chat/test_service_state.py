@@ -1,0 +1,132 @@
+"""/api/service, closed and unstaffed starts, offline messages, the timed endings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+
+from storage.tables import Chat, OfflineMessage, RefusedAttempt
+from tests.service import Service, receive, send, until
+
+SATURDAY = datetime.fromisoformat("2026-11-28T12:00:00+02:00")
+
+
+async def test_service_reports_open_accepting_topics_and_limits(service: Service) -> None:
+    await service.advisor("anna")
+    async with await service.http() as client:
+        body = (await client.get("/api/service")).json()
+    assert body["open"] is True and body["accepting"] is True
+    assert [t["id"] for t in body["topics"]] == ["education", "work", "wellbeing"]
+    assert body["topics"][0]["label"] == {"fi": "Opiskelu", "sv": "Studier", "en": "Education"}
+    assert body["languages"] == ["fi", "sv", "en"] and body["max_length"] == 2000
+    assert body["queue_length"] == 0 and body["next_open"] is None
+
+
+async def test_open_but_nobody_signed_in_is_not_accepting_and_start_says_unstaffed(service: Service) -> None:
+    async with await service.http() as client:
+        body = (await client.get("/api/service")).json()
+    assert (body["open"], body["accepting"]) == (True, False)
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    assert await receive(visitor) == {"type": "closed", "reason": "unstaffed", "next_open": None}
+    async with service.hub.db.transaction() as session:
+        refused = (await session.execute(select(RefusedAttempt))).scalars().all()
+    assert [(r.reason, r.topic) for r in refused] == [("unstaffed", "work")]
+
+
+async def test_closed_on_saturday_names_the_next_opening_and_keeps_the_socket(service: Service) -> None:
+    service.clock.set(SATURDAY)
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    closed = await receive(visitor)
+    assert closed == {"type": "closed", "reason": "closed", "next_open": "2026-11-30T09:00:00+02:00"}
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    assert (await receive(visitor))["type"] == "closed"
+
+
+async def test_offline_message_is_stored_and_bad_input_gets_a_readable_422(service: Service) -> None:
+    async with await service.http() as client:
+        good = await client.post(
+            "/api/offline-messages",
+            json={"topic": "work", "language": "sv", "text": "Ring mig", "contact": "040 123"},
+            headers={"Origin": "https://college.example"},
+        )
+        bad = await client.post("/api/offline-messages", json={"topic": "work", "language": "sv", "text": ""})
+    assert good.status_code == 201 and good.json()["id"]
+    assert good.headers["access-control-allow-origin"] == "https://college.example"
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_field" and "text" in bad.json()["message"]
+    async with service.hub.db.transaction() as session:
+        stored = (await session.execute(select(OfflineMessage))).scalars().all()
+    assert [(m.text, m.contact) for m in stored] == [("Ring mig", "040 123")]
+
+
+async def test_waiting_visitor_gone_past_the_grace_is_abandoned(service: Service) -> None:
+    await service.advisor("anna")  # signed in, away: chats wait
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    chat_id = (await until(visitor, "queued"))["chat"]
+    await visitor.close()
+    await service.tick(119)
+    assert chat_id in service.hub.chats
+    await service.tick(2)
+    assert chat_id not in service.hub.chats
+    async with service.hub.db.transaction() as session:
+        chat = await session.get(Chat, chat_id)
+    assert chat is not None and (chat.status, chat.ended_by, chat.end_reason) == ("abandoned", "system", "abandoned")
+
+
+async def test_silent_active_chat_ends_as_idle(service: Service) -> None:
+    anna = await service.available("anna")
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    await until(visitor, "queued")
+    await until(anna, "assigned")
+    await service.tick(1801)
+    assert await until(visitor, "ended") == {"type": "ended", "by": "system", "reason": "idle"}
+
+
+async def test_lost_advisor_past_the_grace_puts_the_chat_back_first_in_queue(service: Service) -> None:
+    anna = await service.available("anna")
+    first = await service.visitor()
+    await send(first, {"type": "start", "topic": "work", "language": "fi"})
+    chat_id = (await until(first, "queued"))["chat"]
+    await until(anna, "assigned")
+    service.clock.advance(10)
+    later = await service.visitor()
+    await send(later, {"type": "start", "topic": "work", "language": "fi"})
+    await until(later, "queued")
+    await anna.close()
+    await service.tick(61)
+    requeued = await until(first, "queued")
+    assert requeued["chat"] == chat_id and requeued["position"] == 1 and "token" not in requeued
+    bertil = await service.available("bertil")
+    assert (await until(bertil, "assigned"))["chat"]["id"] == chat_id
+
+
+async def test_advisor_reconnecting_within_the_grace_keeps_status_and_chats(service: Service) -> None:
+    anna = await service.available("anna")
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    chat_id = (await until(visitor, "queued"))["chat"]
+    await until(anna, "assigned")
+    await send(visitor, {"type": "message", "id": "v1", "text": "still there?"})
+    await until(visitor, "ack")
+    await anna.close()
+    await service.tick(30)
+    _, welcome = await service.advisor("anna")
+    assert welcome["status"] == "available"
+    assert [c["id"] for c in welcome["chats"]] == [chat_id]
+    assert [m["text"] for m in welcome["chats"][0]["messages"]] == ["still there?"]
+
+
+async def test_queue_after_closing_time_is_served_then_told_the_service_closed(service: Service) -> None:
+    await service.advisor("anna")  # away: the chat waits
+    service.clock.set(datetime.fromisoformat("2026-11-24T15:59:00+02:00"))
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    await until(visitor, "queued")
+    await service.tick(60 + 899)
+    assert service.hub.waiting()
+    await service.tick(2)
+    assert await until(visitor, "ended") == {"type": "ended", "by": "system", "reason": "service_closed"}

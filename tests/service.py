@@ -1,0 +1,161 @@
+"""A real Neuvo server for tests: uvicorn on a free loopback port, in this process, with a
+ManualClock the test sets, and real WebSocket clients to talk to it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from websockets.asyncio.client import ClientConnection, connect
+
+from chat.app import create_app
+from chat.auth import hash_password
+from chat.clock import ManualClock
+from chat.hub import Hub
+from chat.settings import Settings
+from storage import people, roster, service
+from storage.database import Database
+from storage.setup import prepare
+from storage.tables import User, WeeklyOpeningRow
+
+# A Tuesday morning in Helsinki, inside the opening hours below.
+TUESDAY_10 = datetime.fromisoformat("2026-11-24T10:00:00+02:00")
+WIDGET_ORIGIN = "https://college.example"
+PASSWORD = "correct horse battery"
+FRAME_TIMEOUT = 5.0
+
+# username, organisation, languages, capacity
+ADVISORS = (
+    ("anna", "kotka", "fi,en", 3),
+    ("bertil", "kaakko", "sv,fi", 3),
+    ("chloe", "te", "en", 3),
+)
+
+
+async def seed(db: Database, *, advisors: tuple[tuple[str, str, str, int], ...] = ADVISORS,
+               shift_day: datetime = TUESDAY_10) -> None:
+    """Three organisations, their advisors on shift 08:00-17:00 today, open mon-fri 09-16."""
+    await prepare(db)
+    async with db.transaction() as session:
+        orgs = {}
+        for slug, name in (("kotka", "Kotka College"), ("kaakko", "Kaakko UAS"), ("te", "TE Office")):
+            orgs[slug] = await people.add_organisation(session, slug=slug, name=name)
+        for username, org, languages, capacity in advisors:
+            user = await people.add_user(session, user=User(
+                username=username, name=username.capitalize(), organisation_id=orgs[org].id or 0,
+                role="advisor", password_hash=hash_password(PASSWORD), languages=languages, capacity=capacity,
+            ))
+            day = shift_day.replace(hour=8, minute=0)
+            await roster.add_shifts(session, shifts=[(user.id or 0, day, day + timedelta(hours=9))])
+        await service.replace_weekly_opening(
+            session, rows=[WeeklyOpeningRow(weekday=d, start="09:00", end="16:00") for d in range(5)]
+        )
+
+
+@dataclass
+class Service:
+    """A running server and ways to talk to it."""
+
+    settings: Settings
+    clock: ManualClock
+    base: str
+    hub: Hub
+    sockets: list[ClientConnection] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        return self.base
+
+    @property
+    def ws_base(self) -> str:
+        return self.base.replace("http://", "ws://")
+
+    async def visitor(self, *, origin: str | None = None) -> ClientConnection:
+        ws = await connect(f"{self.ws_base}/ws/visitor", origin=origin or WIDGET_ORIGIN)  # type: ignore[arg-type]
+        self.sockets.append(ws)
+        return ws
+
+    async def session_cookie(self, username: str, password: str = PASSWORD) -> str:
+        async with httpx.AsyncClient(base_url=self.base) as client:
+            response = await client.post("/api/session", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return f"neuvo_session={response.cookies['neuvo_session']}"
+
+    async def advisor(self, username: str, *, cookie: str | None = None) -> tuple[ClientConnection, dict[str, Any]]:
+        """A signed-in advisor socket and its `welcome`."""
+        cookie = cookie or await self.session_cookie(username)
+        ws = await connect(
+            f"{self.ws_base}/ws/advisor", origin=self.origin, additional_headers={"Cookie": cookie}  # type: ignore[arg-type]
+        )
+        self.sockets.append(ws)
+        welcome = await receive(ws)
+        assert welcome["type"] == "welcome", welcome
+        return ws, welcome
+
+    async def available(self, username: str) -> ClientConnection:
+        ws, _ = await self.advisor(username)
+        await send(ws, {"type": "status", "status": "available"})
+        await until(ws, "status")
+        return ws
+
+    async def tick(self, seconds: float = 0) -> None:
+        """Move the clock and let the hub apply what time changed."""
+        self.clock.advance(seconds)
+        await self.hub.tick()
+
+    async def http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.base)
+
+
+@asynccontextmanager
+async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncIterator[Service]:
+    url = f"sqlite:///{tmp / 'neuvo.db'}"
+    if seeded:
+        db = Database(url)
+        await seed(db)
+        await db.close()
+    settings = Settings.from_env({}, database_url=url, widget_origins=(WIDGET_ORIGIN,), tick_s=3600.0, **overrides)
+    clock = ManualClock(TUESDAY_10)
+    app = create_app(settings, clock=clock)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, ws_max_size=settings.max_frame_bytes,
+                            ws_per_message_deflate=False, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    running_service = Service(settings=settings, clock=clock, base=f"http://127.0.0.1:{port}", hub=app.state.hub)
+    try:
+        yield running_service
+    finally:
+        for ws in running_service.sockets:
+            await ws.close()
+        server.should_exit = True
+        await task
+
+
+async def send(ws: ClientConnection, frame: dict[str, Any]) -> None:
+    await ws.send(json.dumps(frame))
+
+
+async def receive(ws: ClientConnection) -> dict[str, Any]:
+    frame: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), FRAME_TIMEOUT))
+    return frame
+
+
+async def until(ws: ClientConnection, kind: str, **match: Any) -> dict[str, Any]:
+    """The next frame of this type (and fields); frames before it are skipped."""
+    while True:
+        frame = await receive(ws)
+        if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
+            return frame
