@@ -63,6 +63,7 @@ async def service(request: Request) -> Response:
         "queue_length": len(waiting),
         "estimated_wait_s": wait,
         "max_length": hub.settings.max_message_chars,
+        "retention_days": hub.settings.retention_days,
     })
 
 

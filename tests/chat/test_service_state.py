@@ -20,6 +20,7 @@ async def test_service_reports_open_accepting_topics_and_limits(service: Service
     assert [t["id"] for t in body["topics"]] == ["education", "work", "wellbeing"]
     assert body["topics"][0]["label"] == {"fi": "Opiskelu", "sv": "Studier", "en": "Education"}
     assert body["languages"] == ["fi", "sv", "en"] and body["max_length"] == 2000
+    assert body["retention_days"] == 90
     assert body["queue_length"] == 0 and body["next_open"] is None
 
 
