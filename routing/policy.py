@@ -168,7 +168,9 @@ class _Pool:
             if best is not None and deficit < best_deficit:
                 break  # the rest are further from their fair share
             queue = queues.get(org)
-            head = self._head(queue, level, excluded) if queue else None
+            if not queue:
+                continue
+            head = self._head(queue, level, excluded)
             if head is not None and (best is None or self.rank[head] < self.rank[best]):
                 best, best_deficit = head, deficit
         return best
