@@ -13,6 +13,7 @@ from routing_builders import hel
 from routing.advisors import can_serve
 from routing.fairshare import deficits
 from routing.queue import order
+from routing.roster import Roster, Shift
 from routing.types import (
     AdvisorState,
     Assignment,
@@ -82,7 +83,23 @@ week_counts = st.dictionaries(st.sampled_from(ORGANISATIONS), st.integers(0, 20)
 rostered_hours = st.dictionaries(
     st.sampled_from(ORGANISATIONS), st.sampled_from([0.0, 4.0, 7.5, 10.0, 30.0])
 )
-on_shift_sets = st.frozensets(st.sampled_from(ADVISOR_IDS))
+
+
+@st.composite
+def rostered_on_shift(draw: st.DrawFn) -> frozenset[str]:
+    """Who a random roster of overlapping shifts over one morning has on shift at a random
+    minute of it."""
+    minutes = st.integers(0, 240)
+    shifts = [
+        Shift(advisor, START + timedelta(minutes=begin), START + timedelta(minutes=begin + length))
+        for advisor, begin, length in draw(
+            st.lists(st.tuples(st.sampled_from(ADVISOR_IDS), minutes, st.integers(1, 120)))
+        )
+    ]
+    return Roster(tuple(shifts)).on_shift(START + timedelta(minutes=draw(minutes)))
+
+
+on_shift_sets = rostered_on_shift() | st.frozensets(st.sampled_from(ADVISOR_IDS))
 
 
 def eligible(advisor: AdvisorState, on_shift: frozenset[str]) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from routing_builders import HEL
 
 from routing.fairshare import deficits
@@ -130,7 +132,8 @@ def _shares(counts: dict[str, float] | Counter[str]) -> dict[str, float]:
     return {org: counts[org] / total for org in sorted(counts)}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@settings(max_examples=10)
+@given(st.integers(0, 2**32 - 1))
 def test_shares_of_chats_converge_to_shares_of_hours_over_a_week(seed: int) -> None:
     hours = _hours_by_organisation()
     assert hours == {"north": 120.0, "south": 40.0, "east": 40.0}
