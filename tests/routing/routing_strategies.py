@@ -8,7 +8,6 @@ from datetime import timedelta
 from operator import itemgetter
 
 from hypothesis import strategies as st
-from routing_builders import hel
 
 from routing.advisors import can_serve
 from routing.fairshare import deficits
@@ -23,6 +22,7 @@ from routing.types import (
     ToTopic,
     WaitingChat,
 )
+from tests.routing.routing_builders import hel
 
 LANGUAGES = ["fi", "sv", "en"]
 TOPICS = ["study", "work", "legal"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from routing_builders import advisor, chat, hel
-
 from routing.policy import assign, can_serve
 from routing.roster import Roster, Shift
 from routing.types import (
@@ -16,6 +14,7 @@ from routing.types import (
     ToTopic,
     WaitingChat,
 )
+from tests.routing.routing_builders import advisor, chat, hel
 
 
 def decide(

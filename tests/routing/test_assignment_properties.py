@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from hypothesis import given
-from routing_strategies import (
+
+from routing.policy import assign, can_serve
+from routing.queue import order
+from routing.types import AdvisorState, WaitingChat
+from tests.routing.routing_strategies import (
     advisor_lists,
     chat_lists,
     eligible,
@@ -14,10 +18,6 @@ from routing_strategies import (
     rostered_hours,
     week_counts,
 )
-
-from routing.policy import assign, can_serve
-from routing.queue import order
-from routing.types import AdvisorState, WaitingChat
 
 Case = tuple[
     list[WaitingChat], list[AdvisorState], frozenset[str], dict[str, int], dict[str, float]

@@ -10,12 +10,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from routing_builders import HEL
 
 from routing.fairshare import deficits
 from routing.policy import assign
 from routing.roster import Roster, ShiftTemplate, expand_week
 from routing.types import AdvisorState, WaitingChat
+from tests.routing.routing_builders import HEL
 
 
 def test_deficit_is_expected_share_minus_chats_had() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from routing_builders import HEL, hel
 
 from routing.errors import BadSpec
 from routing.hours import DateException, OpeningHours, WeeklyOpening, parse_weekly
 from routing.types import Interval
+from tests.routing.routing_builders import HEL, hel
 
 OFFICE = OpeningHours(parse_weekly(["mon-fri 09:00-16:00"]), tz=HEL)
 EVERY_DAY = OpeningHours(parse_weekly(["mon-sun 09:00-16:00"]), tz=HEL)

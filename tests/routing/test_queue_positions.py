@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from hypothesis import given
-from routing_builders import HEL, advisor, chat
-from routing_strategies import advisor_lists, chat_lists
 
 from routing.advisors import AdvisorIndex, can_serve
 from routing.queue import order, positions
 from routing.types import AdvisorState, ToAdvisor, WaitingChat
+from tests.routing.routing_builders import HEL, advisor, chat
+from tests.routing.routing_strategies import advisor_lists, chat_lists
 
 FINNISH = advisor("fi-only")
 SWEDISH = advisor("sv-only", languages=frozenset({"sv"}))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, time
 
 import pytest
-from routing_builders import HEL, hel
 
 from routing.errors import BadSpec
 from routing.roster import (
@@ -17,6 +16,7 @@ from routing.roster import (
     SwapShift,
     expand_week,
 )
+from tests.routing.routing_builders import HEL, hel
 
 SPRING_WEEK = date(2026, 3, 23)  # Monday; the clocks go forward on Sunday 29 March
 ANNA_WEEKDAYS = [ShiftTemplate("anna", day, time(9), time(16)) for day in range(5)]

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from routing_builders import HEL, hel
 
 from routing.hours import OpeningHours, parse_weekly
 from routing.roster import Roster, Shift, coverage_gaps
 from routing.types import Interval
+from tests.routing.routing_builders import HEL, hel
 
 MONDAY = Roster(
     (
