@@ -22,12 +22,18 @@ def problem(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message}, status_code=status)
 
 
+def is_secure(request: Request) -> bool:
+    """Served over TLS, directly or behind the proxy NEUVO_PUBLIC_URL names."""
+    hub = _hub(request)
+    return request.url.scheme == "https" or (hub.settings.public_url or "").startswith("https:")
+
+
 def _hub(request: Request) -> Hub:
     hub: Hub = request.app.state.hub
     return hub
 
 
-def _address(request: Request) -> str:
+def address_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
@@ -113,24 +119,15 @@ async def create_session(request: Request) -> Response:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         return problem(422, "bad_field", "username and password must be strings")
-    address = _address(request)
-    if throttle.blocked(username, address, hub.monotonic()):
+    try:
+        signed_in = await auth.attempt(hub, throttle, username=username, password=password, address=address_of(request))
+    except auth.Throttled:
         return problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
-    signed_in = await auth.sign_in(hub, username, password)
     if signed_in is None:
-        throttle.failed(username, address, hub.monotonic())
         return problem(401, "bad_credentials", "wrong username or password")
-    throttle.succeeded(username)
     user, token = signed_in
     response = JSONResponse({"username": user.username, "name": user.name, "role": user.role})
-    response.set_cookie(
-        auth.COOKIE,
-        token,
-        max_age=int(hub.settings.session_hours * 3600),
-        httponly=True,
-        secure=request.url.scheme == "https" or (hub.settings.public_url or "").startswith("https:"),
-        samesite="lax",
-    )
+    auth.set_session_cookie(response, token, hub=hub, secure=is_secure(request))
     return response
 
 

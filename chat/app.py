@@ -24,12 +24,16 @@ from chat.broker import open_broker
 from chat.clock import Clock, SystemClock
 from chat.hub import Hub
 from chat.middleware import OriginGuard, SecurityHeaders
+from chat.pages import console, coordinator
+from chat.pages import session as session_pages
+from chat.pages.common import SignInRequired, sign_in_redirect
 from chat.settings import Settings
 from chat.sockets import advisor, visitor
 from storage.database import Database
-from storage.setup import prepare
+from storage.setup import prepare, stored_secret_key
 
 WIDGET_STATIC = Path(__file__).resolve().parent.parent / "widget" / "static"
+PAGES_STATIC = Path(__file__).with_name("static")
 TEMPLATES = Jinja2Templates(
     env=Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True)
 )
@@ -59,6 +63,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         await prepare(db)
+        app.state.secret_key = settings.secret_key or await stored_secret_key(db)
         broker = open_broker(settings.redis_url)
         await broker.connect()
         hub = Hub(db=db, broker=broker, settings=settings, clock=clock or SystemClock())
@@ -82,6 +87,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Route("/healthz", api.healthz),
         WebSocketRoute("/ws/visitor", visitor.endpoint),
         WebSocketRoute("/ws/advisor", advisor.endpoint),
+        Mount("/static", app=StaticFiles(directory=PAGES_STATIC), name="static"),
+        *session_pages.routes,
+        *console.routes,
+        *coordinator.routes,
     ]
     middleware = [
         Middleware(SecurityHeaders),
@@ -97,7 +106,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={HTTPException: http_error, SignInRequired: sign_in_redirect, Exception: server_error},
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle(settings.login_failures)

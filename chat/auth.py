@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from starlette.responses import Response
 
 from chat.hub import Hub
 from chat.ratelimit import SlidingCounter
@@ -83,6 +84,30 @@ async def sign_in(hub: Hub, username: str, password: str) -> tuple[User, str] | 
             expires_at=now + timedelta(hours=hub.settings.session_hours),
         )
     return user, token
+
+
+class Throttled(Exception):
+    """Too many failed sign-ins for this account or address."""
+
+
+async def attempt(
+    hub: Hub, throttle: LoginThrottle, *, username: str, password: str, address: str
+) -> tuple[User, str] | None:
+    """One throttled sign-in: the user and session token, None for wrong credentials."""
+    if throttle.blocked(username, address, hub.monotonic()):
+        raise Throttled
+    signed_in = await sign_in(hub, username, password)
+    if signed_in is None:
+        throttle.failed(username, address, hub.monotonic())
+    else:
+        throttle.succeeded(username)
+    return signed_in
+
+
+def set_session_cookie(response: Response, token: str, *, hub: Hub, secure: bool) -> None:
+    response.set_cookie(
+        COOKIE, token, max_age=int(hub.settings.session_hours * 3600), httponly=True, secure=secure, samesite="lax"
+    )
 
 
 async def sign_out(hub: Hub, token: str) -> None:

@@ -99,3 +99,15 @@ async def handled_by(session: AsyncSession, *, chat_id: str, user_id: int) -> bo
 
 async def set_topic(session: AsyncSession, *, chat_id: str, topic: str) -> None:
     await session.execute(update(Chat).where(col(Chat.id) == chat_id).values(topic=topic))
+
+
+async def chats_handled_by(session: AsyncSession, *, user_id: int, limit: int = 200) -> Sequence[Chat]:
+    """The chats this user has held, newest first."""
+    result = await session.execute(
+        select(Chat)
+        .join(ChatHandler, col(ChatHandler.chat_id) == col(Chat.id))
+        .where(col(ChatHandler.user_id) == user_id)
+        .order_by(col(Chat.arrived_at).desc())
+        .limit(limit)
+    )
+    return result.scalars().all()

@@ -37,3 +37,14 @@ async def shifts_between(
         .order_by(col(ShiftRow.start))
     )
     return [(username, shift_start, shift_end) for username, shift_start, shift_end in result.all()]
+
+
+async def shifts_of_user(
+    session: AsyncSession, *, user_id: int, start: datetime, end: datetime
+) -> Sequence[ShiftRow]:
+    result = await session.execute(
+        select(ShiftRow)
+        .where(col(ShiftRow.user_id) == user_id, col(ShiftRow.start) < end, col(ShiftRow.end) > start)
+        .order_by(col(ShiftRow.start))
+    )
+    return result.scalars().all()

@@ -18,3 +18,10 @@ async def prepare(db: Database) -> None:
             # Kept in the database so that signed values survive a restart when the operator
             # set no NEUVO_SECRET_KEY.
             await service.set_setting(session, key=SECRET_KEY, value=secrets.token_urlsafe(48))
+
+
+async def stored_secret_key(db: Database) -> str:
+    async with db.transaction() as session:
+        value = await service.get_setting(session, key=SECRET_KEY)
+    assert value is not None, "prepare() stores a key"
+    return value

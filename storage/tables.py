@@ -218,3 +218,14 @@ class AuditEntry(SQLModel, table=True):
     actor: str = Field(max_length=64)
     action: str = Field(max_length=64)
     detail: str = ""
+
+
+class CannedAnswer(SQLModel, table=True):
+    """An answer from the service handbook, in one language, maintained by coordinators."""
+
+    __tablename__ = "canned_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    language: str = Field(max_length=8, index=True)
+    title: str = Field(max_length=200)
+    text: str
+    position: int = 0

@@ -1,0 +1,1 @@
+"""Server-rendered pages: the advisors' console and the coordinators' pages."""

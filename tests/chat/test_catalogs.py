@@ -1,0 +1,28 @@
+"""The server's texts exist in Finnish, Swedish and English alike."""
+
+import json
+import re
+from pathlib import Path
+
+CATALOGS = Path(__file__).parents[2] / "chat" / "i18n"
+TEMPLATES = Path(__file__).parents[2] / "chat" / "templates"
+
+
+def _load(language: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((CATALOGS / f"{language}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_catalogs_have_the_same_keys_and_no_empty_texts() -> None:
+    fi, sv, en = _load("fi"), _load("sv"), _load("en")
+    assert set(fi) == set(sv) == set(en)
+    assert all(value.strip() for catalog in (fi, sv, en) for value in catalog.values())
+
+
+def test_every_key_used_in_a_template_exists() -> None:
+    used = {
+        key
+        for template in TEMPLATES.rglob("*.html")
+        for key in re.findall(r"""\bt\(\s*["']([\w.]+)["']""", template.read_text(encoding="utf-8"))
+    }
+    assert used - set(_load("fi")) == set()
