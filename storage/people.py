@@ -77,3 +77,13 @@ async def user_and_organisation(session: AsyncSession, *, user_id: int) -> tuple
     )
     row = result.first()
     return (row[0], row[1]) if row else None
+
+
+async def all_users(session: AsyncSession) -> Sequence[User]:
+    """Every user, deactivated ones included (their shifts and duty log are history)."""
+    result = await session.execute(select(User).order_by(User.username))
+    return result.scalars().all()
+
+
+async def organisation_by_id(session: AsyncSession, *, organisation_id: int) -> Organisation | None:
+    return await session.get(Organisation, organisation_id)

@@ -229,3 +229,17 @@ class CannedAnswer(SQLModel, table=True):
     title: str = Field(max_length=200)
     text: str
     position: int = 0
+
+
+class ShiftTemplateRow(SQLModel, table=True):
+    """One line of an advisor's weekly shift template: every week on `weekday` (0 = Monday) from
+    `start` to `end`, local "HH:MM"; an end not after the start is on the next day, "24:00" is
+    midnight. Applying the template to a week writes concrete shifts; the template itself routes
+    nothing."""
+
+    __tablename__ = "shift_template"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    weekday: int
+    start: str = Field(max_length=5)
+    end: str = Field(max_length=5)

@@ -1,0 +1,217 @@
+"""Coverage: when the service was open, planned to be staffed, and actually staffed.
+
+Three sets of intervals over a period [start, end):
+
+- open: the opening hours (weekly hours and exception dates);
+- planned: the union of the shifts (someone is rostered);
+- actual: the union, over advisors, of the time each was on shift, signed in and available
+  (the duty log's `signed_in` and `available` periods intersected with the advisor's shifts).
+
+Gaps are open time not covered: `unrostered` (open, nobody on shift) and `unstaffed` (open and
+rostered, but nobody on shift was signed in and available). Together they are open − actual.
+
+`measure` is pure arithmetic on routing values (tested against hand-computed weeks);
+`coverage` loads its inputs for a period and calls it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, func, select
+
+from routing.hours import OpeningHours
+from routing.intervals import clip, subtract, union
+from routing.roster import Roster, Shift
+from routing.types import Interval
+from storage import people, roster
+from storage.tables import ChatStatistic, DutyPeriod
+
+
+@dataclass(frozen=True, slots=True)
+class DutySpan:
+    """An advisor was signed in (`kind` "signed_in") or available over [start, end)."""
+
+    advisor: str
+    kind: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationShare:
+    slug: str
+    name: str
+    rostered_hours: float
+    actual_hours: float
+    chats: int
+    share_of_hours: float  # of all rostered hours, 0..1
+    share_of_chats: float  # of all chats served by an organisation, 0..1
+
+
+@dataclass(frozen=True)
+class Coverage:
+    start: datetime
+    end: datetime
+    open: list[Interval]
+    planned: list[Interval]
+    actual: list[Interval]
+    unrostered: list[Interval]
+    unstaffed: list[Interval]
+    organisations: list[OrganisationShare]
+
+    @property
+    def open_hours(self) -> float:
+        return hours(self.open)
+
+    @property
+    def planned_hours(self) -> float:
+        return hours(self.planned)
+
+    @property
+    def actual_hours(self) -> float:
+        return hours(self.actual)
+
+    @property
+    def planned_open_hours(self) -> float:
+        """Open hours that someone was rostered for."""
+        return hours(intersect(self.open, self.planned))
+
+    @property
+    def actual_open_hours(self) -> float:
+        """Open hours that someone on shift was signed in and available for."""
+        return hours(intersect(self.open, self.actual))
+
+    @property
+    def gaps(self) -> list[tuple[str, Interval]]:
+        """Every gap with its kind, in time order."""
+        tagged = [("unrostered", g) for g in self.unrostered] + [("unstaffed", g) for g in self.unstaffed]
+        return sorted(tagged, key=lambda kind_gap: kind_gap[1].start)
+
+
+def hours(intervals: Iterable[Interval]) -> float:
+    return sum(i.seconds for i in intervals) / 3600
+
+
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    """The parts of sorted, disjoint `a` that `b` (sorted, disjoint) also covers."""
+    return subtract(a, subtract(a, b))
+
+
+def _in(intervals: Iterable[Interval], tz: ZoneInfo) -> list[Interval]:
+    return [Interval(i.start.astimezone(tz), i.end.astimezone(tz)) for i in intervals]
+
+
+def measure(
+    *,
+    start: datetime,
+    end: datetime,
+    hours_: OpeningHours,
+    shifts: Sequence[Shift],
+    duty: Sequence[DutySpan],
+    organisation_of: dict[str, tuple[str, str]],
+    chats_by_organisation: dict[str, int],
+) -> Coverage:
+    """Coverage of [start, end). `organisation_of` maps an advisor to (slug, name);
+    `chats_by_organisation` counts chats served per organisation slug in the period. Results are
+    in `hours_.tz`."""
+    tz = hours_.tz
+    plan = Roster(tuple(shifts))
+    open_ = hours_.intervals(start, end)
+    planned = plan.staffed_intervals(start, end)
+    signed: defaultdict[str, list[Interval]] = defaultdict(list)
+    available: defaultdict[str, list[Interval]] = defaultdict(list)
+    for span in duty:
+        if span.end > span.start:
+            (signed if span.kind == "signed_in" else available)[span.advisor].append(Interval(span.start, span.end))
+    actual_by_advisor: dict[str, list[Interval]] = {}
+    for advisor in {s.advisor for s in shifts}:
+        on_shift = union(Interval(s.start, s.end) for s in plan.shifts_of(advisor, start, end))
+        present = intersect(union(signed[advisor]), union(available[advisor]))
+        actual_by_advisor[advisor] = clip(intersect(on_shift, present), start, end)
+    actual = union(i for spans in actual_by_advisor.values() for i in spans)
+
+    rostered = plan.hours_by_advisor(start, end)
+    per_org: dict[str, list[float]] = {}
+    names: dict[str, str] = {}
+    for advisor, (slug, name) in organisation_of.items():
+        names[slug] = name
+        totals = per_org.setdefault(slug, [0.0, 0.0])
+        totals[0] += rostered.get(advisor, 0.0)
+        totals[1] += hours(actual_by_advisor.get(advisor, []))
+    for slug in chats_by_organisation:
+        per_org.setdefault(slug, [0.0, 0.0])
+        names.setdefault(slug, slug)
+    all_hours = sum(t[0] for t in per_org.values())
+    all_chats = sum(chats_by_organisation.values())
+    organisations = [
+        OrganisationShare(
+            slug=slug,
+            name=names[slug],
+            rostered_hours=rostered_hours,
+            actual_hours=actual_hours,
+            chats=chats_by_organisation.get(slug, 0),
+            share_of_hours=rostered_hours / all_hours if all_hours else 0.0,
+            share_of_chats=chats_by_organisation.get(slug, 0) / all_chats if all_chats else 0.0,
+        )
+        for slug, (rostered_hours, actual_hours) in sorted(per_org.items())
+    ]
+    planned_open = intersect(open_, planned)
+    return Coverage(
+        start=start.astimezone(tz),
+        end=end.astimezone(tz),
+        open=_in(open_, tz),
+        planned=_in(planned, tz),
+        actual=_in(actual, tz),
+        unrostered=_in(subtract(open_, planned), tz),
+        unstaffed=_in(subtract(planned_open, actual), tz),
+        organisations=organisations,
+    )
+
+
+async def coverage(
+    session: AsyncSession, *, start: datetime, end: datetime, hours_: OpeningHours, now: datetime
+) -> Coverage:
+    """Coverage of [start, end) from the stored shifts, duty log and statistics. A duty period
+    still open counts until `now`."""
+    users = {user.id: user for user in await people.all_users(session)}
+    organisations = {org.id: org for org in await people.organisations(session)}
+    rows = await roster.shifts_between(session, start=start, end=end)
+    shifts = [Shift(advisor=username, start=s, end=e) for username, s, e in rows]
+    result = await session.execute(
+        select(DutyPeriod).where(
+            col(DutyPeriod.started_at) < end,
+            (col(DutyPeriod.ended_at).is_(None)) | (col(DutyPeriod.ended_at) > start),
+        )
+    )
+    duty = [
+        DutySpan(advisor=users[p.user_id].username, kind=p.kind, start=p.started_at, end=p.ended_at or now)
+        for p in result.scalars().all()
+        if p.user_id in users
+    ]
+    counted = await session.execute(
+        select(col(ChatStatistic.organisation_id), func.count())
+        .where(
+            col(ChatStatistic.hour_bucket) >= start,
+            col(ChatStatistic.hour_bucket) < end,
+            col(ChatStatistic.organisation_id).is_not(None),
+        )
+        .group_by(col(ChatStatistic.organisation_id))
+    )
+    chats = {
+        organisations[org_id].slug: count for org_id, count in counted.all() if org_id in organisations
+    }
+    organisation_of = {
+        user.username: (organisations[user.organisation_id].slug, organisations[user.organisation_id].name)
+        for user in users.values()
+        if user.organisation_id in organisations and user.role in ("advisor", "coordinator")
+    }
+    return measure(
+        start=start, end=end, hours_=hours_, shifts=shifts, duty=duty,
+        organisation_of=organisation_of, chats_by_organisation=chats,
+    )
