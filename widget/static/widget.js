@@ -763,10 +763,13 @@
    * outbox line keeps its element when it is acknowledged, so it is not announced twice.
    */
   function messageLog(ui) {
-    const list = h('ol', {
+    // The log is a box around the list: role="log" on the <ol> itself would take away its list
+    // role, and its <li> would then be list items outside any list.
+    const list = h('ol', { class: 'log__list' });
+    const box = h('div', {
       class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
       'aria-label': ui.t('log.label'), tabIndex: 0,
-    });
+    }, list);
     const items = new Map(); // key → { li, line, pending }
 
     const update = () => {
@@ -789,7 +792,7 @@
           items.delete(key);
         }
       }
-      const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+      const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
       wanted.forEach(({ key, line, pending }, index) => {
         let item = items.get(key);
         if (!item) {
@@ -803,9 +806,9 @@
         const here = list.children[index];
         if (here !== item.li) list.insertBefore(item.li, here || null);
       });
-      if (atBottom) list.scrollTop = list.scrollHeight;
+      if (atBottom) box.scrollTop = box.scrollHeight;
     };
-    return { node: list, update };
+    return { node: box, update };
   }
 
   /** One line: who, when, its state in words (not only in colour), and the text, as text. */
