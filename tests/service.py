@@ -122,7 +122,9 @@ async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncI
         db = Database(url)
         await seed(db)
         await db.close()
-    settings = Settings.from_env({}, database_url=url, widget_origins=(WIDGET_ORIGIN,), tick_s=3600.0, **overrides)
+    # Overrides win over these test defaults (e.g. more widget_origins for a browser's host page).
+    settings = Settings.from_env({}, **{"database_url": url, "widget_origins": (WIDGET_ORIGIN,), "tick_s": 3600.0,
+                                        **overrides})
     clock = ManualClock(TUESDAY_10)
     app = create_app(settings, clock=clock)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, ws_max_size=settings.max_frame_bytes,

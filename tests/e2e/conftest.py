@@ -1,0 +1,65 @@
+"""Fixtures for the widget's browser tests; the helpers they use live in tests/e2e/browser.py."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Host, Proxy, host_page, serve
+from tests.service import WIDGET_ORIGIN, Service, running
+
+# -- fixtures ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture(scope="session")
+async def host() -> AsyncIterator[Host]:
+    app = Starlette(routes=[Route("/page", host_page)])
+    async with serve(app) as port:
+        yield Host(port)
+
+
+@pytest.fixture
+async def service(tmp_path: Path, host: Host) -> AsyncIterator[Service]:
+    async with running(tmp_path, widget_origins=(WIDGET_ORIGIN, host.origin)) as running_service:
+        yield running_service
+
+
+@pytest.fixture
+async def proxy(service: Service) -> AsyncIterator[Proxy]:
+    cuttable = Proxy(int(service.base.rsplit(":", 1)[1]))
+    await cuttable.start()
+    try:
+        yield cuttable
+    finally:
+        await cuttable.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    """A fresh context (own sessionStorage) per test; an uncaught error in the page fails the test."""
+    context = await browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    opened = await context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield opened
+    finally:
+        await context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+

@@ -1,0 +1,241 @@
+"""Issue 5, accessible: the whole chat by keyboard alone, and axe-core (WCAG 2.1 A and AA) in every
+state a visitor can see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Locator, Page, expect
+
+from tests.e2e.browser import Host, Proxy, Widget, advisor_side
+from tests.service import Service
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SATURDAY_NOON = datetime.fromisoformat("2026-11-28T12:00:00+02:00")
+
+
+async def focus_ring(page: Page) -> dict[str, Any]:
+    """The outline of whatever has focus, inside the widget's shadow root or on the page."""
+    ring: dict[str, Any] = await page.evaluate("""() => {
+        let el = document.activeElement;
+        while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+        const style = getComputedStyle(el);
+        return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor,
+                 inPanel: Boolean(el.closest('#neuvo-panel')) };
+    }""")
+    return ring
+
+
+async def expect_visible_focus_on(page: Page, target: Locator, *, in_panel: bool = True) -> None:
+    await expect(target).to_be_focused()
+    ring = await focus_ring(page)
+    assert ring["style"] != "none" and ring["width"] >= 2, ring
+    assert ring["inPanel"] is in_panel, ring
+
+
+async def tab_cycle(page: Page, widget: Widget, presses: int) -> list[str]:
+    """Press Tab and note, each time, whether focus is still in the panel and on what."""
+    seen = []
+    for _ in range(presses):
+        await page.keyboard.press("Tab")
+        seen.append(await widget.focused())
+    return seen
+
+
+async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in_the_panel(
+        page: Page, service: Service, host: Host) -> None:
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await widget.load(host.url(service.base, html_lang="en"))
+
+    # The launcher is in the page's tab order after the host's own links.
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.launcher, in_panel=False)
+    await page.keyboard.press("Enter")
+    await expect(widget.panel).to_be_visible()
+    await expect(widget.heading("Start a chat")).to_be_focused()
+
+    # Before the chat: topic by type-ahead, language left as English, Start by Enter.
+    await page.keyboard.press("Tab")
+    topic = page.get_by_label("Topic", exact=True)
+    await expect_visible_focus_on(page, topic)
+    await page.keyboard.press("w")  # "Work"
+    await expect(topic).to_have_value("work")
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, page.get_by_label("Language of the chat", exact=True))
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.button("Start chat"))
+
+    # The focus trap: Tab from the last control comes round to the first one, Shift+Tab goes back.
+    await page.keyboard.press("Tab")
+    close = widget.button("Close the chat window")
+    await expect_visible_focus_on(page, close)
+    await page.keyboard.press("Shift+Tab")
+    await expect_visible_focus_on(page, widget.button("Start chat"))
+    await page.keyboard.press("Enter")
+
+    await expect(widget.heading("You are in the queue")).to_be_focused()
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.log)  # the conversation scrolls by keyboard too
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.composer)
+    await page.keyboard.type("Written in the queue")
+    await page.keyboard.press("Enter")
+    await expect(widget.line("Written in the queue")).to_be_visible()
+    await expect(widget.pending).to_have_count(0)
+    await advisor.take()
+    assert [m["text"] for m in advisor.history] == ["Written in the queue"]  # came with the chat
+    await expect(widget.heading("Your advisor is Anna")).to_be_visible()
+    await expect_visible_focus_on(page, widget.composer)  # the message box kept focus
+    await advisor.say("Hi, tell me more")
+    await expect(widget.line("Hi, tell me more")).to_be_visible()
+    await page.keyboard.type("Thanks, that was all")
+    await page.keyboard.press("Enter")
+    await advisor.heard("Thanks, that was all")
+
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.button("Send"))
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.button("End chat"))
+    await page.keyboard.press("Space")
+    await expect(widget.heading("The chat has ended")).to_be_focused()
+
+    # Every Tab stop is in the panel while it is open, and the cycle wraps.
+    count = await page.evaluate("""() => {
+        const panel = document.querySelector('neuvo-chat').shadowRoot.getElementById('neuvo-panel');
+        return [...panel.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')]
+            .filter((el) => !el.disabled && el.getClientRects().length > 0)
+            .filter((el) => el.type !== 'radio' || el.value === '1')  // a radio group is one stop
+            .length;
+    }""")
+    stops = await tab_cycle(page, widget, count + 2)
+    assert not [stop for stop in stops if stop.startswith("page:")], stops
+    assert stops[:2] == stops[count:count + 2], stops
+
+    # Rating: Tab to the radio group, arrows choose, Tab on to the comment and the button.
+    await widget.heading("The chat has ended").focus()
+    await page.keyboard.press("Tab")
+    first = page.get_by_role("radio", name="1 – not at all")
+    await expect_visible_focus_on(page, first)
+    await page.keyboard.press("ArrowRight")
+    await page.keyboard.press("ArrowRight")
+    await page.keyboard.press("ArrowRight")
+    await expect(page.get_by_role("radio", name="4", exact=True)).to_be_checked()
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, page.get_by_label("Comment (optional)"))
+    await page.keyboard.type("Quick and kind")
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.button("Send feedback"))
+    await page.keyboard.press("Enter")
+    thanks = page.get_by_role("status").filter(has_text="Thank you for your feedback!")
+    await expect(thanks).to_be_focused()  # the form went away under the focus: it lands on the thanks
+
+    await page.keyboard.press("Tab")
+    download = widget.button("Download the conversation (.txt)")
+    await expect_visible_focus_on(page, download)
+    async with page.expect_download() as info:
+        await page.keyboard.press("Enter")
+    assert "Thanks, that was all" in (await (await info.value).path()).read_text(encoding="utf-8")
+
+    # Escape closes and gives focus back to the launcher; closed, the widget traps nothing.
+    await page.keyboard.press("Escape")
+    await expect(widget.panel).to_be_hidden()
+    await expect_visible_focus_on(page, widget.launcher, in_panel=False)
+    await expect(widget.launcher).to_have_attribute("aria-expanded", "false")
+    await page.keyboard.press("Shift+Tab")
+    await expect(page.locator("#host-last")).to_be_focused()
+    await page.keyboard.press("Tab")
+    await expect(widget.launcher).to_be_focused()
+    await page.keyboard.press("Space")
+    await expect(widget.panel).to_be_visible()
+    await expect(widget.launcher).to_be_hidden()
+    await page.keyboard.press("Escape")
+    await expect(widget.launcher).to_be_focused()
+
+
+async def expect_no_violations(page: Page, state: str) -> None:
+    await Widget(page).settled()  # axe would see the colours half way through the panel's fade-in
+    results = await Axe().run(page, options=WCAG)
+    # (the package's own generate_report() cannot print targets inside a shadow root: they are lists)
+    found = [f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+        f"    {node['target']}: {node['html'][:160]}\n      {node.get('failureSummary', '')}" for node in v["nodes"])
+        for v in results.response["violations"]]
+    assert not found, f"axe, {state}:\n" + "\n".join(found)
+
+
+async def test_axe_finds_no_wcag_violations_in_any_state_of_a_chat(
+        page: Page, service: Service, host: Host, proxy: Proxy) -> None:
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await widget.load(host.url(proxy.base, html_lang="en"))
+    await expect_no_violations(page, "launcher closed")
+
+    await widget.open()
+    await expect(widget.heading("Start a chat")).to_be_visible()
+    await expect_no_violations(page, "before the chat")
+
+    await widget.start()
+    await expect(widget.heading("You are in the queue")).to_be_visible()
+    await widget.say("A question while I wait")
+    await expect(widget.pending).to_have_count(0)
+    await expect_no_violations(page, "waiting")
+
+    await advisor.take()
+    await advisor.say("Hello, I am here")
+    await expect(widget.line("Hello, I am here")).to_be_visible()
+    await widget.composer.fill("x" * 2001)  # over the limit: the counter says so
+    await expect(widget.panel.get_by_text("1 character too many")).to_be_visible()
+    await expect_no_violations(page, "chatting")
+    await widget.composer.press("Enter")
+    await expect(widget.panel.get_by_text("Error:")).to_be_attached()
+    await expect_no_violations(page, "chatting, with an error on the message box")
+    await widget.composer.fill("")
+
+    proxy.cut()
+    await expect(widget.connection).to_have_text("Connection lost. Reconnecting…")
+    await widget.say("sent while reconnecting")
+    await expect(widget.pending).to_have_count(1)
+    await expect_no_violations(page, "reconnecting, a line waiting to be sent")
+    proxy.restore()
+    await expect(widget.pending).to_have_count(0)
+
+    await widget.button("End chat").click()
+    await expect(widget.heading("The chat has ended")).to_be_visible()
+    await expect_no_violations(page, "ended, rating form")
+    await widget.button("Send feedback").click()  # no rating chosen: an error, said in words
+    await expect(widget.panel.get_by_text("Choose a rating from 1 to 5.")).to_be_visible()
+    await expect_no_violations(page, "ended, rating missing")
+    await page.get_by_role("radio", name="5 – very").check()
+    await widget.button("Send feedback").click()
+    await expect(page.get_by_role("status").filter(has_text="Thank you for your feedback!")).to_be_visible()
+    await expect_no_violations(page, "ended, feedback saved")
+
+
+async def test_axe_finds_no_wcag_violations_on_the_closed_service_and_its_offline_form(
+        page: Page, service: Service, host: Host) -> None:
+    service.clock.set(SATURDAY_NOON)
+    widget = Widget(page)
+    await widget.load(host.url(service.base, html_lang="en"))
+    await widget.open()
+    await expect(widget.heading("The chat is closed right now")).to_be_visible()
+    await expect(widget.panel.get_by_text("The chat opens next on")).to_be_visible()
+    await expect_no_violations(page, "closed, offline form")
+
+    await widget.button("Send message").click()  # empty: the error summary and the field say why
+    summary = widget.panel.locator(".error-summary")
+    await expect(summary).to_be_focused()
+    await expect(summary).to_contain_text("Write a message before sending.")
+    await expect_no_violations(page, "closed, offline form with errors")
+
+    await summary.get_by_role("link").click()
+    message = page.get_by_label("Your message", exact=True)
+    await expect(message).to_be_focused()
+    await message.fill("Can I still apply for the autumn?")
+    await page.get_by_label("Contact details (optional)").fill("visitor@example.org")
+    await widget.button("Send message").click()
+    await expect(widget.heading("Thank you, your message has been sent")).to_be_visible()
+    await expect_no_violations(page, "offline message sent")

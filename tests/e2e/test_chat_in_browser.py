@@ -1,0 +1,153 @@
+"""Issue 5 in a real browser: a whole chat, a reload in the middle, and a network that drops while
+the visitor writes. The host page is on another origin than the server, as on a college's site."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page, expect
+from sqlalchemy import select
+
+from storage.tables import Feedback
+from tests.e2e.browser import Host, Proxy, Widget, advisor_side, stored_lines
+from tests.service import Service, send, until
+
+
+async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transcript(
+        page: Page, service: Service, host: Host) -> None:
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await widget.load(host.url(service.base, html_lang="en"))
+    await expect(widget.launcher).to_have_text("Ask for guidance in chat")
+    await widget.open()
+    await widget.start(topic="Work", language="English")
+
+    await expect(widget.heading("You are in the queue")).to_be_visible()
+    await expect(page.get_by_role("status").filter(has_text="Your place in the queue: 1.")).to_be_visible()
+
+    chat = await advisor.take()
+    await expect(widget.heading("Your advisor is Anna")).to_be_visible()
+    await expect(widget.panel.get_by_text("Kotka College", exact=True)).to_be_visible()
+    await expect(widget.composer).to_be_focused()  # focus followed from the queue's message box
+
+    await widget.composer.fill("How do I apply for the spring term?")
+    await widget.composer.press("Enter")
+    heard = await advisor.heard("How do I apply for the spring term?")
+    assert heard["from"] == "visitor"
+    await expect(widget.composer).to_have_value("")
+    await expect(widget.pending).to_have_count(0)
+
+    await advisor.say("INTERNAL: check the applicant's region", kind="note")
+    await advisor.say("Hello! The spring application opens in January.")
+    await expect(widget.line("Hello! The spring application opens in January.")).to_be_visible()
+    line = widget.lines.filter(has_text="Hello! The spring application opens in January.")
+    await expect(line).to_have_class("msg msg--advisor")
+    await expect(line.locator(".msg__who")).to_have_text("Advisor")
+    assert await widget.texts() == ["How do I apply for the spring term?",
+                                    "Hello! The spring application opens in January."]
+
+    await widget.button("End chat").click()
+    await expect(widget.heading("The chat has ended")).to_be_visible()
+    await expect(widget.panel.get_by_text("You ended the chat.")).to_be_visible()
+    ended = await until(advisor.ws, "ended", chat=chat)
+    assert ended["by"] == "visitor"
+
+    await page.get_by_role("radio", name="4", exact=True).check()
+    await page.get_by_label("Comment (optional)").fill("Clear answer, thanks")
+    await widget.button("Send feedback").click()
+    await expect(page.get_by_role("status").filter(has_text="Thank you for your feedback!")).to_be_visible()
+    await expect(widget.button("Send feedback")).to_be_hidden()
+    async with service.hub.db.transaction() as session:
+        feedback = (await session.execute(select(Feedback).where(Feedback.chat_id == chat))).scalar_one()
+    assert (feedback.rating, feedback.comment) == (4, "Clear answer, thanks")
+    assert (await widget.stored())["chat"]["feedbackSaved"] is True
+
+    async with page.expect_download() as info:
+        await widget.button("Download the conversation (.txt)").click()
+    download = await info.value
+    assert download.suggested_filename.startswith("neuvo-chat-") and download.suggested_filename.endswith(".txt")
+    transcript = (await download.path()).read_text(encoding="utf-8")
+    assert "Neuvo chat – conversation" in transcript
+    assert "Topic: Work" in transcript
+    assert "You: How do I apply for the spring term?" in transcript
+    assert "Advisor: Hello! The spring application opens in January." in transcript
+    assert "INTERNAL" not in transcript
+    assert transcript.index("spring term") < transcript.index("opens in January")
+
+
+async def test_a_reload_in_the_middle_of_a_chat_resumes_it_with_the_whole_history_once(
+        page: Page, service: Service, host: Host) -> None:
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await widget.load(host.url(service.base, html_lang="en"))
+    await widget.open()
+    await widget.start()
+    await advisor.take()
+    for n in (1, 2):
+        await widget.say(f"visitor line {n}")
+        await advisor.heard(f"visitor line {n}")
+        await advisor.say(f"advisor line {n}")
+        await expect(widget.line(f"advisor line {n}")).to_be_visible()
+    await widget.composer.fill("a draft not sent yet")
+    await widget.until_stored("draft", "a draft not sent yet")  # kept a moment after typing
+
+    await page.reload()
+
+    await expect(widget.panel).to_be_visible()  # the panel was open: it opens again
+    await expect(widget.heading("Your advisor is Anna")).to_be_visible()
+    expected = ["visitor line 1", "advisor line 1", "visitor line 2", "advisor line 2"]
+    await expect(widget.log.locator(".msg__text")).to_have_text(expected)
+    await expect(widget.composer).to_have_value("a draft not sent yet")
+
+    # The resumed socket works both ways, and nothing is doubled by the replay.
+    await advisor.say("advisor line 3")
+    await widget.composer.fill("visitor line 3")
+    await widget.composer.press("Enter")
+    await advisor.heard("visitor line 3")
+    await expect(widget.log.locator(".msg__text")).to_have_text([*expected, "advisor line 3", "visitor line 3"])
+    await expect(widget.pending).to_have_count(0)
+    lines = await stored_lines(service, advisor.chat)
+    assert [line.text for line in lines] == [*expected, "advisor line 3", "visitor line 3"]
+
+
+async def test_lines_written_while_the_network_is_down_reach_the_advisor_once_each_in_order(
+        page: Page, service: Service, host: Host, proxy: Proxy) -> None:
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await widget.load(host.url(proxy.base, html_lang="en"))  # everything goes through the proxy
+    await widget.open()
+    await widget.start()
+    chat = await advisor.take()
+    await widget.say("before the drop")
+    await advisor.heard("before the drop")
+
+    # The server stores the next line, but its ack never reaches the browser; then the line drops.
+    proxy.deafen()
+    await widget.say("line 1")
+    await advisor.heard("line 1")
+    await expect(widget.pending).to_have_count(1)
+    proxy.cut()
+    await page.context.set_offline(True)
+    await expect(widget.connection).to_contain_text("offline")
+
+    await widget.say("line 2")
+    await widget.say("line 3")
+    await expect(widget.pending).to_have_count(3)
+    await expect(widget.pending.locator(".msg__state")).to_have_text(["sending…"] * 3)
+    await expect(widget.log.locator(".msg__text")).to_have_text(["before the drop", "line 1", "line 2", "line 3"])
+
+    proxy.restore()
+    await page.context.set_offline(False)
+    await expect(widget.connection).to_have_text("Connection restored.")
+    await expect(widget.pending).to_have_count(0)
+    await expect(widget.log.locator(".msg__text")).to_have_text(["before the drop", "line 1", "line 2", "line 3"])
+
+    # Everything the advisor's socket got up to a marker: line 2 and 3 once each, line 1 not again.
+    await send(advisor.ws, {"type": "message", "chat": chat, "id": "marker", "text": "marker"})
+    frames = await advisor.frames_until(lambda f: f["type"] == "message" and f.get("text") == "marker")
+    heard = [f["text"] for f in frames if f["type"] == "message" and f.get("from") == "visitor"]
+    assert heard == ["line 2", "line 3"]
+
+    lines = await stored_lines(service, chat)
+    visitor_lines = [(line.seq, line.text) for line in lines if line.sender == "visitor"]
+    assert [text for _, text in visitor_lines] == ["before the drop", "line 1", "line 2", "line 3"]
+    seqs = [seq for seq, _ in visitor_lines]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
