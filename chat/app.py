@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -16,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from chat import api
 from chat.auth import LoginThrottle
@@ -26,7 +24,7 @@ from chat.hub import Hub
 from chat.middleware import OriginGuard, SecurityHeaders
 from chat.pages import console, coordinator
 from chat.pages import session as session_pages
-from chat.pages.common import SignInRequired, sign_in_redirect
+from chat.pages.common import SignInRequired, render, sign_in_redirect
 from chat.settings import Settings
 from chat.sockets import advisor, visitor
 from storage.database import Database
@@ -34,9 +32,6 @@ from storage.setup import prepare, stored_secret_key
 
 WIDGET_STATIC = Path(__file__).resolve().parent.parent / "widget" / "static"
 PAGES_STATIC = Path(__file__).with_name("static")
-TEMPLATES = Jinja2Templates(
-    env=Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True)
-)
 
 
 async def widget_script(request: Request) -> Response:
@@ -46,11 +41,18 @@ async def widget_script(request: Request) -> Response:
 async def home(request: Request) -> Response:
     """A plain page that embeds the widget: the demo page, and a smoke test for operators."""
     settings: Settings = request.app.state.settings
-    return TEMPLATES.TemplateResponse(request, "home.html", {"demo": settings.demo})
+    return render(request, "home.html", {"demo": settings.demo})
+
+
+def _wants_page(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
+    """JSON {code, message} for the API and scripts; a readable page for a browser."""
     assert isinstance(exc, HTTPException)
+    if _wants_page(request):
+        return render(request, "error.html", {"status": exc.status_code, "message": exc.detail}, status=exc.status_code)
     return api.problem(exc.status_code, "http_error", str(exc.detail))
 
 

@@ -66,7 +66,9 @@ class SecurityHeaders:
 
     HEADERS = (
         (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"no-referrer"),
+        # same-origin, not no-referrer: under no-referrer Chromium posts forms with "Origin: null",
+        # which the Origin check must refuse. Other sites still get no referrer.
+        (b"referrer-policy", b"same-origin"),
     )
 
     def __init__(self, app: ASGIApp) -> None:

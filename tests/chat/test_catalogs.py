@@ -25,4 +25,5 @@ def test_every_key_used_in_a_template_exists() -> None:
         for template in TEMPLATES.rglob("*.html")
         for key in re.findall(r"""\bt\(\s*["']([\w.]+)["']""", template.read_text(encoding="utf-8"))
     }
-    assert used - set(_load("fi")) == set()
+    # A key ending in "." is a prefix completed at run time (t("weekday." ~ n)).
+    assert {key for key in used if not key.endswith(".")} - set(_load("fi")) == set()

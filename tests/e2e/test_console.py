@@ -1,0 +1,209 @@
+"""The advisors' duty console in real Chromium against the real server; visitors on real sockets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page, expect
+from sqlmodel import select
+from websockets.asyncio.client import ClientConnection
+
+from storage.tables import CannedAnswer, Chat, OfflineMessage
+from tests.e2e.browser import Proxy
+from tests.service import PASSWORD, Service, receive, send, until
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+async def sign_in(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
+    await page.goto(f"{base}/console?lang=en")
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await page.get_by_label("Username").fill(username)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
+
+
+async def on_duty(page: Page, base: str, username: str = "anna") -> None:
+    """Signed in, connected and available."""
+    await sign_in(page, base, username)
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+    await page.get_by_label("Available – take chats").check()
+    await expect(page.get_by_label("Available – take chats")).to_be_checked()
+
+
+async def visitor_chat(service: Service, language: str = "fi") -> tuple[ClientConnection, str]:
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": language})
+    queued = await until(visitor, "queued")
+    return visitor, str(queued["chat"])
+
+
+async def no_violations(page: Page, state: str) -> None:
+    results = await Axe().run(page, options=WCAG)
+    found = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}" for v in results.response["violations"]]
+    assert not found, f"axe, {state}: {found}"
+
+
+async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visitor_sees_no_note(
+    service: Service, page: Page
+) -> None:
+    async with service.hub.db.transaction() as session:
+        session.add(CannedAnswer(language="fi", title="Hakuajat", text="Yhteishaku alkaa maaliskuussa."))
+    await on_duty(page, service.base)
+    visitor, chat_id = await visitor_chat(service)
+    await until(visitor, "assigned")
+    pane = page.locator(f"#pane-{chat_id}")
+    await expect(pane).to_be_visible()
+
+    await send(visitor, {"type": "message", "id": "v1", "text": "Milloin haku alkaa?"})
+    await expect(pane.locator(".line--visitor")).to_contain_text("Milloin haku alkaa?")
+
+    await pane.get_by_text("Canned answers").click()
+    await pane.get_by_label("Search the handbook").fill("haku")
+    await pane.get_by_label("Search the handbook").press("Enter")
+    await expect(pane.get_by_label("Message")).to_have_value("Yhteishaku alkaa maaliskuussa.")
+    await pane.get_by_label("Message").press("Enter")
+    assert (await until(visitor, "message", seq=2))["text"] == "Yhteishaku alkaa maaliskuussa."
+
+    await pane.get_by_label("Message").fill("Kysyi hakuajoista")
+    await pane.get_by_role("button", name="Add internal note").click()
+    await expect(pane.locator(".line--note")).to_contain_text("Kysyi hakuajoista")
+
+    bertil = await service.available("bertil")
+    await pane.get_by_text("Transfer", exact=True).click()
+    await pane.get_by_label("To", exact=True).select_option("advisor")
+    await pane.get_by_label("Choose").select_option("bertil")
+    await pane.get_by_label("Note for the receiver").fill("Jatkatko sinä?")
+    await pane.get_by_role("button", name="Transfer the chat").click()
+
+    handed = await until(bertil, "assigned")
+    history = [(m["from"], m["text"]) for m in handed["chat"]["messages"]]
+    assert history == [
+        ("visitor", "Milloin haku alkaa?"),
+        ("advisor", "Yhteishaku alkaa maaliskuussa."),
+        ("note", "Kysyi hakuajoista"),
+        ("note", "Jatkatko sinä?"),
+    ]
+    await expect(pane.locator(".pane__meta")).to_contain_text("Transferred")
+    frames = []
+    while (frame := await receive(visitor))["type"] != "assigned":
+        frames.append(frame)
+    assert frame["advisor"]["name"] == "Bertil"
+    assert all(f.get("from") != "note" for f in frames)
+    await no_violations(page, "console with a transferred chat")
+
+
+async def test_three_chats_at_once_each_in_a_tab_with_unread_counts_and_one_closed_with_an_outcome(
+    service: Service, page: Page
+) -> None:
+    await on_duty(page, service.base)
+    chats = [await visitor_chat(service) for _ in range(3)]
+    tabs = page.get_by_role("tab")
+    await expect(tabs).to_have_count(3)
+
+    second_visitor, second = chats[1]
+    await send(second_visitor, {"type": "message", "id": "v1", "text": "Oletko siellä?"})
+    second_tab = page.locator(f"#tab-{second}")
+    await expect(second_tab).to_contain_text("1 new")
+    await second_tab.click()
+    await expect(second_tab).not_to_contain_text("new")
+    await expect(page.locator(f"#pane-{second} .line--visitor")).to_contain_text("Oletko siellä?")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=ARTIFACTS / "three-chats-1280.png", full_page=True)
+    await page.set_viewport_size({"width": 320, "height": 800})
+    await page.screenshot(path=ARTIFACTS / "three-chats-320.png", full_page=True)
+    await page.set_viewport_size({"width": 1280, "height": 800})
+
+    third_visitor, third = chats[2]
+    await page.locator(f"#tab-{third}").click()
+    pane = page.locator(f"#pane-{third}")
+    await pane.get_by_label("Outcome").select_option("referred")
+    await pane.get_by_role("button", name="Close the chat").click()
+    assert (await until(third_visitor, "ended"))["by"] == "advisor"
+    await expect(pane.locator(".pane__meta")).to_contain_text("Closed")
+    async with service.hub.db.transaction() as session:
+        closed = await session.get(Chat, third)
+    assert closed is not None and closed.outcome == "referred"
+    await no_violations(page, "console with three chats")
+
+
+async def test_the_console_reconnects_by_itself_and_what_was_typed_meanwhile_arrives_once(
+    service: Service, proxy: Proxy, page: Page
+) -> None:
+    await on_duty(page, proxy.base)
+    visitor, chat_id = await visitor_chat(service)
+    pane = page.locator(f"#pane-{chat_id}")
+    await expect(pane).to_be_visible()
+
+    proxy.cut()
+    await expect(page.locator("#connection")).to_contain_text("Reconnecting")
+    await pane.get_by_label("Message").fill("Yhteys pätkii, mutta olen tässä")
+    await pane.get_by_label("Message").press("Enter")
+    await expect(pane.locator(".line--pending")).to_have_count(1)
+    proxy.restore()
+
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+    line = await until(visitor, "message")
+    assert (line["seq"], line["text"]) == (1, "Yhteys pätkii, mutta olen tässä")
+    await expect(pane.locator(".line--pending")).to_have_count(0)
+    await expect(page.get_by_label("Available – take chats")).to_be_checked()
+    async with service.hub.db.transaction() as session:
+        stored = await session.get(Chat, chat_id)
+    assert stored is not None and stored.last_seq == 1
+
+
+async def test_an_advisor_cannot_open_another_advisors_transcript(service: Service, page: Page) -> None:
+    anna = await service.available("anna")
+    visitor, chat_id = await visitor_chat(service)
+    await until(anna, "assigned")
+    await send(visitor, {"type": "message", "id": "v1", "text": "Yksityinen asia"})
+    await until(visitor, "ack")
+
+    await sign_in(page, service.base, "bertil")
+    response = await page.goto(f"{service.base}/console/chats/{chat_id}")
+    assert response is not None and response.status == 403
+    await expect(page.get_by_text("Yksityinen asia")).to_have_count(0)
+
+    await page.goto(f"{service.base}/console/chats")
+    await page.get_by_role("button", name="Sign out").click()
+    await sign_in(page, service.base, "anna")
+    await page.goto(f"{service.base}/console/chats/{chat_id}")
+    await expect(page.get_by_text("Yksityinen asia")).to_be_visible()
+    await no_violations(page, "transcript")
+
+
+async def test_wrong_passwords_are_throttled_with_the_same_message_for_unknown_users(
+    service: Service, page: Page
+) -> None:
+    messages: list[str] = []
+    for username in ["nobody"] + ["anna"] * service.settings.login_failures:
+        await sign_in(page, service.base, username, "wrong password")
+        summary = page.locator(".error-summary")
+        await expect(summary).to_be_visible()
+        messages.append(await summary.locator("li").inner_text())
+    assert set(messages) == {"Wrong username or password"}
+    await sign_in(page, service.base, "anna")
+    await expect(page.locator(".error-summary")).to_contain_text("Too many failed attempts")
+    await no_violations(page, "sign-in with errors")
+
+
+async def test_offline_messages_are_claimed_once_and_marked_answered(service: Service, page: Page) -> None:
+    async with await service.http() as client:
+        left = await client.post("/api/offline-messages", json={"topic": "work", "language": "fi",
+                                                                "text": "Soittakaa minulle", "contact": "040 1"})
+    assert left.status_code == 201
+    await sign_in(page, service.base, "anna")
+    await page.goto(f"{service.base}/console/offline?lang=en")
+    await expect(page.get_by_text("Soittakaa minulle")).to_be_visible()
+    await page.get_by_role("button", name="I'll take this").click()
+    await page.get_by_label("By phone").check()
+    await no_violations(page, "offline inbox")
+    await page.get_by_role("button", name="Mark as answered").click()
+    await expect(page.get_by_role("status")).to_contain_text("Marked as answered")
+    await expect(page.get_by_text("Soittakaa minulle")).to_have_count(0)
+
+    async with service.hub.db.transaction() as session:
+        stored = (await session.execute(select(OfflineMessage))).scalar_one()
+    assert stored.answered_how == "phone" and stored.claimed_by is not None
