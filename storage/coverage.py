@@ -29,6 +29,7 @@ from routing.hours import OpeningHours
 from routing.intervals import clip, subtract, union
 from routing.roster import Roster, Shift
 from routing.types import Interval
+from routing.wallclock import utc
 from storage import people, roster
 from storage.tables import ChatStatistic, DutyPeriod
 
@@ -116,10 +117,12 @@ def measure(
     duty: Sequence[DutySpan],
     organisation_of: dict[str, tuple[str, str]],
     chats_by_organisation: dict[str, int],
+    measured_until: datetime | None = None,
 ) -> Coverage:
     """Coverage of [start, end). `organisation_of` maps an advisor to (slug, name);
     `chats_by_organisation` counts chats served per organisation slug in the period. Results are
-    in `hours_.tz`."""
+    in `hours_.tz`. The duty log says nothing of the future: with `measured_until` (now), rostered
+    time after it is not reported as unstaffed."""
     tz = hours_.tz
     plan = Roster(tuple(shifts))
     open_ = hours_.intervals(start, end)
@@ -169,7 +172,7 @@ def measure(
         planned=_in(planned, tz),
         actual=_in(actual, tz),
         unrostered=_in(subtract(open_, planned), tz),
-        unstaffed=_in(subtract(planned_open, actual), tz),
+        unstaffed=_in(subtract(clip(planned_open, start, min(end, measured_until or end, key=utc)), actual), tz),
         organisations=organisations,
     )
 
@@ -213,5 +216,5 @@ async def coverage(
     }
     return measure(
         start=start, end=end, hours_=hours_, shifts=shifts, duty=duty,
-        organisation_of=organisation_of, chats_by_organisation=chats,
+        organisation_of=organisation_of, chats_by_organisation=chats, measured_until=now,
     )

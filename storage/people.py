@@ -87,3 +87,8 @@ async def all_users(session: AsyncSession) -> Sequence[User]:
 
 async def organisation_by_id(session: AsyncSession, *, organisation_id: int) -> Organisation | None:
     return await session.get(Organisation, organisation_id)
+
+
+async def update_user(session: AsyncSession, *, user: User) -> None:
+    session.add(user)
+    await session.flush()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from storage.tables import OpeningException, Outcome, Setting, Topic, WeeklyOpeningRow
+from storage.tables import CannedAnswer, OpeningException, Outcome, Setting, Topic, WeeklyOpeningRow
 
 DEFAULT_TOPICS = (
     Topic(id="education", label_fi="Opiskelu", label_sv="Studier", label_en="Education", position=1),
@@ -79,3 +80,44 @@ async def replace_weekly_opening(session: AsyncSession, *, rows: Sequence[Weekly
 async def opening_exceptions(session: AsyncSession) -> Sequence[OpeningException]:
     result = await session.execute(select(OpeningException).order_by(OpeningException.day))  # type: ignore[arg-type]
     return result.scalars().all()
+
+
+async def add_weekly_opening(session: AsyncSession, *, weekday: int, start: str, end: str) -> None:
+    session.add(WeeklyOpeningRow(weekday=weekday, start=start, end=end))
+
+
+async def delete_weekly_opening(session: AsyncSession, *, row_id: int) -> None:
+    await session.execute(delete(WeeklyOpeningRow).where(WeeklyOpeningRow.id == row_id))  # type: ignore[arg-type]
+
+
+async def set_opening_exception(session: AsyncSession, *, day: date, start: str | None, end: str | None) -> None:
+    """The hours of one date (None, None: closed all day), replacing any earlier exception."""
+    await session.execute(delete(OpeningException).where(OpeningException.day == day))  # type: ignore[arg-type]
+    session.add(OpeningException(day=day, start=start, end=end))
+
+
+async def delete_opening_exception(session: AsyncSession, *, row_id: int) -> None:
+    await session.execute(delete(OpeningException).where(OpeningException.id == row_id))  # type: ignore[arg-type]
+
+
+async def save_topic(session: AsyncSession, *, topic: Topic) -> None:
+    """Add a topic or replace the labels and position of the one with its id."""
+    await session.merge(topic)
+
+
+async def save_outcome(session: AsyncSession, *, outcome: Outcome) -> None:
+    await session.merge(outcome)
+
+
+async def json_list_setting(session: AsyncSession, *, key: str) -> list[str]:
+    value = await get_setting(session, key=key)
+    return [str(item) for item in json.loads(value)] if value else []
+
+
+async def add_canned_answer(session: AsyncSession, *, language: str, title: str, text: str, position: int) -> None:
+    """A new answer for the service handbook (read by `storage.handbook`)."""
+    session.add(CannedAnswer(language=language, title=title, text=text, position=position))
+
+
+async def delete_canned_answer(session: AsyncSession, *, answer_id: int) -> None:
+    await session.execute(delete(CannedAnswer).where(CannedAnswer.id == answer_id))  # type: ignore[arg-type]

@@ -1,0 +1,53 @@
+"""A running service with a coordinator, and an HTTP client signed in as them (or as an advisor)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from chat.auth import hash_password
+from storage import people
+from storage.tables import User
+from tests.service import PASSWORD, Service, running
+
+COORDINATOR = "cora"
+
+
+async def add_coordinator(service: Service) -> None:
+    async with service.hub.db.transaction() as session:
+        kotka = await people.organisation_by_slug(session, slug="kotka")
+        assert kotka is not None and kotka.id is not None
+        await people.add_user(session, user=User(
+            username=COORDINATOR, name="Cora Coordinator", organisation_id=kotka.id, role="coordinator",
+            password_hash=hash_password(PASSWORD), languages="fi,sv,en",
+        ))
+    await service.hub.reload_config()
+
+
+@asynccontextmanager
+async def client_of(service: Service, username: str) -> AsyncIterator[httpx.AsyncClient]:
+    cookie = await service.session_cookie(username)
+    name, value = cookie.split("=", 1)
+    async with httpx.AsyncClient(base_url=service.base, cookies={name: value}, params={"lang": "en"}) as client:
+        yield client
+
+
+@asynccontextmanager
+async def coordinating(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
+    async with running(tmp_path, **overrides) as service:
+        await add_coordinator(service)
+        async with client_of(service, COORDINATOR) as client:
+            yield service, client
+
+
+async def csrf_of(client: httpx.AsyncClient, path: str) -> str:
+    page = await client.get(path)
+    assert page.status_code == 200, page.text
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)

@@ -1,0 +1,77 @@
+"""Coverage and statistics pages: the week grid, charts with their tables, CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from storage import duty, people
+from storage.tables import ChatStatistic
+from tests.chat.coordinator_fixtures import coordinating
+
+TZ = ZoneInfo("Europe/Helsinki")
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+async def test_coverage_week_grid_tables_and_csv(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        async with service.hub.db.transaction() as session:
+            anna = await people.user_by_username(session, username="anna")
+            assert anna is not None and anna.id is not None
+            at = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
+            await duty.open_period(session, user_id=anna.id, kind="signed_in", now=at)
+            await duty.open_period(session, user_id=anna.id, kind="available", now=at)
+        page = await client.get("/coordinator/coverage", params={"week": "2026-11-24"})
+        assert page.status_code == 200
+        assert 'class="week-grid"' in page.text
+        # Monday is open but nobody was rostered; Tuesday 09-10 Anna was on shift and available.
+        assert page.text.count("<td class=\"cell cell--unrostered\">") == 4 * 7  # mon, wed, thu, fri 09-16
+        assert "cell cell--staffed" in page.text and "cell cell--rostered" in page.text
+
+        gaps = await client.get("/coordinator/coverage", params={"week": "2026-11-24", "format": "csv",
+                                                                 "table": "gaps"})
+        assert gaps.headers["content-type"].startswith("text/csv")
+        assert rows_of(gaps.text)[:2] == [["kind", "start", "end", "hours"],
+                                          ["unrostered", "2026-11-23T09:00:00+02:00", "2026-11-23T16:00:00+02:00", "7"]]
+        summary = dict(rows_of((await client.get("/coordinator/coverage", params={
+            "week": "2026-11-24", "format": "csv"})).text)[1:])
+        measured = (summary["open"], summary["planned"], summary["planned_open"], summary["actual"])
+        assert measured == ("35", "9", "7", "1")
+        month = await client.get("/coordinator/coverage", params={"month": "2026-11"})
+        assert month.status_code == 200 and "week-grid" not in month.text
+
+
+async def test_statistics_page_has_charts_tables_and_csv_with_the_less_than_three_rule(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        async with service.hub.db.transaction() as session:
+            kotka = await people.organisation_by_slug(session, slug="kotka")
+            assert kotka is not None
+            for topic, count in (("work", 4), ("education", 2), ("wellbeing", 1)):
+                for _ in range(count):
+                    session.add(ChatStatistic(
+                        hour_bucket=datetime(2026, 11, 10, 8, tzinfo=ZoneInfo("UTC")), local_hour=10, weekday=1,
+                        topic=topic, language="fi", status="ended", wait_s=20, duration_s=300,
+                        organisation_id=kotka.id, outcome="answered", rating=4))
+        page = await client.get("/coordinator/statistics", params={"from": "2026-11-01", "to": "2026-11-30"})
+        assert page.status_code == 200
+        assert page.text.count("<svg") == 7 and page.text.count("<title id=") == 7 and page.text.count("<desc") == 7
+        assert ">Wellbeing</th><td class=\"num\">1</td>" in page.text  # the page itself shows the real count
+        topics = rows_of((await client.get("/coordinator/statistics", params={
+            "from": "2026-11-01", "to": "2026-11-30", "format": "csv", "table": "topic"})).text)
+        assert topics == [["topic", "chats", "served"], ["education", "<3", "<3"], ["wellbeing", "<3", "<3"],
+                          ["work", "4", "4"]]
+        summary = dict(rows_of((await client.get("/coordinator/statistics", params={
+            "from": "2026-11-01", "to": "2026-11-30", "format": "csv"})).text)[1:])
+        assert (summary["chats"], summary["served"], summary["abandoned"], summary["wait_p50_s"]) == (
+            "7", "7", "0", "20")
+        hours = rows_of((await client.get("/coordinator/statistics", params={
+            "from": "2026-11-01", "to": "2026-11-30", "format": "csv", "table": "hour"})).text)
+        assert hours[11] == ["10", "7", "7"] and hours[1] == ["00", "0", "0"]
+        wrong = await client.get("/coordinator/statistics", params={"from": "2026-11-10", "to": "2026-11-01"})
+        assert wrong.status_code == 200 and "error-summary" in wrong.text
