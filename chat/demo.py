@@ -6,9 +6,9 @@ from datetime import datetime, time, timedelta
 
 from chat.auth import hash_password
 from chat.settings import Settings
-from storage import people, roster, service
+from storage import handbook, people, roster, service
 from storage.database import Database
-from storage.tables import User, WeeklyOpeningRow
+from storage.tables import CannedAnswer, User, WeeklyOpeningRow
 
 ORGANISATIONS = (
     ("kotka-college", "Kotkan ammattiopisto"),
@@ -21,6 +21,14 @@ USERS = (
     ("bertil", "Bertil", "kaakko-uas", "advisor", "sv,fi"),
     ("chloe", "Chloe", "te-office", "advisor", "en,fi"),
     ("kaisa", "Kaisa", "kotka-college", "coordinator", "fi,sv,en"),
+)
+
+
+HANDBOOK = (
+    ("fi", "Tervehdys", "Hei! Olen opinto-ohjaaja. Kerro, miten voin auttaa?"),
+    ("fi", "Yhteishaku", "Kevään yhteishaku on maaliskuussa; hakuohjeet löydät Opintopolusta."),
+    ("sv", "Hälsning", "Hej! Jag är studiehandledare. Berätta hur jag kan hjälpa dig?"),
+    ("en", "Greeting", "Hello! I am a guidance counsellor. How can I help you?"),
 )
 
 
@@ -46,6 +54,11 @@ async def seed(db: Database, settings: Settings, now: datetime) -> str:
                     password_hash=hash_password(demo_password(username)), languages=languages,
                 ))
             users.append(user)
+        if not await handbook.canned_answers(session):
+            session.add_all(
+                CannedAnswer(language=language, title=title, text=text, position=n)
+                for n, (language, title, text) in enumerate(HANDBOOK)
+            )
         await service.replace_weekly_opening(
             session, rows=[WeeklyOpeningRow(weekday=day, start="00:00", end="24:00") for day in range(7)]
         )
@@ -66,5 +79,9 @@ async def seed(db: Database, settings: Settings, now: datetime) -> str:
     lines += [
         f"    {username:<8} {demo_password(username):<20} {role}, {languages}"
         for username, _, _, role, languages in USERS
+    ]
+    lines += [
+        "The widget takes chats once an advisor on shift is signed in: sign in to the console",
+        "(e.g. as anna), choose Available, then start a chat on the demo page in another browser.",
     ]
     return "\n".join(lines)
