@@ -117,7 +117,7 @@ class Service:
 
 @asynccontextmanager
 async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncIterator[Service]:
-    url = f"sqlite:///{tmp / 'neuvo.db'}"
+    url = overrides.pop("database_url", None) or f"sqlite:///{tmp / 'neuvo.db'}"
     if seeded:
         db = Database(url)
         await seed(db)

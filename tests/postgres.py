@@ -1,0 +1,58 @@
+"""A real PostgreSQL server for tests, started from Debian's binaries on a free port.
+
+initdb and pg_ctl refuse to run as root, so the cluster belongs to the `postgres` user and lives
+in a directory under /tmp that user can enter (PITFALLS.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import count
+
+BIN = "/usr/lib/postgresql/15/bin"
+_databases = count(1)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _as_postgres(*args: str) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else list(args)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start a throwaway cluster; yields the base URL (without a database name)."""
+    directory = tempfile.mkdtemp(prefix="neuvo-pg-", dir="/tmp")
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    data = os.path.join(directory, "data")
+    port = _free_port()
+    subprocess.run(_as_postgres(f"{BIN}/initdb", "-D", data, "-A", "trust", "-U", "postgres"),
+                   check=True, capture_output=True)
+    options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={directory} -c fsync=off"
+    subprocess.run(_as_postgres(f"{BIN}/pg_ctl", "-D", data, "-o", options, "-w", "-l", f"{directory}/log", "start"),
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_postgres(f"{BIN}/pg_ctl", "-D", data, "-m", "immediate", "stop"), capture_output=True)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def new_database(base_url: str) -> str:
+    """A fresh, empty database on the server; returns its URL."""
+    name = f"neuvo_test_{next(_databases)}"
+    port = base_url.rsplit(":", 1)[1]
+    subprocess.run([f"{BIN}/psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-q",
+                    "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return f"{base_url}/{name}"
