@@ -55,6 +55,7 @@ neuvo-chat { display: none !important; position: absolute !important; opacity: 0
 body > * { visibility: hidden !important; }
 [role="dialog"], [role="log"], .panel, .launcher, #neuvo-panel { display: none !important; }
 :focus, :focus-visible { outline: none !important; }
+body { transform: translateZ(0) !important; filter: contrast(1) !important; contain: paint !important; }
 """
 
 

@@ -975,6 +975,7 @@
       this.i18n = translator;
       this.applyShellTexts();
       this.root.style.removeProperty('display');
+      this.raise();
       window.addEventListener('online', () => this.onOnline());
       window.addEventListener('offline', () => this.onOffline());
 
@@ -1094,6 +1095,18 @@
         link.addEventListener('load', () => resolve(true));
         link.addEventListener('error', () => resolve(false));
       });
+    }
+
+    /**
+     * Into the top layer, where `position: fixed` means the viewport whatever the page does: a
+     * transform, filter or `contain` on <body> would otherwise make <body> the containing block,
+     * and the launcher would sit at the end of the page instead of the corner of the screen. The
+     * root is an empty box there (widget.css); the launcher and panel are fixed inside it.
+     */
+    raise() {
+      if (typeof this.root.showPopover !== 'function') return; // older browsers: plain fixed
+      this.root.popover = 'manual'; // manual: no light dismiss, Escape stays ours
+      this.root.showPopover();
     }
 
     applyShellTexts() {
