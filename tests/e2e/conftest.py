@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Host, Proxy, host_page, serve
 from tests.service import WIDGET_ORIGIN, Service, running
+
+# Two busy cores: give auto-waiting assertions room before they call a slow machine a failure.
+expect.set_options(timeout=10_000)
 
 # -- fixtures ----------------------------------------------------------------------------------------
 
@@ -52,7 +55,7 @@ async def proxy(service: Service) -> AsyncIterator[Proxy]:
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
     """A fresh context (own sessionStorage) per test; an uncaught error in the page fails the test."""
-    context = await browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    context = await browser.new_context(viewport=DESKTOP, accept_downloads=True, timezone_id="Europe/Helsinki")
     opened = await context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))

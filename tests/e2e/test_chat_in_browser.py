@@ -107,6 +107,15 @@ async def test_a_reload_in_the_middle_of_a_chat_resumes_it_with_the_whole_histor
     lines = await stored_lines(service, advisor.chat)
     assert [line.text for line in lines] == [*expected, "advisor line 3", "visitor line 3"]
 
+    # With the panel closed, a new line shows on the launcher, and is there when it opens.
+    await widget.button("Close the chat window").click()
+    await advisor.say("advisor line 4")
+    await expect(widget.launcher).to_contain_text("1 new message")
+    await widget.open()
+    await expect(widget.line("advisor line 4")).to_be_visible()
+    await widget.button("Close the chat window").click()
+    await expect(widget.launcher).to_have_text("Ask for guidance in chat")
+
 
 async def test_lines_written_while_the_network_is_down_reach_the_advisor_once_each_in_order(
         page: Page, service: Service, host: Host, proxy: Proxy) -> None:
