@@ -1,13 +1,19 @@
 """Coordinator pages: people and settings, hours and roster, coverage, statistics.
 
-Every route here needs the coordinator role (see `coordinator_base.coordinator`); the pages are
+Every route here needs the coordinator role (see `coordinator_base.coordinator`), except each
+advisor's calendar feed, which a calendar app fetches with the token in its URL. The pages are
 split by concern into the coordinator_* modules beside this one.
 """
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
-from chat.pages import coordinator_reports
+from chat import ical
+from chat.pages import coordinator_reports, coordinator_roster
 
-routes: list[BaseRoute] = [*coordinator_reports.routes]
+routes: list[BaseRoute] = [
+    *coordinator_reports.routes,
+    *coordinator_roster.routes,
+    Route("/calendar/{username}.ics", ical.calendar_feed, methods=["GET"]),
+]
