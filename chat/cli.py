@@ -8,7 +8,6 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,7 @@ from chat.rosterfile import RosterFileError, read_roster
 from chat.settings import Settings
 from routing.errors import BadSpec
 from routing.hours import DAY_NAMES, parse_weekly
-from storage import audit, people, retention, roster, service
+from storage import people, retention, roster, service
 from storage.database import Database
 from storage.setup import prepare
 from storage.tables import User, WeeklyOpeningRow
@@ -173,12 +172,10 @@ def cmd_purge(args: argparse.Namespace) -> str | None:
     settings = _settings(args)
 
     async def work(db: Database) -> str:
-        now = SystemClock().now()
-        async with db.transaction() as session:
-            report = await retention.purge_before(session, cutoff=now - timedelta(days=settings.retention_days))
-            detail = f"{report.chats} chats, {report.offline_messages} offline messages"
-            await audit.audit(session, actor="cli", action="purge", detail=detail, now=now)
-        return f"purged {detail} older than {settings.retention_days} days"
+        days, report = await retention.purge(
+            db, now=SystemClock().now(), default_days=settings.retention_days, actor="cli"
+        )
+        return f"purged {report.chats} chats, {report.offline_messages} offline messages older than {days} days"
 
     return asyncio.run(_with_database(settings, work))
 
