@@ -24,7 +24,7 @@ async def connected(hub: Hub, user: User) -> dict[str, Any]:
         if user.username not in hub.config.users:
             await hub.reload_config()
         fresh = user.username not in hub.advisors
-        presence = hub._presence(user.username, now, connected=True)
+        presence = hub.presence_of(user.username, now, connected=True)
         presence.sockets += 1
         presence.gone_since = None
         if fresh:

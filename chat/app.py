@@ -3,6 +3,7 @@ broker and hub. No module-level state: everything hangs off the app built here."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from chat import api
+from chat import api, ticker
 from chat.auth import LoginThrottle
 from chat.broker import open_broker
 from chat.clock import Clock, SystemClock
@@ -25,6 +26,7 @@ from chat.middleware import OriginGuard, SecurityHeaders
 from chat.pages import console, coordinator
 from chat.pages import session as session_pages
 from chat.pages.common import SignInRequired, render, sign_in_redirect
+from chat.recovery import restore
 from chat.settings import Settings
 from chat.sockets import advisor, visitor
 from storage.database import Database
@@ -69,11 +71,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         broker = open_broker(settings.redis_url)
         await broker.connect()
         hub = Hub(db=db, broker=broker, settings=settings, clock=clock or SystemClock())
-        await hub.start()
+        await hub.reload_config()
+        await restore(hub, hub.clock.now())
+        hub.start()
+        timers = asyncio.create_task(ticker.run(hub))
         app.state.hub = hub
         try:
             yield
         finally:
+            timers.cancel()
+            await asyncio.gather(timers, return_exceptions=True)
             await hub.stop()
             await broker.disconnect()
             await db.close()

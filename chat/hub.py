@@ -14,16 +14,15 @@ import logging
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import col, func, select
 
 from chat.broker import Broker
 from chat.clock import Clock
-from chat.config import ServiceConfig, load_config, week_start
+from chat.config import ServiceConfig, load_config
 from chat.errors import Unavailable
 from chat.frames import advisor_chat
 from chat.live import AdvisorPresence, LiveChat, target_from_row
@@ -33,12 +32,10 @@ from routing import estimate, policy, queue
 from routing.advisors import can_serve
 from routing.lifecycle import ChatEvent, ChatState, next_state
 from routing.types import AdvisorState
-from storage import chats, duty, messages, statistics
+from storage import chats, messages, statistics
 from storage.database import Database
-from storage.tables import Chat, ChatStatistic
 
 log = logging.getLogger("neuvo.hub")
-CONFIG_REFRESH = timedelta(seconds=30)
 RECENT_HANDLING = 100
 
 
@@ -56,10 +53,10 @@ class Hub:
         self.routing_lock = asyncio.Lock()
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._dispatcher_task: asyncio.Task[None] | None = None
         self._queue_seen: tuple[int, str | None] = (-1, None)
         self._config: ServiceConfig | None = None
-        self._config_loaded_at = datetime.min.replace(tzinfo=self.tz)
+        self.config_loaded_at = datetime.min.replace(tzinfo=self.tz)
         self._last_id_ns = 0
         self.new_chats_per_address = SlidingCounter(limit=settings.chats_per_address, window=600)
 
@@ -76,63 +73,14 @@ class Hub:
 
     # -- start and stop ----------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Rebuild the working copy from the database and start the dispatcher and the ticker."""
-        now = self.clock.now()
-        await self.reload_config()
-        async with self.db.transaction() as session:
-            await duty.close_all_open_periods(session, now=now)
-            live = await chats.chats_with_status(session, statuses=("waiting", "active"))
-            await self._load_recent_handling(session)
-            await self._load_week_counts(session, now)
-        for row in live:
-            self.chats[row.id] = self._live_from_row(row, now)
-        self._tasks = [asyncio.create_task(self._dispatcher()), asyncio.create_task(self._ticker())]
+    def start(self) -> None:
+        """Start the dispatcher (after chat.recovery.restore has rebuilt the working copy)."""
+        self._dispatcher_task = asyncio.create_task(self._dispatcher())
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def _live_from_row(self, row: Chat, now: datetime) -> LiveChat:
-        # Nobody is connected right after a start: visitors and advisors get their grace
-        # periods from now, as if their sockets had just dropped.
-        advisor = None
-        if row.advisor_id is not None:
-            user = next((u for u in self.config.users.values() if u.id == row.advisor_id), None)
-            if user is not None:
-                advisor = user.username
-                self._presence(user.username, now, connected=False).chats.add(row.id)
-        return LiveChat(
-            id=row.id,
-            topic=row.topic,
-            language=row.language,
-            arrived_at=row.arrived_at,
-            status=row.status,
-            last_activity_at=row.last_activity_at,
-            advisor=advisor,
-            target=target_from_row(row.target_kind, row.target_value),
-            excluded=self._username(row.excluded_user_id),
-            visitor_gone_since=now,
-        )
-
-    async def _load_recent_handling(self, session: Any) -> None:
-        result = await session.execute(
-            select(ChatStatistic.duration_s)
-            .where(ChatStatistic.duration_s.is_not(None))  # type: ignore[union-attr]
-            .order_by(ChatStatistic.id.desc())  # type: ignore[union-attr]
-            .limit(RECENT_HANDLING)
-        )
-        self.handling_s.extend(float(s) for s in reversed(result.scalars().all()))
-
-    async def _load_week_counts(self, session: Any, now: datetime) -> None:
-        result = await session.execute(
-            select(col(Chat.serving_organisation_id), func.count())
-            .where(col(Chat.assigned_at) >= week_start(now, self.tz))
-            .group_by(col(Chat.serving_organisation_id))
-        )
-        slugs = {org_id: org.slug for org_id, org in self.config.organisations.items()}
-        self.week_counts = {slugs[org_id]: int(n) for org_id, n in result.all() if org_id in slugs}
+        if self._dispatcher_task is not None:
+            self._dispatcher_task.cancel()
+            await asyncio.gather(self._dispatcher_task, return_exceptions=True)
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -145,14 +93,15 @@ class Hub:
         now = self.clock.now()
         async with self.db.transaction() as session:
             self._config = await load_config(session, now=now, tz=self.tz)
-        self._config_loaded_at = now
+        self.config_loaded_at = now
 
-    def _username(self, user_id: int | None) -> str | None:
+    def username_of(self, user_id: int | None) -> str | None:
         if user_id is None:
             return None
         return next((u.username for u in self.config.users.values() if u.id == user_id), None)
 
-    def _presence(self, username: str, now: datetime, *, connected: bool) -> AdvisorPresence:
+    def presence_of(self, username: str, now: datetime, *, connected: bool) -> AdvisorPresence:
+        """The advisor's presence, made (away, no chats) when they have none yet."""
         presence = self.advisors.get(username)
         if presence is None:
             user = self.config.users[username]
@@ -190,9 +139,6 @@ class Hub:
 
     def advisor_states(self) -> list[AdvisorState]:
         return [presence.as_state() for presence in self.advisors.values()]
-
-    def recent_handling(self) -> Sequence[float]:
-        return self.handling_s
 
     # -- locks and storage ---------------------------------------------------------------------
 
@@ -356,69 +302,6 @@ class Hub:
         chat.target = target_from_row(target_kind, target_value)
         chat.excluded = excluded.username if excluded else None
         self.wake()
-
-    # -- time ------------------------------------------------------------------------------------
-
-    async def _ticker(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.tick_s)
-            try:
-                await self.tick()
-            except (SQLAlchemyError, OSError) as error:
-                log.error("tick failed: %s", type(error).__name__)
-
-    async def tick(self) -> None:
-        """Apply whatever time alone has changed: grace periods, idle chats, closing time."""
-        now = self.clock.now()
-        if now - self._config_loaded_at >= CONFIG_REFRESH:
-            await self.reload_config()
-        async with self.routing_lock:
-            await self._release_lost_advisors(now)
-            await self._end_overdue_chats(now)
-        await self.dispatch()
-
-    async def _release_lost_advisors(self, now: datetime) -> None:
-        grace = timedelta(seconds=self.settings.advisor_grace_s)
-        for presence in list(self.advisors.values()):
-            if presence.gone_since is None or now - presence.gone_since < grace:
-                continue
-            for chat_id in sorted(presence.chats):
-                await self.requeue(self.chats[chat_id], target_kind=None, target_value=None, excluded=None)
-            async with self.db.transaction() as session:
-                await duty.close_periods(
-                    session, user_id=presence.user_id, kinds=("signed_in", "available"), now=presence.gone_since
-                )
-            del self.advisors[presence.username]
-
-    async def _end_overdue_chats(self, now: datetime) -> None:
-        visitor_grace = timedelta(seconds=self.settings.visitor_grace_s)
-        idle = timedelta(seconds=self.settings.idle_s)
-        closed_too_long = self._closing_grace_over(now)
-        for chat in list(self.chats.values()):
-            if chat.status == "waiting" and closed_too_long:
-                await self.end(chat, event=ChatEvent.EXPIRE, by="system", reason="service_closed")
-            elif chat.status == "waiting" and _past(chat.visitor_gone_since, visitor_grace, now):
-                await self.end(chat, event=ChatEvent.ABANDON, by="system", reason="abandoned")
-            elif chat.status == "active" and now - chat.last_activity_at >= idle:
-                await self.end(chat, event=ChatEvent.END, by="system", reason="idle")
-
-    def _closing_grace_over(self, now: datetime) -> bool:
-        if self.is_open(now):
-            return False
-        earlier = self.config.hours.intervals(now - timedelta(days=8), now)
-        if not earlier:
-            return True
-        return (now - earlier[-1].end).total_seconds() >= self.settings.closing_grace_s
-
-    def touch(self, chat_id: str) -> None:
-        chat = self.chats.get(chat_id)
-        if chat is not None:
-            chat.last_activity_at = self.clock.now()
-
-
-def _past(since: datetime | None, grace: timedelta, now: datetime) -> bool:
-    return since is not None and now - since >= grace
-
 
 def _server_counter(states: list[AdvisorState], on_shift: frozenset[str]) -> Callable[[LiveChat], int]:
     """How many signed-in, on-shift advisors could serve a chat like this one (cached by kind)."""

@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
+from chat import ticker
 from chat.app import create_app
 from chat.auth import hash_password
 from chat.clock import ManualClock
@@ -109,7 +110,7 @@ class Service:
     async def tick(self, seconds: float = 0) -> None:
         """Move the clock and let the hub apply what time changed."""
         self.clock.advance(seconds)
-        await self.hub.tick()
+        await ticker.tick(self.hub)
 
     async def http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base)

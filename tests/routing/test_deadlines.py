@@ -1,0 +1,59 @@
+"""Time alone ends chats and releases advisors, by the rules in routing.deadlines."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from routing.deadlines import ChatClock, Limits, Overdue, closing_grace_over, lost_advisors, overdue_chats
+from routing.hours import OpeningHours, WeeklyOpening
+from routing.lifecycle import ChatEvent
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+WEEKDAYS_9_TO_16 = OpeningHours(tuple(WeeklyOpening(day, time(9), time(16)) for day in range(5)), (), HELSINKI)
+LIMITS = Limits(visitor_grace=timedelta(seconds=120), advisor_grace=timedelta(seconds=60),
+                closing_grace=timedelta(seconds=900), idle=timedelta(seconds=1800))
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=HELSINKI)
+
+
+def test_the_queue_is_served_through_the_closing_grace_and_expires_after_it() -> None:
+    assert not closing_grace_over(WEEKDAYS_9_TO_16, at("2026-11-24T15:59"), timedelta(seconds=900))
+    assert not closing_grace_over(WEEKDAYS_9_TO_16, at("2026-11-24T16:14:59"), timedelta(seconds=900))
+    assert closing_grace_over(WEEKDAYS_9_TO_16, at("2026-11-24T16:15"), timedelta(seconds=900))
+    assert closing_grace_over(WEEKDAYS_9_TO_16, at("2026-11-29T12:00"), timedelta(seconds=900))  # Sunday
+
+
+def test_a_service_with_no_hours_is_past_its_grace() -> None:
+    assert closing_grace_over(OpeningHours((), (), HELSINKI), at("2026-11-24T10:00"), timedelta(seconds=900))
+
+
+def test_each_overdue_chat_gets_its_own_event_and_reason() -> None:
+    now = at("2026-11-24T12:00")
+    chats = [
+        ChatClock("gone", waiting=True, visitor_gone_since=now - timedelta(seconds=120), last_activity=now),
+        ChatClock("briefly-gone", waiting=True, visitor_gone_since=now - timedelta(seconds=119), last_activity=now),
+        ChatClock("silent", waiting=False, visitor_gone_since=None, last_activity=now - timedelta(seconds=1800)),
+        ChatClock("talking", waiting=False, visitor_gone_since=None, last_activity=now - timedelta(seconds=60)),
+    ]
+    assert overdue_chats(chats, hours=WEEKDAYS_9_TO_16, now=now, limits=LIMITS) == [
+        Overdue("gone", ChatEvent.ABANDON, "abandoned"),
+        Overdue("silent", ChatEvent.END, "idle"),
+    ]
+
+
+def test_after_closing_grace_waiting_chats_expire_but_active_ones_go_on() -> None:
+    now = at("2026-11-24T16:20")
+    chats = [
+        ChatClock("queued", waiting=True, visitor_gone_since=None, last_activity=now),
+        ChatClock("active", waiting=False, visitor_gone_since=None, last_activity=now),
+    ]
+    assert overdue_chats(chats, hours=WEEKDAYS_9_TO_16, now=now, limits=LIMITS) == [
+        Overdue("queued", ChatEvent.EXPIRE, "service_closed"),
+    ]
+
+
+def test_advisors_are_released_only_after_their_grace() -> None:
+    now = at("2026-11-24T12:00")
+    gone = {"anna": now - timedelta(seconds=60), "bertil": now - timedelta(seconds=59), "chloe": None}
+    assert lost_advisors(gone, now=now, grace=timedelta(seconds=60)) == ["anna"]
