@@ -1,0 +1,103 @@
+"""Coordinator pages in real Chromium: a coordinator adds a shift and the advisor's console shows
+it; coverage and statistics render with their charts; axe finds no WCAG 2.1 A/AA violations.
+Screenshots go to test-artifacts/coordinator/."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Page, expect
+
+from storage import people
+from storage.tables import ChatStatistic
+from tests.chat.coordinator_fixtures import COORDINATOR, add_coordinator
+from tests.service import PASSWORD, Service
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "coordinator"
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+async def sign_in(page: Page, service: Service, username: str) -> None:
+    await page.goto(f"{service.base}/sign-in?lang=en")
+    await page.get_by_label("Username").fill(username)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_load_state()
+
+
+async def no_violations(page: Page, name: str) -> None:
+    results = await Axe().run(page, options=WCAG)
+    found = [f"{v['id']}: {v['help']} " + ", ".join(str(n["target"]) for n in v["nodes"])
+             for v in results.response["violations"]]
+    assert not found, f"axe on {name}:\n" + "\n".join(found)
+
+
+async def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+async def test_a_coordinator_adds_a_shift_and_the_advisors_console_shows_it(
+    browser: Browser, service: Service
+) -> None:
+    await add_coordinator(service)
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+    await sign_in(page, service, COORDINATOR)
+    await expect(page.get_by_role("heading", level=1, name="Coordinator")).to_be_visible()
+    await no_violations(page, "overview")
+    await page.get_by_role("link", name="Roster").first.click()
+    await page.locator("#shift-advisor").select_option("bertil")
+    await page.locator("#shift-day").fill("2026-11-26")
+    await page.locator("#shift-start").fill("12:00")
+    await page.locator("#shift-end").fill("15:30")
+    await page.get_by_role("button", name="Add shift").click()
+    await expect(page.get_by_role("status")).to_have_text("The shift was added.")
+    await expect(page.get_by_role("row", name="Thu 26.11. 12:00–15:30 Bertil (bertil)")).to_be_visible()
+    await no_violations(page, "roster")
+    await shot(page, "roster")
+    # A form sent with mistakes: the error summary links to each field.
+    await page.locator("#shift-start").fill("noon")
+    await page.get_by_role("button", name="Add shift").click()
+    await expect(page.locator(".error-summary a[href='#shift-start']")).to_be_visible()
+    await no_violations(page, "roster with errors")
+    await context.close()
+
+    advisor = await browser.new_context(viewport=DESKTOP)
+    console = await advisor.new_page()
+    await sign_in(console, service, "bertil")
+    await expect(console.locator("table[aria-labelledby='shifts-title']")).to_contain_text("26.11.2026")
+    await expect(console.locator("table[aria-labelledby='shifts-title']")).to_contain_text("12:00–15:30")
+    await shot(console, "console-shows-the-shift")
+    await advisor.close()
+
+
+async def test_coverage_and_statistics_pages_render_with_their_charts(browser: Browser, service: Service) -> None:
+    await add_coordinator(service)
+    async with service.hub.db.transaction() as session:
+        kotka = await people.organisation_by_slug(session, slug="kotka")
+        assert kotka is not None
+        for n, (topic, language, hour) in enumerate([("work", "fi", 9), ("work", "sv", 10), ("education", "fi", 10),
+                                                     ("wellbeing", "en", 13), ("work", "fi", 14)] * 3):
+            session.add(ChatStatistic(
+                hour_bucket=datetime(2026, 11, 2 + n, hour - 2, tzinfo=ZoneInfo("UTC")), local_hour=hour,
+                weekday=(n % 5), topic=topic, language=language, status="ended", wait_s=20 + 10 * n,
+                duration_s=300 + 60 * n, organisation_id=kotka.id, outcome="answered", rating=3 + n % 3))
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+    await sign_in(page, service, COORDINATOR)
+    await page.goto(f"{service.base}/coordinator/coverage?week=2026-11-24")
+    await expect(page.get_by_role("table", name="The week hour by hour")).to_be_visible()
+    await no_violations(page, "coverage")
+    await shot(page, "coverage")
+    await page.goto(f"{service.base}/coordinator/statistics?from=2026-11-01&to=2026-11-30")
+    charts = page.locator("svg.chart")
+    await expect(charts).to_have_count(7)
+    await expect(page.get_by_role("img", name="By topic")).to_be_visible()
+    await no_violations(page, "statistics")
+    await shot(page, "statistics")
+    await context.close()
