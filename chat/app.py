@@ -30,6 +30,7 @@ from chat.recovery import restore
 from chat.settings import Settings
 from chat.sockets import advisor, visitor
 from storage.database import Database
+from storage.retention import purge_job
 from storage.setup import prepare, stored_secret_key
 
 WIDGET_STATIC = Path(__file__).resolve().parent.parent / "widget" / "static"
@@ -74,13 +75,17 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         await hub.reload_config()
         await restore(hub, hub.clock.now())
         hub.start()
-        timers = asyncio.create_task(ticker.run(hub))
+        background = [
+            asyncio.create_task(ticker.run(hub)),
+            asyncio.create_task(purge_job(db, now=hub.clock.now, default_days=settings.retention_days)),
+        ]
         app.state.hub = hub
         try:
             yield
         finally:
-            timers.cancel()
-            await asyncio.gather(timers, return_exceptions=True)
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
             await hub.stop()
             await broker.disconnect()
             await db.close()
