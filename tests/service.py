@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from starlette.types import ASGIApp
 from websockets.asyncio.client import ClientConnection, connect
 
 from chat import ticker
@@ -59,6 +60,14 @@ async def seed(db: Database, *, advisors: tuple[tuple[str, str, str, int], ...] 
         await service.replace_weekly_opening(
             session, rows=[WeeklyOpeningRow(weekday=d, start="09:00", end="16:00") for d in range(5)]
         )
+
+
+@dataclass(frozen=True)
+class Conversation:
+    visitor: ClientConnection
+    advisor: ClientConnection
+    chat: str
+    token: str
 
 
 @dataclass
@@ -107,6 +116,17 @@ class Service:
         await until(ws, "status")
         return ws
 
+    async def chat(self, advisor: str = "anna", *, topic: str = "work", language: str = "fi") -> Conversation:
+        """The advisor available, a visitor's chat started and handed to them."""
+        advisor_ws = await self.available(advisor)
+        visitor = await self.visitor()
+        await send(visitor, {"type": "start", "topic": topic, "language": language})
+        queued = await until(visitor, "queued")
+        assigned = await until(advisor_ws, "assigned")
+        assert assigned["chat"]["id"] == queued["chat"]
+        await until(visitor, "assigned")
+        return Conversation(visitor=visitor, advisor=advisor_ws, chat=queued["chat"], token=queued["token"])
+
     async def tick(self, seconds: float = 0) -> None:
         """Move the clock and let the hub apply what time changed."""
         self.clock.advance(seconds)
@@ -128,21 +148,28 @@ async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncI
                                         **overrides})
     clock = ManualClock(TUESDAY_10)
     app = create_app(settings, clock=clock)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, ws_max_size=settings.max_frame_bytes,
-                            ws_per_message_deflate=False, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
+    async with serve(app, ws_max_size=settings.max_frame_bytes, ws_per_message_deflate=False) as port:
+        running_service = Service(settings=settings, clock=clock, base=f"http://127.0.0.1:{port}", hub=app.state.hub)
+        try:
+            yield running_service
+        finally:
+            for ws in running_service.sockets:
+                await ws.close()
+
+
+@asynccontextmanager
+async def serve(app: ASGIApp, **config: Any) -> AsyncIterator[int]:
+    """An ASGI app under uvicorn on a free loopback port, in this process and loop; yields the port."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False,
+                                           **config))
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # uvicorn offers no event for this; each check is one loop turn
         if task.done():
             task.result()
         await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    running_service = Service(settings=settings, clock=clock, base=f"http://127.0.0.1:{port}", hub=app.state.hub)
     try:
-        yield running_service
+        yield server.servers[0].sockets[0].getsockname()[1]
     finally:
-        for ws in running_service.sockets:
-            await ws.close()
         server.should_exit = True
         await task
 

@@ -139,11 +139,7 @@ async def test_foreign_origin_post_gets_403_json(service: Service) -> None:
 
 
 async def test_advisor_cannot_write_to_a_chat_not_theirs(service: Service) -> None:
-    anna = await service.available("anna")
-    visitor = await service.visitor()
-    await send(visitor, {"type": "start", "topic": "education", "language": "fi"})
-    chat_id = (await until(visitor, "queued"))["chat"]
-    await until(anna, "assigned")
+    chat_id = (await service.chat()).chat
     bertil, _ = await service.advisor("bertil")
     await send(bertil, {"type": "message", "chat": chat_id, "id": "b1", "text": "hi"})
     assert (await until(bertil, "error"))["code"] == "not_yours"

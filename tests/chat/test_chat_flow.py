@@ -37,11 +37,8 @@ async def test_visitor_is_queued_assigned_and_chats_with_acks_and_seqs(service: 
 
 
 async def test_advisor_close_stores_transcript_statistics_and_feedback(service: Service) -> None:
-    anna = await service.available("anna")
-    visitor = await service.visitor()
-    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-    chat_id = (await until(visitor, "queued"))["chat"]
-    await until(anna, "assigned")
+    talk = await service.chat()
+    visitor, anna, chat_id = talk.visitor, talk.advisor, talk.chat
     await send(visitor, {"type": "message", "id": "v1", "text": "Tarvitsen apua"})
     await until(visitor, "ack")
     await send(anna, {"type": "note", "chat": chat_id, "id": "n1", "text": "internal"})
@@ -66,11 +63,8 @@ async def test_advisor_close_stores_transcript_statistics_and_feedback(service: 
 
 
 async def test_notes_never_reach_the_visitor(service: Service) -> None:
-    anna = await service.available("anna")
-    visitor = await service.visitor()
-    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-    chat_id = (await until(visitor, "queued"))["chat"]
-    await until(visitor, "assigned")
+    talk = await service.chat()
+    visitor, anna, chat_id = talk.visitor, talk.advisor, talk.chat
     await send(anna, {"type": "note", "chat": chat_id, "id": "n1", "text": "secret note"})
     await until(anna, "ack")
     await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "visible"})

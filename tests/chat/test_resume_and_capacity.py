@@ -5,24 +5,16 @@ from __future__ import annotations
 from tests.service import Service, receive, send, until
 
 
-async def _chat_with_anna(service: Service) -> tuple[str, str, object, object]:
-    anna = await service.available("anna")
-    visitor = await service.visitor()
-    await send(visitor, {"type": "start", "topic": "education", "language": "fi"})
-    queued = await until(visitor, "queued")
-    await until(visitor, "assigned")
-    return queued["chat"], queued["token"], visitor, anna
-
-
 async def test_resume_replays_after_the_last_seen_seq_without_duplicates(service: Service) -> None:
-    chat_id, token, visitor, anna = await _chat_with_anna(service)
+    talk = await service.chat()
+    chat_id, token, visitor, anna = talk.chat, talk.token, talk.visitor, talk.advisor
     await send(visitor, {"type": "message", "id": "v1", "text": "one"})
     await until(visitor, "ack")
-    await visitor.close()  # type: ignore[attr-defined]
+    await visitor.close()
 
-    await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "two"})  # type: ignore[arg-type]
-    await send(anna, {"type": "message", "chat": chat_id, "id": "a2", "text": "three"})  # type: ignore[arg-type]
-    await until(anna, "ack", id="a2")  # type: ignore[arg-type]
+    await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "two"})
+    await send(anna, {"type": "message", "chat": chat_id, "id": "a2", "text": "three"})
+    await until(anna, "ack", id="a2")
 
     again = await service.visitor()
     await send(again, {"type": "resume", "chat": chat_id, "token": token, "after": 1})
@@ -37,17 +29,18 @@ async def test_resume_replays_after_the_last_seen_seq_without_duplicates(service
 
 
 async def test_two_tabs_of_one_visitor_both_receive_every_frame(service: Service) -> None:
-    chat_id, token, first, anna = await _chat_with_anna(service)
+    talk = await service.chat()
+    chat_id, token, first, anna = talk.chat, talk.token, talk.visitor, talk.advisor
     second = await service.visitor()
     await send(second, {"type": "resume", "chat": chat_id, "token": token, "after": 0})
     await until(second, "assigned")
-    await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "hello both"})  # type: ignore[arg-type]
-    assert (await until(first, "message"))["text"] == "hello both"  # type: ignore[arg-type]
+    await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "hello both"})
+    assert (await until(first, "message"))["text"] == "hello both"
     assert (await until(second, "message"))["text"] == "hello both"
 
 
 async def test_wrong_token_is_unauthorized_and_closes_4401(service: Service) -> None:
-    chat_id, _, _, _ = await _chat_with_anna(service)
+    chat_id = (await service.chat()).chat
     intruder = await service.visitor()
     await send(intruder, {"type": "resume", "chat": chat_id, "token": "guess", "after": 0})
     error = await receive(intruder)

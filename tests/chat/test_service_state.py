@@ -78,11 +78,7 @@ async def test_waiting_visitor_gone_past_the_grace_is_abandoned(service: Service
 
 
 async def test_silent_active_chat_ends_as_idle(service: Service) -> None:
-    anna = await service.available("anna")
-    visitor = await service.visitor()
-    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-    await until(visitor, "queued")
-    await until(anna, "assigned")
+    visitor = (await service.chat()).visitor
     await service.tick(1801)
     assert await until(visitor, "ended") == {"type": "ended", "by": "system", "reason": "idle"}
 
@@ -106,11 +102,8 @@ async def test_lost_advisor_past_the_grace_puts_the_chat_back_first_in_queue(ser
 
 
 async def test_advisor_reconnecting_within_the_grace_keeps_status_and_chats(service: Service) -> None:
-    anna = await service.available("anna")
-    visitor = await service.visitor()
-    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-    chat_id = (await until(visitor, "queued"))["chat"]
-    await until(anna, "assigned")
+    talk = await service.chat()
+    visitor, anna, chat_id = talk.visitor, talk.advisor, talk.chat
     await send(visitor, {"type": "message", "id": "v1", "text": "still there?"})
     await until(visitor, "ack")
     await anna.close()

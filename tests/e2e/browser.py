@@ -17,18 +17,15 @@ from __future__ import annotations
 import asyncio
 import html
 import itertools
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import uvicorn
 from playwright.async_api import Locator, Page, expect
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-from starlette.types import ASGIApp
 from websockets.asyncio.client import ClientConnection
 
 from storage.tables import Message
@@ -60,24 +57,6 @@ body { transform: translateZ(0) !important; filter: contrast(1) !important; cont
 
 
 # -- servers ---------------------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def serve(app: ASGIApp) -> AsyncIterator[int]:
-    """An ASGI app under uvicorn on a free loopback port, in this process and loop."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False,
-                            lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        await task
 
 
 def host_page(request: Request) -> HTMLResponse:

@@ -10,8 +10,8 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Host, Proxy, host_page, serve
-from tests.service import WIDGET_ORIGIN, Service, running
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Host, Proxy, host_page
+from tests.service import WIDGET_ORIGIN, Service, running, serve
 
 # Two busy cores: give auto-waiting assertions room before they call a slow machine a failure.
 expect.set_options(timeout=10_000)

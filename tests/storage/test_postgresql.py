@@ -15,11 +15,8 @@ from tests.service import running, send, until
 
 async def test_a_whole_chat_on_postgresql(tmp_path: Path, postgres: str) -> None:
     async with running(tmp_path, database_url=new_database(postgres)) as service:
-        anna = await service.available("anna")
-        visitor = await service.visitor()
-        await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-        chat_id = (await until(visitor, "queued"))["chat"]
-        await until(anna, "assigned")
+        talk = await service.chat()
+        visitor, anna, chat_id = talk.visitor, talk.advisor, talk.chat
         await send(visitor, {"type": "message", "id": "v1", "text": "Hei"})
         assert (await until(visitor, "ack"))["seq"] == 1
         await send(visitor, {"type": "message", "id": "v1", "text": "Hei"})
@@ -33,11 +30,8 @@ async def test_a_whole_chat_on_postgresql(tmp_path: Path, postgres: str) -> None
 
 async def test_concurrent_writers_get_gap_free_unique_seqs_on_postgresql(tmp_path: Path, postgres: str) -> None:
     async with running(tmp_path, database_url=new_database(postgres)) as service:
-        anna = await service.available("anna")
-        visitor = await service.visitor()
-        await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-        chat_id = (await until(visitor, "queued"))["chat"]
-        await until(anna, "assigned")
+        talk = await service.chat()
+        visitor, anna, chat_id = talk.visitor, talk.advisor, talk.chat
 
         async def write(n: int) -> None:
             await send(visitor, {"type": "message", "id": f"v{n}", "text": f"visitor {n}"})
