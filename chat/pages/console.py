@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from chat import ical
 from chat.i18n import Translator, catalog, request_language
 from chat.pages.common import checked_form, hub_of, redirect, render, signed_in
 from storage import chats, handbook, messages, offline, people, roster, service
@@ -46,6 +47,7 @@ async def duty(request: Request) -> Response:
         "user": user,
         "shifts": [(shift.start.astimezone(hub.tz), shift.end.astimezone(hub.tz)) for shift in shifts],
         "setup": setup,
+        "calendar": ical.feed_path(request.app.state.secret_key, user.username),
     })
 
 
