@@ -28,6 +28,7 @@ class AdvisorConnection(Connection):
         for chat in welcome["chats"]:
             self.seen[chat["id"]] = max((m["seq"] for m in chat["messages"]), default=0)
         await self.send(welcome)
+        await self.send(self.hub.queue_frame(self.hub.clock.now()))  # later ones only on change
         gate.set()
 
     async def handle(self, frame: Frame) -> None:

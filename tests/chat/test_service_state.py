@@ -114,6 +114,17 @@ async def test_advisor_reconnecting_within_the_grace_keeps_status_and_chats(serv
     assert [m["text"] for m in welcome["chats"][0]["messages"]] == ["still there?"]
 
 
+async def test_an_advisor_signing_in_is_told_the_queue_at_once(service: Service) -> None:
+    await service.advisor("anna")
+    for _ in range(2):
+        visitor = await service.visitor()
+        await send(visitor, {"type": "start", "topic": "work", "language": "sv"})
+        await until(visitor, "queued")
+    service.clock.advance(90)
+    bertil, _ = await service.advisor("bertil")
+    assert await receive(bertil) == {"type": "queue", "length": 2, "oldest_wait_s": 90}
+
+
 async def test_queue_after_closing_time_is_served_then_told_the_service_closed(service: Service) -> None:
     await service.advisor("anna")  # away: the chat waits
     service.clock.set(datetime.fromisoformat("2026-11-24T15:59:00+02:00"))
