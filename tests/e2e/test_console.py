@@ -210,3 +210,42 @@ async def test_offline_messages_are_claimed_once_and_marked_answered(service: Se
     async with service.hub.db.transaction() as session:
         stored = (await session.execute(select(OfflineMessage))).scalar_one()
     assert stored.answered_how == "phone" and stored.claimed_by is not None
+
+
+async def test_the_console_works_by_keyboard_alone(service: Service, page: Page) -> None:
+    async with service.hub.db.transaction() as session:
+        session.add(CannedAnswer(language="fi", title="Tervehdys", text="Hei, miten voin auttaa?"))
+    await page.goto(f"{service.base}/sign-in?lang=en&next=/console")
+    await page.keyboard.press("Tab")  # skip link first
+    focused = page.locator(":focus")
+    while await focused.get_attribute("id") != "username":
+        await page.keyboard.press("Tab")
+    await page.keyboard.type("anna")
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(PASSWORD)
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+
+    away = page.get_by_label("Away")
+    await away.focus()
+    await page.keyboard.press("ArrowUp")  # radio group: arrows move and choose
+    await expect(page.get_by_label("Available – take chats")).to_be_checked()
+
+    visitors = [await visitor_chat(service) for _ in range(2)]
+    await expect(page.get_by_role("tab")).to_have_count(2)
+    first_tab = page.locator(f"#tab-{visitors[0][1]}")
+    await first_tab.focus()
+    await page.keyboard.press("ArrowRight")
+    second = visitors[1][1]
+    await expect(page.locator(f"#tab-{second}")).to_be_focused()
+    await expect(page.locator(f"#pane-{second}")).to_be_visible()
+
+    composer = page.locator(f"#pane-{second}").get_by_label("Message")
+    await composer.focus()
+    await page.keyboard.press("Alt+h")
+    await expect(page.locator(f"#pane-{second}").get_by_label("Search the handbook")).to_be_focused()
+    await page.keyboard.type("hei")
+    await page.keyboard.press("Enter")
+    await expect(composer).to_be_focused()
+    await page.keyboard.press("Enter")
+    assert (await until(visitors[1][0], "message"))["text"] == "Hei, miten voin auttaa?"
