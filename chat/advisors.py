@@ -132,6 +132,9 @@ def _check_target(hub: Hub, presence: AdvisorPresence, frame: Transfer) -> None:
             raise BadField("field 'to.advisor' names yourself")
         if frame.value not in hub.advisors or hub.advisors[frame.value].sockets == 0:
             raise BadField(f"advisor {frame.value!r} is not signed in")
+        if frame.value not in hub.config.roster.on_shift(hub.clock.now()):
+            # Chats reach only advisors on shift: the chat would wait for nobody.
+            raise BadField(f"advisor {frame.value!r} is not on shift")
     elif frame.kind == "organisation":
         if frame.value not in {org.slug for org in config.organisations.values()}:
             raise BadField(f"unknown organisation {frame.value!r}")
