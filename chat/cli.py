@@ -45,6 +45,8 @@ async def _with_database(settings: Settings, work: Callable[[Database], Awaitabl
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    if settings.redis_url:
+        raise CommandError("several processes over Redis are not built yet: run one process without --redis")
     from chat.app import create_app
 
     trusted = ",".join(settings.trusted_proxies)

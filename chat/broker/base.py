@@ -100,12 +100,3 @@ async def subscribe(broker: Broker, *channels: str) -> AsyncIterator[Subscriptio
         for channel in channels:
             if broker.fanout.remove(channel, subscription):
                 await broker.unlisten(channel)
-
-
-def open_broker(redis_url: str | None) -> Broker:
-    """The memory broker, or the Redis one when a URL is given (imported only then)."""
-    if redis_url:
-        raise NotImplementedError("the Redis broker is not built yet; run one process without --redis")
-    from chat.broker.memory import MemoryBroker
-
-    return MemoryBroker()
