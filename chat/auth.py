@@ -44,7 +44,8 @@ async def password_matches(password_hash: str, password: str) -> bool:
     return await asyncio.to_thread(verify)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the database keeps of a secret token (a session's or a chat's): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -78,7 +79,7 @@ async def sign_in(hub: Hub, username: str, password: str) -> tuple[User, str] | 
     async with hub.transaction() as session:
         await people.add_session(
             session,
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             user_id=user.id or 0,
             now=now,
             expires_at=now + timedelta(hours=hub.settings.session_hours),
@@ -112,7 +113,7 @@ def set_session_cookie(response: Response, token: str, *, hub: Hub, secure: bool
 
 async def sign_out(hub: Hub, token: str) -> None:
     async with hub.transaction() as session:
-        await people.delete_session(session, token_hash=_digest(token))
+        await people.delete_session(session, token_hash=token_digest(token))
 
 
 async def session_user(hub: Hub, cookies: Mapping[str, str]) -> User | None:
@@ -120,4 +121,4 @@ async def session_user(hub: Hub, cookies: Mapping[str, str]) -> User | None:
     if not token:
         return None
     async with hub.transaction() as session:
-        return await people.session_user(session, token_hash=_digest(token), now=hub.clock.now())
+        return await people.session_user(session, token_hash=token_digest(token), now=hub.clock.now())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from typing import Any
@@ -10,20 +9,15 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from chat import transcript
+from chat.auth import token_digest
 from chat.errors import ChatEnded, NotEnded, Unauthorized, UnknownLanguage, UnknownTopic
 from chat.frames import at, message_frame
 from chat.hub import Hub
 from chat.live import LiveChat
 from chat.protocol import Feedback, Resume, Say, Start
-from routing.lifecycle import ChatEvent
+from routing.lifecycle import FINAL_STATES, ChatEvent
 from storage import chats, messages, people, statistics
 from storage.tables import Chat
-
-ENDED_STATUSES = ("ended", "abandoned", "expired")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def start(hub: Hub, frame: Start, chat_id: str) -> dict[str, Any]:
@@ -41,7 +35,7 @@ async def start(hub: Hub, frame: Start, chat_id: str) -> dict[str, Any]:
         token = secrets.token_urlsafe(24)
         row = Chat(
             id=chat_id,
-            token_hash=token_hash(token),
+            token_hash=token_digest(token),
             status="waiting",
             topic=frame.topic,
             language=frame.language,
@@ -74,7 +68,7 @@ async def resume(hub: Hub, frame: Resume) -> list[dict[str, Any]]:
     """Check the token; then every visible message after `after`, and the chat's current state."""
     async with hub.transaction() as session:
         row = await chats.chat_by_id(session, chat_id=frame.chat)
-        if row is None or not hmac.compare_digest(row.token_hash, token_hash(frame.token)):
+        if row is None or not hmac.compare_digest(row.token_hash, token_digest(frame.token)):
             raise Unauthorized("unknown chat or wrong token")
         replay = await messages.messages_after(session, chat_id=row.id, after=frame.after, visitor_view=True)
         advisor = await _advisor_card(session, row)
@@ -144,7 +138,7 @@ async def feedback(hub: Hub, chat_id: str, frame: Feedback) -> dict[str, Any]:
     now = hub.clock.now()
     async with hub.transaction() as session:
         row = await chats.chat_by_id(session, chat_id=chat_id)
-        if row is None or row.status not in ENDED_STATUSES:
+        if row is None or row.status not in FINAL_STATES:
             raise NotEnded("feedback is taken once the chat has ended")
         comment = frame.comment[: hub.settings.max_message_chars] if frame.comment else None
         await statistics.save_feedback(session, chat=row, rating=frame.rating, comment=comment, now=now)
