@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from chat import demo
+from chat import demo, logs
 from chat.auth import hash_password
 from chat.clock import SystemClock
 from chat.rosterfile import RosterFileError, read_roster
@@ -47,6 +47,7 @@ def serve(settings: Settings) -> None:
 
     if settings.redis_url:
         raise CommandError("several processes over Redis are not built yet: run one process without --redis")
+    logs.configure()
     from chat.app import create_app
 
     trusted = ",".join(settings.trusted_proxies)

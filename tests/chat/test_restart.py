@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -135,5 +136,11 @@ async def test_kill_9_keeps_queue_assignments_and_acked_messages(db: Path) -> No
 
         await send(visitor, {"type": "message", "id": "v5", "text": "after restart"})
         assert (await until(visitor, "ack"))["seq"] == 6
+        await visitor.send("not json: a visitor's private words")
+        assert (await until(visitor, "error"))["code"] == "bad_frame"
     finally:
         restarted.kill()
+    for log in (server.log.read_text(), restarted.log.read_text()):
+        assert "WebSocket /ws/visitor" in log  # the handshakes are logged ...
+        assert not re.search(r"\d+\.\d+\.\d+\.\d+:\d+ - ", log)  # ... without the client's address
+        assert "line 3" not in log and "private words" not in log and active_token not in log
