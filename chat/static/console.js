@@ -180,6 +180,13 @@
     }
   }
 
+  // The cue choice is the advisor's own, kept across shifts on this computer.
+  const CUES_KEY = "neuvo-console-cues";
+  $("cues").checked = localStorage.getItem(CUES_KEY) !== "off";
+  $("cues").addEventListener("change", (event) => {
+    localStorage.setItem(CUES_KEY, event.target.checked ? "on" : "off");
+  });
+
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden && activeId) clearUnread(chats.get(activeId));
   });

@@ -226,6 +226,13 @@ async def test_the_console_works_by_keyboard_alone(service: Service, page: Page)
     await page.keyboard.press("Enter")
     await expect(page.locator("#connection")).to_contain_text("Connected")
 
+    cues = page.get_by_label("Sound and title cue")
+    await cues.focus()
+    await page.keyboard.press("Space")
+    await page.reload()
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+    await expect(cues).not_to_be_checked()  # the choice is remembered
+
     away = page.get_by_label("Away")
     await away.focus()
     await page.keyboard.press("ArrowUp")  # radio group: arrows move and choose
