@@ -140,6 +140,11 @@ async def delete_session(request: Request) -> Response:
     return response
 
 
+async def metrics(request: Request) -> Response:
+    """Prometheus text format: counts and gauges only (see chat/metrics.py)."""
+    return Response(_hub(request).metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
 async def healthz(request: Request) -> Response:
     if await _hub(request).db.ping():
         return JSONResponse({"status": "ok"})

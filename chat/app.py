@@ -99,6 +99,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Route("/api/session", api.create_session, methods=["POST"]),
         Route("/api/session", api.delete_session, methods=["DELETE"]),
         Route("/healthz", api.healthz),
+        Route("/metrics", api.metrics),
         WebSocketRoute("/ws/visitor", visitor.endpoint),
         WebSocketRoute("/ws/advisor", advisor.endpoint),
         Mount("/static", app=StaticFiles(directory=PAGES_STATIC), name="static"),

@@ -26,6 +26,7 @@ from chat.config import ServiceConfig, load_config
 from chat.errors import Unavailable
 from chat.frames import advisor_chat
 from chat.live import AdvisorPresence, LiveChat, target_from_row
+from chat.metrics import Metrics
 from chat.ratelimit import SlidingCounter
 from chat.settings import Settings
 from routing import estimate, policy, queue
@@ -59,6 +60,19 @@ class Hub:
         self.config_loaded_at = datetime.min.replace(tzinfo=self.tz)
         self._last_id_ns = 0
         self.new_chats_per_address = SlidingCounter(limit=settings.chats_per_address, window=600)
+        self.metrics = Metrics()
+        self.metrics.watch(self._gauges)
+
+    def _gauges(self) -> dict[str, tuple[str, float]]:
+        waiting = sum(1 for chat in self.chats.values() if chat.status == "waiting")
+        return {
+            "neuvo_queue_length": ("Chats waiting in the queue.", waiting),
+            "neuvo_active_chats": ("Chats with an advisor.", len(self.chats) - waiting),
+            "neuvo_advisors_signed_in": ("Advisors connected or within their reconnect grace.", len(self.advisors)),
+            "neuvo_advisors_available": (
+                "Advisors available for chats.", sum(1 for p in self.advisors.values() if p.status == "available")
+            ),
+        }
 
     def new_chat_id(self) -> str:
         """A unique id that sorts in creation order: chats arriving at the same instant are
@@ -269,6 +283,7 @@ class Hub:
             await statistics.record_ended_chat(session, chat=row, now=now, tz=self.tz)
         self.chats.pop(chat.id, None)
         self._chat_locks.pop(chat.id, None)
+        self.metrics.chats_ended.labels(status=status).inc()
         if chat.advisor is not None:
             presence = self.advisors.get(chat.advisor)
             if presence is not None:

@@ -40,6 +40,7 @@ async def write(
             return {"type": "ack", "id": client_id, "seq": stored.seq}
         except (SQLAlchemyError, OSError) as error:
             raise hub.storage_error(error) from error
+        hub.metrics.messages_stored.labels(sender=sender).inc()
         if sender != "note":
             chat.last_activity_at = now
         await announce(hub, chat, message)

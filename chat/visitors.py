@@ -51,6 +51,7 @@ async def start(hub: Hub, frame: Start, chat_id: str) -> dict[str, Any]:
             id=row.id, topic=row.topic, language=row.language, arrived_at=now, status="waiting", last_activity_at=now
         )
         hub.chats[live.id] = live
+        hub.metrics.chats_started.inc()
         live.position, live.estimate = hub.place_of(live, now)
     return {"type": "queued", "chat": live.id, "token": token, "position": live.position,
             "estimated_wait_s": live.estimate}
@@ -58,6 +59,7 @@ async def start(hub: Hub, frame: Start, chat_id: str) -> dict[str, Any]:
 
 async def _refuse(hub: Hub, frame: Start, now: Any) -> dict[str, Any]:
     reason = "closed" if not hub.is_open(now) else "unstaffed"
+    hub.metrics.chats_refused.labels(reason=reason).inc()
     async with hub.transaction() as session:
         await statistics.record_refused(session, reason=reason, topic=frame.topic, language=frame.language, now=now)
     next_open = hub.config.hours.next_open(now) if reason == "closed" else None

@@ -68,6 +68,7 @@ class Connection:
     async def _refuse(self, error: ProtocolError) -> None:
         # The code says what went wrong; never the text the client sent.
         log.info("refused frame: %s", error.code)
+        self.hub.metrics.frames_refused.labels(code=error.code).inc()
         await self.send(error.frame())
 
     async def _frames(self) -> AsyncIterator[Frame]:
