@@ -394,11 +394,15 @@
       }));
       if (!answers.length) list.replaceChildren(el("li", { textContent: t("console.handbook.none") }));
     };
-    q(".handbook").addEventListener("toggle", render);
-    search.addEventListener("input", render);
-    search.addEventListener("keydown", (event) => {
+    // The latest search: Enter waits for it, so a fast typist inserts what they searched for.
+    let rendered = Promise.resolve();
+    const refresh = () => { rendered = render(); };
+    q(".handbook").addEventListener("toggle", refresh);
+    search.addEventListener("input", refresh);
+    search.addEventListener("keydown", async (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
+        await rendered;
         const first = list.querySelector("button");
         if (first) first.click(); // insert the best match with one keystroke
       }
