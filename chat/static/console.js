@@ -87,9 +87,8 @@
     },
     status(frame) { showStatus(frame.status, frame.on_shift); },
     queue(frame) {
-      $("queue").textContent = frame.length
-        ? t("console.queue", { length: frame.length, minutes: Math.floor(frame.oldest_wait_s / 60) })
-        : t("console.queue.empty");
+      queueSeen = { length: frame.length, oldest: frame.oldest_wait_s, at: Date.now() };
+      showQueue();
     },
     assigned(frame) {
       addOrRefreshChat(frame.chat, true);
@@ -141,6 +140,17 @@
   }
 
   // ---- status, queue, cues -----------------------------------------------------------------
+  // The server says when the queue changes; the oldest wait keeps growing in between.
+  let queueSeen = null;
+  function showQueue() {
+    if (!queueSeen) return;
+    const waited = queueSeen.oldest + (Date.now() - queueSeen.at) / 1000;
+    $("queue").textContent = queueSeen.length
+      ? t("console.queue", { length: queueSeen.length, minutes: Math.floor(waited / 60) })
+      : t("console.queue.empty");
+  }
+  setInterval(showQueue, 30000);
+
   function showStatus(status, onShift, shiftEnds) {
     const fieldset = $("status");
     fieldset.disabled = false;
