@@ -140,16 +140,21 @@
   }
 
   // ---- status, queue, cues -----------------------------------------------------------------
-  // The server says when the queue changes; the oldest wait keeps growing in between.
+  // The server says when the queue changes (announced politely); the oldest wait keeps growing
+  // in between, shown beside it but not announced every minute.
   let queueSeen = null;
-  function showQueue() {
+  function showWait() {
     if (!queueSeen) return;
     const waited = queueSeen.oldest + (Date.now() - queueSeen.at) / 1000;
-    $("queue").textContent = queueSeen.length
-      ? t("console.queue", { length: queueSeen.length, minutes: Math.floor(waited / 60) })
-      : t("console.queue.empty");
+    $("queue-wait").textContent = queueSeen.length ? t("console.queue.wait", { minutes: Math.floor(waited / 60) }) : "";
   }
-  setInterval(showQueue, 30000);
+  function showQueue() {
+    $("queue").textContent = queueSeen.length
+      ? t("console.queue", { length: queueSeen.length })
+      : t("console.queue.empty");
+    showWait();
+  }
+  setInterval(showWait, 30000);
 
   function showStatus(status, onShift, shiftEnds) {
     const fieldset = $("status");
