@@ -1,9 +1,13 @@
-"""Issue 5 in a real browser: a whole chat, a reload in the middle, and a network that drops while
-the visitor writes. The host page is on another origin than the server, as on a college's site."""
+"""Issue 5 in a real browser: a whole chat, a reload in the middle, a network that drops while the
+visitor writes, and a connection that looks open but is deaf. The host page is on another origin
+than the server, as on a college's site."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+import json
+from typing import Any
+
+from playwright.async_api import ConsoleMessage, Page, WebSocket, expect
 from sqlalchemy import select
 
 from storage.tables import Feedback
@@ -160,3 +164,107 @@ async def test_lines_written_while_the_network_is_down_reach_the_advisor_once_ea
     assert [text for _, text in visitor_lines] == ["before the drop", "line 1", "line 2", "line 3"]
     seqs = [seq for seq, _ in visitor_lines]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+
+
+# -- a connection that looks open but is deaf ------------------------------------------------------
+
+# The widget's ack timeout for these tests (data-ack-timeout-ms), instead of its 15 s; the liveness
+# probe goes out after twice this much silence.
+ACK_TIMEOUT_MS = 1000
+
+
+async def embed_with_ack_timeout(page: Page, ms: int) -> None:
+    """The widget's tag on the host's pages gets data-ack-timeout-ms as the parser inserts it, before
+    the deferred script runs. (The host fixture's pages know only data-lang and data-topic, and a
+    page fulfilled by page.route() would lose its loopback address: Chromium then refuses the
+    script from 127.0.0.1.)"""
+    await page.add_init_script(f"""new MutationObserver((records, observer) => {{
+        const tag = document.querySelector('script[src$="/widget.js"]');
+        if (tag) {{
+            tag.dataset.ackTimeoutMs = '{int(ms)}';
+            observer.disconnect();
+        }}
+    }}).observe(document, {{ childList: true, subtree: true }});""")
+
+
+def gave_up(message: ConsoleMessage) -> bool:
+    """The widget's warning when its ack timeout closes a socket that looked open."""
+    return message.type == "warning" and message.text.startswith("neuvo-chat: no answer in")
+
+
+def record_sent_frames(page: Page) -> list[dict[str, Any]]:
+    """Every JSON frame the page sends on any of its WebSockets, in order."""
+    sent: list[dict[str, Any]] = []
+
+    def watch(ws: WebSocket) -> None:
+        ws.on("framesent", lambda payload: sent.append(json.loads(payload)))
+
+    page.on("websocket", watch)
+    return sent
+
+
+async def test_a_line_sent_into_a_deaf_connection_reaches_the_advisor_once_after_the_widget_reconnects_by_itself(
+        page: Page, service: Service, host: Host, proxy: Proxy) -> None:
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await embed_with_ack_timeout(page, ACK_TIMEOUT_MS)
+    sent = record_sent_frames(page)
+    await widget.load(host.url(proxy.base, html_lang="en"))
+    await widget.open()
+    await widget.start()
+    chat = await advisor.take()
+    await widget.say("before the silence")
+    await advisor.heard("before the silence")
+    await expect(widget.pending).to_have_count(0)
+
+    # The server still gets the browser's bytes; nothing comes back, and the socket looks open.
+    proxy.deafen()
+    async with page.expect_console_message(gave_up) as timed_out:
+        await widget.say("into the silence")
+        await advisor.heard("into the silence")  # stored, its ack lost on the way
+        await expect(widget.pending.locator(".msg__state")).to_have_text(["sending…"])
+        await expect(widget.connection).to_have_text("")  # nothing looked wrong to the browser yet
+    await timed_out.value  # the widget closes the socket itself, and reconnects
+    proxy.restore()  # (should its new socket's handshake be lost as well, the same timeout retries)
+
+    await expect(widget.connection).to_have_text("Connection restored.")
+    await expect(widget.pending).to_have_count(0)
+    await expect(widget.log.locator(".msg__text")).to_have_text(["before the silence", "into the silence"])
+    assert [f["type"] for f in sent].count("resume") >= 1  # a new socket, on the widget's own initiative
+    resent = [f for f in sent if f["type"] == "message" and f["text"] == "into the silence"]
+    assert len(resent) >= 2 and len({f["id"] for f in resent}) == 1, resent  # the same id, every time
+
+    # The advisor heard it once: nothing more of it up to a marker, and the chat stores it once.
+    await send(advisor.ws, {"type": "message", "chat": chat, "id": "marker", "text": "marker"})
+    frames = await advisor.frames_until(lambda f: f["type"] == "message" and f.get("text") == "marker")
+    assert [f for f in frames if f["type"] == "message" and f.get("from") == "visitor"] == []
+    await expect(widget.line("marker")).to_be_visible()  # and the new socket works both ways
+    lines = await stored_lines(service, chat)
+    assert [line.text for line in lines] == ["before the silence", "into the silence", "marker"]
+
+
+async def test_an_idle_visitor_on_a_deaf_connection_still_gets_the_advisors_reply(
+        page: Page, service: Service, host: Host, proxy: Proxy) -> None:
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await embed_with_ack_timeout(page, ACK_TIMEOUT_MS)
+    sent = record_sent_frames(page)
+    await widget.load(host.url(proxy.base, html_lang="en"))
+    await widget.open()
+    await widget.start()
+    await advisor.take()
+    await expect(widget.heading("Your advisor is Anna")).to_be_visible()
+
+    # The visitor writes nothing, so nothing waits for an ack: the widget's liveness probe (a ping
+    # after a silence) goes unanswered, and it reconnects; the resume replays the lost reply.
+    proxy.deafen()
+    async with page.expect_console_message(gave_up) as timed_out:
+        await advisor.say("A reply the visitor's socket never delivers")
+    await timed_out.value
+    proxy.restore()
+    await expect(widget.line("A reply the visitor's socket never delivers")).to_be_visible()
+    await expect(widget.connection).to_have_text("Connection restored.")
+    assert any(f["type"] == "ping" for f in sent) and [f["type"] for f in sent].count("resume") >= 1
+    # Today's server answers a ping with error unknown_type: the widget takes that as a pong
+    # and shows nothing of it.
+    await expect(page.locator("neuvo-chat .notice")).to_have_text("")

@@ -9,7 +9,7 @@ const path = require('node:path');
 const widget = require(path.join(__dirname, '..', '..', 'widget', 'static', 'widget.js'));
 const {
   pickLanguage, backoffDelay, countChars, newClientId, ChatBook, buildTranscript, SessionStore,
-  Translator, BACKOFF_START_MS, BACKOFF_CAP_MS,
+  Translator, AnswerWatch, ackTimeoutFrom, BACKOFF_START_MS, BACKOFF_CAP_MS, ACK_TIMEOUT_MS,
 } = widget;
 
 const catalog = (lang) => require(path.join(__dirname, '..', '..', 'widget', 'static', 'i18n',
@@ -94,6 +94,33 @@ test('the outbox survives a round trip through storage, in order, with its ids',
   assert.deepEqual(again.outbox.map((item) => item.id), ['a', 'b']);
   assert.deepEqual(again.takeBack('a'), { id: 'a', text: 'one', at: 't' });
   assert.deepEqual(again.clearOutbox().map((item) => item.id), ['b']);
+});
+
+test('a socket is deaf when the oldest thing it owes an answer to is older than the timeout', () => {
+  const watch = new AnswerWatch();
+  assert.equal(watch.deadline(1000), null, 'nothing owed: no deadline, however long the silence');
+  watch.owe('ready', 100);
+  watch.owe('message:a', 400);
+  assert.equal(watch.deadline(1000), 1100);
+  watch.settle('ready');
+  assert.equal(watch.deadline(1000), 1400);
+  watch.owe('message:a', 900); // sent again (after `unavailable`): its clock starts again
+  watch.owe('message:b', 500);
+  assert.equal(watch.deadline(1000), 1500);
+  watch.owe('end', 600);
+  watch.settleAll('message:');
+  assert.equal(watch.size, 1);
+  assert.equal(watch.deadline(1000), 1600);
+  watch.clear();
+  assert.equal(watch.deadline(1000), null);
+});
+
+test('data-ack-timeout-ms takes whole milliseconds in range, anything else is 15 s', () => {
+  assert.equal(ACK_TIMEOUT_MS, 15000);
+  assert.equal(ackTimeoutFrom('1500'), 1500);
+  for (const bad of [undefined, '', '0', '-5', '99', '1.5', 'soon', '600001', ' ']) {
+    assert.equal(ackTimeoutFrom(bad), ACK_TIMEOUT_MS, String(bad));
+  }
 });
 
 test('the transcript has a heading, then one stamped line per message, text kept as is', () => {

@@ -5,7 +5,8 @@
  *
  *     <script src="https://HOST/widget.js" defer></script>
  *
- * with optional data-lang="fi|sv|en" and data-topic="<topic id>".
+ * with optional data-lang="fi|sv|en" and data-topic="<topic id>" (and, for tests,
+ * data-ack-timeout-ms: see ACK_TIMEOUT_MS).
  *
  * Theory of operation
  *
@@ -20,6 +21,11 @@
  *   the lines it has shown, and an outbox of lines the server has not acknowledged yet. An outbox
  *   line keeps its client id across reconnects and the server dedupes by it, so re-sending is
  *   always safe: no line is lost and none is doubled.
+ * - A socket can look open and still be deaf: the server gets our frames, its answers never come
+ *   back (a NAT or proxy that dropped one direction). Browsers do not surface WebSocket pings, so
+ *   the widget watches for itself: whatever it sent that wants an answer (a line's `ack`, the
+ *   answer to start/resume, `ended`, `feedback_saved`) must be answered within ACK_TIMEOUT_MS, and
+ *   after a silence it sends a `ping` that any frame answers. Unanswered: close, resume, re-send.
  * - The view is a small state machine. Each state has one render function that returns its node,
  *   the element to focus, and an update() that patches the live parts (queue position, new lines,
  *   typing) in place, so typed text and focus survive incoming frames.
@@ -44,6 +50,11 @@
   const TYPING_EVERY_MS = 3000; // we send `typing` at most this often
   const TYPING_SHOWN_MS = 6000; // an advisor's `typing` stays on screen this long
   const RETRY_AFTER_ERROR_MS = 2000; // re-send the outbox after `unavailable` / `rate_limited`
+  // A socket that leaves what we sent unanswered this long is deaf (it still looks open): close it
+  // and resume. The one place this timeout is set; data-ack-timeout-ms on the script tag overrides
+  // it (tests), and the liveness probe goes out after PROBE_AFTER_SILENCE times as much silence.
+  const ACK_TIMEOUT_MS = 15000;
+  const PROBE_AFTER_SILENCE = 2;
   const RESTORED_SHOWN_MS = 4000; // "Connection restored" stays this long
   const SERVICE_STALE_MS = 60000; // re-ask /api/service when the panel opens after this
   const DRAFT_SAVE_DELAY_MS = 300;
@@ -146,6 +157,50 @@
       const index = this.history.findIndex((other) => other.seq >= line.seq);
       if (index < 0) this.history.push(line);
       else this.history.splice(index, this.history[index].seq === line.seq ? 1 : 0, line);
+    }
+  }
+
+  /** data-ack-timeout-ms from the script tag: whole milliseconds in [100, 600000], else the default. */
+  function ackTimeoutFrom(value) {
+    const ms = Number(value);
+    return value && Number.isInteger(ms) && ms >= 100 && ms <= 600000 ? ms : ACK_TIMEOUT_MS;
+  }
+
+  /**
+   * What the current socket owes us an answer to, and since when (ms): `message:<id>` (its ack),
+   * `ready` (the answer to start/resume), `end`, `feedback`, `ping` (any frame). The deadline is
+   * the oldest of them plus the timeout; once it passes unanswered the socket is deaf.
+   */
+  class AnswerWatch {
+    constructor() {
+      this.owed = new Map();
+    }
+
+    /** Asked now (again: a re-send restarts the clock). */
+    owe(key, now) {
+      this.owed.delete(key);
+      this.owed.set(key, now);
+    }
+
+    settle(key) {
+      this.owed.delete(key);
+    }
+
+    settleAll(prefix) {
+      for (const key of [...this.owed.keys()]) if (key.startsWith(prefix)) this.owed.delete(key);
+    }
+
+    clear() {
+      this.owed.clear();
+    }
+
+    get size() {
+      return this.owed.size;
+    }
+
+    /** When the oldest question goes unanswered for `timeout`, or null when nothing is owed. */
+    deadline(timeout) {
+      return this.owed.size === 0 ? null : Math.min(...this.owed.values()) + timeout;
     }
   }
 
@@ -291,7 +346,8 @@
     if (typeof module === 'object') {
       module.exports = {
         pickLanguage, backoffDelay, countChars, newClientId, ChatBook, buildTranscript,
-        SessionStore, Translator, BACKOFF_START_MS, BACKOFF_CAP_MS,
+        SessionStore, Translator, AnswerWatch, ackTimeoutFrom, BACKOFF_START_MS, BACKOFF_CAP_MS,
+        ACK_TIMEOUT_MS,
       };
     }
     return;
@@ -978,6 +1034,9 @@
       this.raise();
       window.addEventListener('online', () => this.onOnline());
       window.addEventListener('offline', () => this.onOffline());
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') this.probe(); // a phone waking: still there?
+      });
 
       if (this.chat) {
         if (this.chat.offerOffline) this.prefillOfflineForm();
@@ -1010,6 +1069,8 @@
       this.ready = false; // the server has answered start/resume on the current socket
       this.attempt = 0;
       this.inFlight = []; // ids sent on this socket, oldest first, not yet acked
+      this.watch = new AnswerWatch(); // what this socket owes an answer to (deaf detection)
+      this.pingsOut = 0; // probes sent on this socket and not answered by `pong` / unknown_type
       this.connection = 'ok';
       this.startRequest = null;
       this.startError = null;
@@ -1309,6 +1370,7 @@
       if (this.socket) return;
       this.ready = false;
       this.inFlight = [];
+      this.stopWatching();
       const socket = new VisitorSocket(this.api.socketUrl, {
         onOpen: () => {
           const first = this.firstFrame();
@@ -1320,6 +1382,7 @@
       });
       this.socket = socket;
       socket.open();
+      this.owe('ready'); // the handshake and the answer to start/resume, within the ack timeout
     }
 
     firstFrame() {
@@ -1334,6 +1397,7 @@
       this.socket?.close();
       this.socket = null;
       this.ready = false;
+      this.stopWatching();
       clearTimeout(this.timers.reconnect);
       this.timers.reconnect = null;
     }
@@ -1346,6 +1410,10 @@
     handleClose(code) {
       this.socket = null;
       this.ready = false;
+      // An `end` without its `ended` may never have arrived: send it again after the resume (a
+      // resume that answers `ended` instead cancels it).
+      if (this.watch.owed.has('end')) this.pendingEnd = true;
+      this.stopWatching();
       if (code === 4401 && this.chat?.phase === 'ended') {
         // Feedback for an ended chat could not be sent; keep its transcript for download.
         this.pendingFeedback = null;
@@ -1384,6 +1452,81 @@
       }, delay);
     }
 
+    // -- a socket that looks open but is deaf ------------------------------------------------
+
+    get ackTimeout() {
+      return CONFIG.ackTimeoutMs;
+    }
+
+    /** The current socket now owes an answer to `key`; the watchdog runs to the oldest one. */
+    owe(key) {
+      this.watch.owe(key, Date.now());
+      this.armWatchdog();
+    }
+
+    settle(key) {
+      this.watch.settle(key);
+      this.armWatchdog();
+    }
+
+    armWatchdog() {
+      clearTimeout(this.timers.deaf);
+      this.timers.deaf = null;
+      const deadline = this.watch.deadline(this.ackTimeout);
+      if (deadline === null || !this.socket) return;
+      this.timers.deaf = setTimeout(() => this.onDeaf(), Math.max(0, deadline - Date.now()));
+    }
+
+    /**
+     * Nothing came back in time. Close the socket ourselves and treat it as any drop: reconnect
+     * with backoff and resume; the replay shows what the server did store, and the outbox goes
+     * again with the same ids (the server acks a known id with the seq it already has).
+     */
+    onDeaf() {
+      this.timers.deaf = null;
+      const deadline = this.watch.deadline(this.ackTimeout);
+      if (deadline === null) return;
+      if (Date.now() < deadline) {
+        this.armWatchdog(); // a timer that fired early (clock adjusted): wait the rest
+        return;
+      }
+      console.warn(`neuvo-chat: no answer in ${this.ackTimeout} ms; reconnecting`);
+      this.socket?.close(); // on purpose, so no close event: handleClose is called here instead
+      this.handleClose(1006);
+    }
+
+    /** Silence is fine, silence for too long is suspicious: ask (any frame is the answer). */
+    restartIdle() {
+      clearTimeout(this.timers.idle);
+      this.timers.idle = null;
+      if (!this.ready) return;
+      this.timers.idle = setTimeout(() => this.probe(), PROBE_AFTER_SILENCE * this.ackTimeout);
+    }
+
+    /**
+     * The liveness check. PROTOCOL.md has no ping, but promises an `error` (`unknown_type`) for a
+     * frame type the server does not know, on a socket that stays open: that is the answer until
+     * the server says `pong`. Only when nothing else is owed (that is watched already).
+     */
+    probe() {
+      clearTimeout(this.timers.idle);
+      this.timers.idle = null;
+      if (!this.ready || this.watch.size > 0) return;
+      if (this.socket.send({ type: 'ping' })) {
+        this.pingsOut += 1;
+        this.owe('ping');
+      }
+    }
+
+    stopWatching() {
+      this.watch.clear();
+      this.pingsOut = 0;
+      for (const name of ['deaf', 'idle']) {
+        clearTimeout(this.timers[name]);
+        this.timers[name] = null;
+      }
+    }
+
     /** The browser lost its network: drop the socket now instead of waiting for it to time out. */
     onOffline() {
       if (!this.needsSocket()) return;
@@ -1392,7 +1535,11 @@
     }
 
     onOnline() {
-      if (!this.needsSocket() || this.socket) return;
+      if (this.socket) {
+        this.probe(); // another network now: the old socket may be gone without a word
+        return;
+      }
+      if (!this.needsSocket()) return;
       this.attempt = 0;
       this.setConnection('reconnecting');
       this.connect();
@@ -1407,6 +1554,8 @@
       if (this.ready) return;
       this.ready = true;
       this.attempt = 0;
+      this.settle('ready');
+      this.restartIdle();
       if (this.connection !== 'ok') this.setConnection('restored');
       this.flushOutbox();
       this.sendPending();
@@ -1420,18 +1569,26 @@
     transmit(item) {
       if (this.socket?.send({ type: 'message', id: item.id, text: item.text })) {
         this.inFlight.push(item.id);
+        this.owe(`message:${item.id}`);
       }
     }
 
     sendPending() {
       if (!this.ready) return;
-      if (this.pendingEnd && this.socket.send({ type: 'end' })) this.pendingEnd = false;
-      if (this.pendingFeedback) this.socket.send({ type: 'feedback', ...this.pendingFeedback });
+      if (this.pendingEnd && this.socket.send({ type: 'end' })) {
+        this.pendingEnd = false;
+        this.owe('end');
+      }
+      if (this.pendingFeedback && this.socket.send({ type: 'feedback', ...this.pendingFeedback })) {
+        this.owe('feedback');
+      }
     }
 
     // -- frames from the server ---------------------------------------------------------------
 
     handleFrame(frame) {
+      this.settle('ping'); // any frame at all: the socket hears us and we hear it
+      this.restartIdle();
       const handler = FRAME_HANDLERS[frame.type];
       if (handler) this[handler](frame);
       // Unknown types are ignored: the project may add frames (PROTOCOL.md) before we know them.
@@ -1509,6 +1666,7 @@
 
     onAck(frame) {
       this.inFlight = this.inFlight.filter((id) => id !== frame.id);
+      this.settle(`message:${frame.id}`);
       if (this.book.acknowledge(frame.id, frame.seq)) {
         this.persist();
         this.update();
@@ -1533,6 +1691,8 @@
      */
     onEnded(frame) {
       if (!this.chat) return;
+      this.watch.settleAll('message:');
+      this.settle('end');
       if (this.chat.phase !== 'ended') {
         const unsent = this.book.clearOutbox().map((item) => item.text);
         this.inFlight = [];
@@ -1563,12 +1723,21 @@
       if (!this.chat) return;
       this.chat.feedbackSaved = true;
       this.pendingFeedback = null;
+      this.settle('feedback');
       this.persist();
       this.disconnect();
       this.update();
     }
 
+    onPong() {
+      this.pingsOut = Math.max(0, this.pingsOut - 1);
+    }
+
     onError(frame) {
+      if (frame.code === 'unknown_type' && this.pingsOut > 0) {
+        this.onPong(); // today's server answers a ping so (see probe())
+        return;
+      }
       const known = `error.${frame.code}`;
       const text = this.i18n.has(known) ? this.t(known) : frame.message || this.t('error.generic');
       switch (frame.code) {
@@ -1576,6 +1745,7 @@
           // Nothing was stored. The refused line is the oldest one still waiting for its ack
           // (the server answers in order): put it back in the message box to be shortened.
           const item = this.book.takeBack(this.inFlight.shift());
+          if (item) this.settle(`message:${item.id}`);
           if (item) this.draft = this.draft ? `${item.text}\n${this.draft}` : item.text;
           this.composerError = text;
           this.persist();
@@ -1587,7 +1757,11 @@
         case 'unavailable':
         case 'rate_limited':
           if (!this.chat) break;
-          // Nothing was acked or saved: send again in a moment, with the same ids.
+          // Nothing was acked or saved: send again in a moment, with the same ids (the server
+          // answered, so it is not deaf: the clocks start again with the re-send).
+          if (this.watch.owed.has('end')) this.pendingEnd = true; // `ended` cancels it
+          for (const key of ['message:', 'end', 'feedback']) this.watch.settleAll(key);
+          this.armWatchdog();
           clearTimeout(this.timers.retry);
           this.timers.retry = setTimeout(() => {
             if (!this.ready) return;
@@ -1607,7 +1781,10 @@
         this.update();
         return;
       }
-      if (this.pendingFeedback) this.pendingFeedback = null; // refused; the button comes back
+      if (this.pendingFeedback) {
+        this.pendingFeedback = null; // refused; the button comes back
+        this.settle('feedback');
+      }
       this.setNotice({ text });
       this.update();
     }
@@ -1743,6 +1920,7 @@
     ended: 'onEnded',
     feedback_saved: 'onFeedbackSaved',
     error: 'onError',
+    pong: 'onPong',
   };
 
   function stripBook({ history, lastSeq, ...chat }) {
@@ -1783,6 +1961,7 @@
     origin: new URL(ownScript.src).origin, // .src is already absolute
     dataLang: ownScript.dataset.lang,
     topic: ownScript.dataset.topic,
+    ackTimeoutMs: ackTimeoutFrom(ownScript.dataset.ackTimeoutMs),
     pageLang: document.documentElement.lang,
   });
 
