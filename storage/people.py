@@ -92,3 +92,8 @@ async def organisation_by_id(session: AsyncSession, *, organisation_id: int) -> 
 async def update_user(session: AsyncSession, *, user: User) -> None:
     session.add(user)
     await session.flush()
+
+
+async def delete_sessions_of(session: AsyncSession, *, user_id: int) -> None:
+    """End every browser session of a user (a new password, a deactivated account)."""
+    await session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ NAV = (
     ("/coordinator/coverage", "coord.nav.coverage"),
     ("/coordinator/statistics", "coord.nav.statistics"),
     ("/coordinator/roster", "coord.nav.roster"),
+    ("/coordinator/people", "coord.nav.people"),
 )
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -1,0 +1,148 @@
+"""The people page: organisations added and renamed, accounts created and edited with their
+checks, a new password and a deactivation ending the person's sessions, and a reactivation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from sqlmodel import select
+
+from storage import people
+from storage.tables import AuditEntry, User
+from tests.chat.coordinator_fixtures import COORDINATOR, coordinating, csrf_of
+from tests.service import PASSWORD, Service
+
+PEOPLE = "/coordinator/people"
+NEW_PASSWORD = "a new long secret"
+
+
+async def user(service: Service, username: str) -> User:
+    async with service.hub.db.transaction() as session:
+        found = await people.user_by_username(session, username=username)
+    assert found is not None
+    return found
+
+
+async def follow(client: httpx.AsyncClient, response: httpx.Response) -> httpx.Response:
+    """The page a 303 sends to (the client's own ?lang=en would replace the location's query)."""
+    assert response.status_code == 303, response.text
+    url = httpx.URL(response.headers["location"])
+    return await client.get(url.path, params={**dict(url.params), "lang": "en"})
+
+
+async def signs_in(service: Service, username: str, password: str) -> bool:
+    async with await service.http() as client:
+        response = await client.post("/api/session", json={"username": username, "password": password})
+    return response.status_code == 200
+
+
+async def test_organisations_are_added_and_renamed_and_a_taken_slug_is_an_error(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, PEOPLE)
+        added = await client.post(f"{PEOPLE}/organisations", data={"csrf": csrf, "slug": "lappi", "name": "Lappi AMK"})
+        page = await follow(client, added)
+        assert "The organisation was added." in page.text and "Lappi AMK" in page.text
+        taken = await client.post(f"{PEOPLE}/organisations", data={"csrf": csrf, "slug": "Kotka", "name": "Again"})
+        assert taken.status_code == 400 and 'href="#org-slug"' in taken.text
+        assert "The short name kotka is already taken" in taken.text
+        bad = await client.post(f"{PEOPLE}/organisations", data={"csrf": csrf, "slug": "no spaces", "name": ""})
+        assert bad.status_code == 400 and 'href="#org-slug"' in bad.text and 'href="#org-name"' in bad.text
+        assert 'aria-describedby="org-slug-hint org-slug-error"' in bad.text
+        async with service.hub.db.transaction() as session:
+            lappi = await people.organisation_by_slug(session, slug="lappi")
+        assert lappi is not None
+        renamed = await client.post(f"{PEOPLE}/organisations/{lappi.id}", data={"csrf": csrf, "name": "Lapin AMK"})
+        assert renamed.status_code == 303
+        empty = await client.post(f"{PEOPLE}/organisations/{lappi.id}", data={"csrf": csrf, "name": " "})
+        assert empty.status_code == 400 and f'href="#org-{lappi.id}-name"' in empty.text
+        assert service.hub.config.organisations[lappi.id or 0].name == "Lapin AMK"  # reloaded at once
+        missing = await client.post(f"{PEOPLE}/organisations/999", data={"csrf": csrf, "name": "X"})
+        assert missing.status_code == 404
+
+
+def account(csrf: str, **changes: object) -> dict[str, object]:
+    return {"csrf": csrf, "username": "dora", "name": "Dora", "organisation": "1", "role": "advisor",
+            "languages": ["fi", "sv"], "topics": [], "capacity": "2", "password": "long enough", **changes}
+
+
+async def test_an_account_is_created_with_every_check_and_can_sign_in(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, PEOPLE)
+        bad = await client.post(f"{PEOPLE}/users", data=account(
+            csrf, username="Dora Explorer", name="", organisation="99", role="boss", languages=["xx"],
+            topics=["nonsense"], capacity="11", password="short"))
+        assert bad.status_code == 400
+        for field in ("user-username", "user-name", "user-organisation", "user-role", "user-languages",
+                      "user-topics", "user-capacity", "user-password"):
+            assert f'href="#{field}"' in bad.text and f'id="{field}"' in bad.text, field
+        assert 'value="dora explorer"' in bad.text  # what was typed comes back, the password does not
+        assert "short" not in bad.text.split('id="user-password"')[1].split(">")[0]
+        taken = await client.post(f"{PEOPLE}/users", data=account(csrf, username="anna"))
+        assert taken.status_code == 400 and "The username anna is already taken" in taken.text
+        assert (await client.post(f"{PEOPLE}/users", data=account(csrf, topics=["work"]))).status_code == 303
+        dora = await user(service, "dora")
+        assert (dora.name, dora.role, dora.languages, dora.topics, dora.capacity, dora.active) == (
+            "Dora", "advisor", "fi,sv", "work", 2, True)
+        assert "dora" in service.hub.config.users
+        assert await signs_in(service, "dora", "long enough")
+        # No topic ticked means every topic.
+        assert (await client.post(f"{PEOPLE}/users", data=account(csrf, username="eino"))).status_code == 303
+        assert (await user(service, "eino")).topics is None
+
+
+async def test_an_account_is_edited_and_a_coordinator_cannot_demote_themselves(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        page = await client.get(f"{PEOPLE}/users/anna")
+        assert page.status_code == 200 and 'value="Anna"' in page.text
+        csrf = await csrf_of(client, PEOPLE)
+        form = account(csrf, name="Anna A.", organisation="2", role="coordinator", languages=["en"],
+                       topics=["work", "education"], capacity="5")
+        assert (await client.post(f"{PEOPLE}/users/anna", data=form)).status_code == 303
+        anna = await user(service, "anna")
+        assert (anna.name, anna.organisation_id, anna.role, anna.languages, anna.topics, anna.capacity) == (
+            "Anna A.", 2, "coordinator", "en", "education,work", 5)
+        bad = await client.post(f"{PEOPLE}/users/anna", data={**form, "capacity": "0", "languages": []})
+        assert bad.status_code == 400 and 'href="#edit-capacity"' in bad.text and 'href="#edit-languages"' in bad.text
+        own = await client.post(f"{PEOPLE}/users/{COORDINATOR}", data={**form, "role": "advisor"})
+        assert own.status_code == 400 and "You cannot change your own role" in own.text
+        assert (await client.get(f"{PEOPLE}/users/nobody")).status_code == 404
+
+
+async def session_works(service: Service, cookie: str) -> bool:
+    name, value = cookie.split("=", 1)
+    async with httpx.AsyncClient(base_url=service.base, cookies={name: value}) as client:
+        return (await client.get("/console")).status_code == 200
+
+
+async def test_a_new_password_and_a_deactivation_end_the_persons_sessions(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, PEOPLE)
+        cookie = await service.session_cookie("bertil")
+        assert await session_works(service, cookie)
+        short = await client.post(f"{PEOPLE}/users/bertil/password", data={"csrf": csrf, "password": "1234567"})
+        assert short.status_code == 400 and 'href="#new-password"' in short.text
+        assert await session_works(service, cookie)
+        done = await client.post(f"{PEOPLE}/users/bertil/password", data={"csrf": csrf, "password": NEW_PASSWORD})
+        assert done.status_code == 303
+        assert not await session_works(service, cookie)
+        assert not await signs_in(service, "bertil", PASSWORD)
+        cookie = await service.session_cookie("bertil", NEW_PASSWORD)
+
+        active = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "0"})
+        assert active.status_code == 303
+        assert not await session_works(service, cookie)
+        assert not await signs_in(service, "bertil", NEW_PASSWORD)
+        assert "bertil" not in service.hub.config.users
+        page = await client.get(PEOPLE)
+        assert "deactivated" in page.text and "Bertil" in page.text  # still listed: history stays
+        own = await client.post(f"{PEOPLE}/users/{COORDINATOR}/active", data={"csrf": csrf, "active": "0"})
+        assert own.status_code == 400 and 'href="#deactivate"' in own.text
+
+        active = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "1"})
+        assert active.status_code == 303
+        assert await signs_in(service, "bertil", NEW_PASSWORD)
+        assert "bertil" in service.hub.config.users
+        async with service.hub.db.transaction() as session:
+            actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
+        assert {"password_set", "user_deactivate", "user_reactivate"} <= set(actions)
