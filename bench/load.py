@@ -128,7 +128,7 @@ def free_port() -> int:
 
 async def cli(env: dict[str, str], *args: str, stdin: str = "") -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "chat.cli", *args, cwd=ROOT, env=env,
+        sys.executable, "-m", "chat.cli", *args, cwd=env["NEUVO_BENCH_SOURCE"], env=env,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     _, err = await process.communicate(stdin.encode())
@@ -171,7 +171,7 @@ class Server:
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "chat.cli", "serve", "--port", str(self.port)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=env["NEUVO_BENCH_SOURCE"], env=env, stdout=log, stderr=subprocess.STDOUT,
             )
 
     async def ready(self) -> None:
@@ -407,7 +407,10 @@ async def run(args: argparse.Namespace) -> None:
         "NEUVO_ADVISOR_RATE": "100000",
         "NEUVO_CHATS_PER_ADDRESS": "0",
         "NEUVO_LOGIN_FAILURES": "100000",
+        # `python -m chat.cli` imports the project from its working directory first.
+        "NEUVO_BENCH_SOURCE": args.source,
     }
+    print(f"server and CLI run from {env['NEUVO_BENCH_SOURCE']}")
     print(f"machine: nproc {os.cpu_count()}, python {sys.version.split()[0]}, load {loadavg()}")
     print(f"chats {args.chats}, advisors {advisors_needed} x capacity {args.capacity} "
           f"in {math.ceil(advisors_needed / ADVISORS_PER_ORG)} organisations, database {db}")
@@ -575,10 +578,14 @@ def main() -> None:
     parser.add_argument("--setup-jobs", type=int, default=2, help="CLI `user add` processes at once (default 2)")
     parser.add_argument("--dir", help="where the temporary database goes (default: the system temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the database and server log")
+    parser.add_argument("--source", help="a checkout to run the server and CLI from (default: this one), e.g. "
+                        "`git archive HEAD | tar -x -C DIR` so edits in progress here do not change the run")
     parser.add_argument("--setup-cache", help="a folder to keep the scripted (still empty) database in and "
                         "reuse it the same day for the same advisors and capacity (the CLI steps take minutes)")
     parser.add_argument("--seed", type=int, default=20261124)
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    args.source = str(Path(args.source).resolve() if args.source else ROOT)
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":
