@@ -50,6 +50,11 @@ class End:
 
 
 @dataclass(frozen=True)
+class Ping:
+    """A liveness probe (browsers do not surface WebSocket pings); answered with `pong`."""
+
+
+@dataclass(frozen=True)
 class Feedback:
     rating: int
     comment: str | None
@@ -74,7 +79,7 @@ class Close:
     outcome: str
 
 
-Frame = Start | Resume | Say | Typing | End | Feedback | Status | Transfer | Close
+Frame = Start | Resume | Say | Typing | End | Feedback | Status | Transfer | Close | Ping
 Parser = Callable[[Mapping[str, Any]], Frame]
 
 
@@ -163,6 +168,7 @@ VISITOR_FRAMES: Mapping[str, Parser] = {
     "typing": lambda f: Typing(),
     "end": lambda f: End(),
     "feedback": _feedback,
+    "ping": lambda f: Ping(),
 }
 
 ADVISOR_FRAMES: Mapping[str, Parser] = {
@@ -172,6 +178,7 @@ ADVISOR_FRAMES: Mapping[str, Parser] = {
     "typing": lambda f: Typing(chat=_str(f, "chat")),
     "transfer": _transfer,
     "close": _close,
+    "ping": lambda f: Ping(),
 }
 
 

@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from chat.broker.base import SubscriberOverflow, subscribe
 from chat.errors import ProtocolError, RateLimited
 from chat.hub import Hub
-from chat.protocol import Frame, Parser, decode, encode
+from chat.protocol import Frame, Parser, Ping, decode, encode
 from chat.ratelimit import TokenBucket
 
 log = logging.getLogger("neuvo.socket")
@@ -46,6 +46,9 @@ class Connection:
     async def run(self) -> None:
         try:
             async for frame in self._frames():
+                if isinstance(frame, Ping):
+                    await self.send({"type": "pong"})
+                    continue
                 try:
                     await self.handle(frame)
                 except ProtocolError as error:

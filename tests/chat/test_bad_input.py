@@ -46,6 +46,15 @@ async def test_bad_visitor_frames_get_error_frames_and_the_socket_stays_open(
     assert (await receive(visitor))["type"] == "queued"
 
 
+async def test_ping_is_answered_with_pong_on_both_sockets_even_before_start(service: Service) -> None:
+    visitor = await service.visitor()
+    await send(visitor, {"type": "ping"})
+    assert await receive(visitor) == {"type": "pong"}
+    anna, _ = await service.advisor("anna")
+    await send(anna, {"type": "ping"})
+    assert await until(anna, "pong") == {"type": "pong"}
+
+
 async def test_too_long_message_is_refused_and_nothing_is_stored(service: Service) -> None:
     await service.advisor("anna")
     visitor = await service.visitor()
