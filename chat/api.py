@@ -69,7 +69,7 @@ async def service(request: Request) -> Response:
         "queue_length": len(waiting),
         "estimated_wait_s": wait,
         "max_length": hub.settings.max_message_chars,
-        "retention_days": hub.settings.retention_days,
+        "retention_days": hub.config.retention_days or hub.settings.retention_days,
     })
 
 

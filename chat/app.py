@@ -11,7 +11,6 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -22,7 +21,7 @@ from chat.auth import LoginThrottle
 from chat.broker import open_broker
 from chat.clock import Clock, SystemClock
 from chat.hub import Hub
-from chat.middleware import OriginGuard, SecurityHeaders
+from chat.middleware import OriginGuard, SecurityHeaders, WidgetCors
 from chat.pages import console, coordinator
 from chat.pages import session as session_pages
 from chat.pages.common import SignInRequired, render, sign_in_redirect
@@ -110,12 +109,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(OriginGuard, settings=settings),
-        Middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.widget_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
-        ),
+        Middleware(WidgetCors, settings=settings),
     ]
     app = Starlette(
         routes=routes,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing.hours import DateException, OpeningHours, WeeklyOpening
 from routing.roster import Roster, Shift
-from storage import people, roster, service
+from storage import people, retention, roster, service
 from storage.tables import Organisation, Topic, User
 
 
@@ -37,6 +37,10 @@ class ServiceConfig:
     users: dict[str, User]
     organisations: dict[int, Organisation]
     rostered_hours: dict[str, float]
+    # What a coordinator set on the settings page; the server's NEUVO_* settings add to or stand
+    # in for these (see `chat.middleware.widget_origins` and `/api/service`).
+    widget_origins: frozenset[str] = frozenset()
+    retention_days: int | None = None
 
     def organisation_of(self, user: User) -> Organisation:
         return self.organisations[user.organisation_id]
@@ -73,6 +77,8 @@ async def load_config(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> 
         users=users,
         organisations=organisations,
         rostered_hours=rostered,
+        widget_origins=frozenset(await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)),
+        retention_days=await retention.retention_days(session, default=0) or None,
     )
 
 

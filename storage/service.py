@@ -25,6 +25,8 @@ DEFAULT_OUTCOMES = (
 )
 DEFAULT_LANGUAGES = ("fi", "sv", "en")
 LANGUAGES_KEY = "languages"
+# Origins (scheme://host[:port]) of the sites that may embed the widget, besides NEUVO_WIDGET_ORIGINS.
+WIDGET_ORIGINS_KEY = "widget_origins"
 
 
 async def seed_defaults(session: AsyncSession) -> None:
@@ -121,3 +123,16 @@ async def add_canned_answer(session: AsyncSession, *, language: str, title: str,
 
 async def delete_canned_answer(session: AsyncSession, *, answer_id: int) -> None:
     await session.execute(delete(CannedAnswer).where(CannedAnswer.id == answer_id))  # type: ignore[arg-type]
+
+
+async def canned_answer(session: AsyncSession, *, answer_id: int) -> CannedAnswer | None:
+    return await session.get(CannedAnswer, answer_id)
+
+
+async def update_canned_answer(session: AsyncSession, *, answer_id: int, title: str, text: str) -> bool:
+    """Replace an answer's title and text; False when there is no such answer."""
+    row = await session.get(CannedAnswer, answer_id)
+    if row is None:
+        return False
+    row.title, row.text = title, text
+    return True

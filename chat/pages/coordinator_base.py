@@ -23,6 +23,7 @@ NAV = (
     ("/coordinator/statistics", "coord.nav.statistics"),
     ("/coordinator/roster", "coord.nav.roster"),
     ("/coordinator/people", "coord.nav.people"),
+    ("/coordinator/settings", "coord.nav.settings"),
 )
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
