@@ -10,11 +10,18 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from chat import ical
-from chat.pages import coordinator_people, coordinator_reports, coordinator_roster, coordinator_settings
+from chat.pages import (
+    coordinator_hours,
+    coordinator_people,
+    coordinator_reports,
+    coordinator_roster,
+    coordinator_settings,
+)
 
 routes: list[BaseRoute] = [
     *coordinator_reports.routes,
     *coordinator_roster.routes,
+    *coordinator_hours.routes,
     *coordinator_people.routes,
     *coordinator_settings.routes,
     Route("/calendar/{username}.ics", ical.calendar_feed, methods=["GET"]),
