@@ -50,7 +50,7 @@ async def _render(request: Request, user: User, *, errors: dict[str, str] | None
     context: dict[str, Any] = {
         "weekly": weekly, "exceptions": exceptions, "today": today, "kinds": KINDS,
         "weekday_options": [(day, t(f"coord.weekday.{day}")) for day in WEEKDAYS],
-        "errors": errors or {}, "values": values or {"kind": "closed"},
+        "errors": errors or {}, "values": values or {},
         "done": t(f"coord.hours.done.{done}") if done in DONE else None,
     }
     return page(request, "coordinator/hours.html", user, context, status=status)

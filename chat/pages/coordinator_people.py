@@ -94,12 +94,11 @@ async def add_organisation(request: Request) -> Response:
         errors["org-slug"] = t("coord.people.error.slug")
     if not name or len(name) > 200:
         errors["org-name"] = t("coord.people.error.org_name")
-    if not errors:
-        async with hub_of(request).transaction() as session:
-            if await people.organisation_by_slug(session, slug=slug) is not None:
-                errors["org-slug"] = t("coord.people.error.slug_taken", slug=slug)
-            else:
-                await people.add_organisation(session, slug=slug, name=name)
+    async with hub_of(request).transaction() as session:
+        if "org-slug" not in errors and await people.organisation_by_slug(session, slug=slug) is not None:
+            errors["org-slug"] = t("coord.people.error.slug_taken", slug=slug)
+        if not errors:
+            await people.add_organisation(session, slug=slug, name=name)
     if errors:
         return await _render(request, user, errors=errors, values={"org_slug": slug, "org_name": name}, status=400)
     await _changed(request, user, "organisation_add", f"{slug} {name}")
@@ -168,6 +167,11 @@ def _apply(user: User, values: dict[str, Any], topic_ids: list[str]) -> None:
     user.capacity = int(values["capacity"])
 
 
+async def _taken(request: Request, username: str) -> bool:
+    async with hub_of(request).transaction() as session:
+        return await people.user_by_username(session, username=username) is not None
+
+
 async def add_user(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
@@ -178,6 +182,8 @@ async def add_user(request: Request) -> Response:
     errors = {}
     if not USERNAME.fullmatch(values["username"]):
         errors["user-username"] = t("coord.people.error.username")
+    elif await _taken(request, values["username"]):
+        errors["user-username"] = t("coord.people.error.username_taken", username=values["username"])
     errors.update(await _check_user(request, values, "user"))
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         errors["user-password"] = t("coord.people.error.password", count=MIN_PASSWORD)
@@ -186,6 +192,7 @@ async def add_user(request: Request) -> Response:
                    password_hash=hash_password(password))
         _apply(new, values, list(hub_of(request).config.topics))
         async with hub_of(request).transaction() as session:
+            # Checked again in the writing transaction: someone may have taken it meanwhile.
             if await people.user_by_username(session, username=new.username) is not None:
                 errors["user-username"] = t("coord.people.error.username_taken", username=new.username)
             else:
