@@ -49,6 +49,13 @@ CONVERSATION_ROOM = """() => {
              log: Math.round(root.querySelector('[role=log]').getBoundingClientRect().height) };
 }"""
 
+# Scroll the panel itself to `top` (unless null); returns where it is.
+PANEL_SCROLL = """(top) => {
+    const panel = document.querySelector('neuvo-chat').shadowRoot.getElementById('neuvo-panel');
+    if (top !== null) panel.scrollTop = top;
+    return panel.scrollTop;
+}"""
+
 
 async def shoot(page: Page, widget: Widget, name: str, *, conversation: bool = False) -> None:
     """Check the layout of the state on screen and keep a screenshot of it. A conversation (waiting,
@@ -123,7 +130,7 @@ async def test_every_state_fits_the_screen_at_320_and_1280_pixels_wide(
 
 
 async def test_at_200_percent_zoom_the_panel_takes_the_screen_and_a_chat_still_works(
-        page: Page, service: Service, host: Host) -> None:
+        page: Page, service: Service, host: Host, proxy: Proxy) -> None:
     # A 1280x800 laptop at 200 %: 640x400 CSS pixels, each drawn with 2x2 device pixels.
     zoomed = await page.context.browser.new_context(  # type: ignore[union-attr]
         viewport={"width": 640, "height": 400}, device_scale_factor=2)
@@ -131,7 +138,7 @@ async def test_at_200_percent_zoom_the_panel_takes_the_screen_and_a_chat_still_w
         zoomed_page = await zoomed.new_page()
         advisor = await advisor_side(service)
         widget = Widget(zoomed_page)
-        await widget.load(host.url(service.base, html_lang="en"))
+        await widget.load(host.url(proxy.base, html_lang="en"))
         await shoot(zoomed_page, widget, "zoom200-01-launcher")
         await widget.open()
         await widget.settled()
@@ -140,19 +147,47 @@ async def test_at_200_percent_zoom_the_panel_takes_the_screen_and_a_chat_still_w
         await shoot(zoomed_page, widget, "zoom200-02-before")
         await widget.start()
         await advisor.take()
+        await expect(widget.composer).to_be_focused()
+        # 400 CSS px are too few for the log and the message box in boxes of their own: the whole
+        # panel scrolls (vertically only) and the log grows in it. Nobody scrolls in this test:
+        # the widget keeps the newest line on screen above the focused message box.
         await widget.say("Can you read me at 200 %?")
         await advisor.heard("Can you read me at 200 %?")
+        await expect(widget.line("Can you read me at 200 %?")).to_be_in_viewport(ratio=1)
+        for n in (1, 2):
+            await advisor.say(f"Of course. Reply {n}, which takes a line or two at this size, and which "
+                              "arrives while you are typing your next question.")
+            await expect(widget.line(f"Reply {n}")).to_be_in_viewport(ratio=1)
+            await expect(widget.composer).to_be_focused()
+            await expect(widget.composer).to_be_in_viewport(ratio=1)
+        await widget.composer.fill("Typing while the reply comes in")
         await advisor.say("Yes, clearly.")
-        # 400 CSS px are too few for the log and the message box at once: the panel scrolls
-        # (vertically only), and everything is reachable.
         reply = widget.line("Yes, clearly.")
-        await reply.scroll_into_view_if_needed()
-        await expect(reply).to_be_in_viewport()
-        await widget.composer.focus()
-        await expect(widget.composer).to_be_in_viewport()
+        await expect(reply).to_be_in_viewport(ratio=1)
+        await expect(widget.composer).to_be_focused()
+        await expect(widget.composer).to_be_in_viewport(ratio=1)
+        await expect(widget.composer).to_have_value("Typing while the reply comes in")
+        await shoot(zoomed_page, widget, "zoom200-03-chatting")
+
+        # A visitor who scrolled back up to read is left there when a line arrives.
+        assert await zoomed_page.evaluate(PANEL_SCROLL, 0) == 0
+        await expect(widget.heading("Your advisor is Anna")).to_be_in_viewport()
+        await advisor.say("A line that comes while you read from the top.")
+        await expect(widget.line("A line that comes while you read from the top.")).to_be_attached()
+        assert await zoomed_page.evaluate(PANEL_SCROLL, None) == 0
+        await shoot(zoomed_page, widget, "zoom200-04-scrolled-up")
+        await widget.composer.click()  # scrolled into view to be tapped
+        await expect(widget.composer).to_be_in_viewport(ratio=1)
+
+        # Down at the message box, a lost connection still shows: its line sticks to the top.
+        proxy.cut()
+        await expect(widget.connection).to_have_text("Connection lost. Reconnecting…")
+        await expect(widget.connection).to_be_in_viewport(ratio=1)
+        await expect(widget.composer).to_be_in_viewport(ratio=1)
+        await shoot(zoomed_page, widget, "zoom200-05-reconnecting")
+        proxy.restore()
+        await expect(widget.connection).to_have_text("Connection restored.")
         await widget.button("End chat").scroll_into_view_if_needed()
         await expect(widget.button("End chat")).to_be_in_viewport()
-        await widget.composer.focus()
-        await shoot(zoomed_page, widget, "zoom200-03-chatting")
     finally:
         await zoomed.close()

@@ -595,7 +595,7 @@
     update();
     const node = h('div', { class: 'view view--conversation' }, title, position, log.node,
       composer.node, h('div', { class: 'actions' }, cancel));
-    return { node, focus: title, update };
+    return { node, focus: title, update, reveal: log.reveal };
   }
 
   function viewChatting(ui) {
@@ -619,7 +619,7 @@
     update();
     const node = h('div', { class: 'view view--conversation' }, title, organisation, log.node,
       typing, composer.node, h('div', { class: 'actions' }, end));
-    return { node, focus: composer.textarea, update };
+    return { node, focus: composer.textarea, update, reveal: log.reveal };
   }
 
   function viewEnded(ui) {
@@ -848,12 +848,14 @@
           items.delete(key);
         }
       }
-      const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+      const follow = followTheEnd(box);
+      let added = false;
       wanted.forEach(({ key, line, pending }, index) => {
         let item = items.get(key);
         if (!item) {
           item = { li: h('li'), line: null, pending: null };
           items.set(key, item);
+          added = true;
         }
         if (item.line !== line || item.pending !== pending) {
           fillMessage(ui, item.li, line, pending);
@@ -862,9 +864,53 @@
         const here = list.children[index];
         if (here !== item.li) list.insertBefore(item.li, here || null);
       });
-      if (atBottom) box.scrollTop = box.scrollHeight;
+      follow(added && list.lastElementChild);
     };
-    return { node: box, update };
+    /** Show the end of the conversation: on entering it, and when the panel opens. */
+    const reveal = () => {
+      const scroller = scrollBox(box);
+      if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    };
+    return { node: box, update, reveal };
+  }
+
+  /** The nearest box, `element` itself included, that scrolls vertically; null when none does. */
+  function scrollBox(element) {
+    for (let node = element; node; node = node.parentElement) {
+      if (/auto|scroll/.test(getComputedStyle(node).overflowY)) return node;
+    }
+    return null;
+  }
+
+  /**
+   * Call before the log changes; call what it returns after. A visitor who was following the
+   * conversation (who could see the end of the log, or the message box below it) sees the newest
+   * line; one who scrolled back up to read is left where they are.
+   *
+   * On most screens the log is its own scrolling box: follow = it was scrolled to its end. On a
+   * short screen (200 % zoom) the whole panel scrolls and the log just grows: follow = the log's
+   * end was on screen or just below; then what is below the log (typing line, message box) stays
+   * where it was on screen, and the new line appears above it; a new line taller than the room
+   * above is shown from its start.
+   */
+  function followTheEnd(box) {
+    const scroller = box.isConnected ? scrollBox(box) : null;
+    if (!scroller) return () => {};
+    if (scroller === box) {
+      const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+      return () => {
+        if (atEnd) box.scrollTop = box.scrollHeight;
+      };
+    }
+    const end = () => box.getBoundingClientRect().bottom;
+    const before = end();
+    if (before > scroller.getBoundingClientRect().bottom + 48) return () => {};
+    return (newest) => {
+      scroller.scrollTop += end() - before;
+      if (!newest) return;
+      const above = scroller.getBoundingClientRect().top - newest.getBoundingClientRect().top;
+      if (above > 0) scroller.scrollTop -= above;
+    };
   }
 
   /** One line: who, when, its state in words (not only in colour), and the text, as text. */
@@ -1237,6 +1283,7 @@
       this.viewName = name;
       this.current = VIEWS[name](this);
       this.body.replaceChildren(this.current.node);
+      if (!this.panel.hidden) this.current.reveal?.();
       if (!hadFocus || this.panel.hidden) return;
       const same = active.id && this.shadowRoot.getElementById(active.id);
       (same || this.current.focus || this.titleEl).focus();
@@ -1312,6 +1359,7 @@
       this.unread = 0;
       this.renderLauncher();
       this.persist();
+      this.current?.reveal?.();
       if (focus) (this.current?.focus || this.titleEl).focus();
       const stale = Date.now() - this.serviceAt > SERVICE_STALE_MS;
       const entry = ['before', 'closed', 'load_error'].includes(this.viewName);
