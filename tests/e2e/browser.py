@@ -229,9 +229,10 @@ class Widget:
         }"""))
 
     async def settled(self) -> None:
-        """Wait for the widget's running animations (the panel fades in) to finish."""
+        """Wait for the widget's running animations (the panel fades in) to finish; one that is
+        cancelled (a colour transition cut short) counts as finished."""
         await self.page.evaluate("""() => Promise.all((document.querySelector('neuvo-chat')?.shadowRoot
-            ?.getAnimations() || []).map((animation) => animation.finished))""")
+            ?.getAnimations() || []).map((animation) => animation.finished.catch(() => null)))""")
 
     async def stored(self) -> dict[str, Any]:
         """The widget's sessionStorage record."""
