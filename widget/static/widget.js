@@ -1552,9 +1552,9 @@
     }
 
     /**
-     * The liveness check. PROTOCOL.md has no ping, but promises an `error` (`unknown_type`) for a
-     * frame type the server does not know, on a socket that stays open: that is the answer until
-     * the server says `pong`. Only when nothing else is owed (that is watched already).
+     * The liveness check: Neuvo answers `ping` with `pong`; any frame counts, and so does the
+     * `unknown_type` error a server without `ping` would give. Only when nothing else is owed
+     * (that is watched already).
      */
     probe() {
       clearTimeout(this.timers.idle);
