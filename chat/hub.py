@@ -176,6 +176,11 @@ class Hub:
     async def to_advisor(self, username: str, frame: dict[str, Any]) -> None:
         await self.broker.publish(f"advisor:{username}", frame)
 
+    async def sessions_ended(self, username: str) -> None:
+        """The user's sessions were ended (new password, deactivated): their open advisor
+        sockets, in whichever process, are told and closed with 4401."""
+        await self.to_advisor(username, {"type": "signed_out"})
+
     async def to_all_advisors(self, frame: dict[str, Any]) -> None:
         for username in self.advisors:
             await self.to_advisor(username, frame)

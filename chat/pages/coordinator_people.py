@@ -262,6 +262,7 @@ async def set_password(request: Request) -> Response:
     async with hub_of(request).transaction() as session:
         await people.update_user(session, user=subject)
         await people.delete_sessions_of(session, user_id=subject.id or 0)
+    await hub_of(request).sessions_ended(subject.username)
     await _changed(request, actor, "password_set", subject.username)
     if subject.id == actor.id:
         return redirect("/sign-in")
@@ -282,6 +283,8 @@ async def set_active(request: Request) -> Response:
         await people.update_user(session, user=subject)
         if not active:
             await people.delete_sessions_of(session, user_id=subject.id or 0)
+    if not active:
+        await hub_of(request).sessions_ended(subject.username)
     done = "reactivated" if active else "deactivated"
     await _changed(request, actor, "user_reactivate" if active else "user_deactivate", subject.username)
     return redirect(f"/coordinator/people/users/{subject.username}?done={done}")

@@ -13,7 +13,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from chat.broker.base import SubscriberOverflow, subscribe
-from chat.errors import ProtocolError, RateLimited
+from chat.errors import ProtocolError, RateLimited, Unauthorized
 from chat.hub import Hub
 from chat.protocol import Frame, Parser, Ping, decode, encode
 from chat.ratelimit import TokenBucket
@@ -110,6 +110,9 @@ class Connection:
                     frame = await subscription.get()
                     if forward(frame):
                         await self.send(frame)
+                    if frame["type"] == "signed_out":
+                        await self.websocket.close(Unauthorized.close_code or 4401, "signed out")
+                        return
             except SubscriberOverflow:
                 await self.websocket.close(CLOSE_TRY_AGAIN, "fell behind; resume")
 

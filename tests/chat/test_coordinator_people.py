@@ -11,7 +11,7 @@ from sqlmodel import select
 from storage import people
 from storage.tables import AuditEntry, User
 from tests.chat.coordinator_fixtures import COORDINATOR, coordinating, csrf_of
-from tests.service import PASSWORD, Service
+from tests.service import PASSWORD, Service, until
 
 PEOPLE = "/coordinator/people"
 NEW_PASSWORD = "a new long secret"
@@ -128,10 +128,14 @@ async def test_a_new_password_and_a_deactivation_end_the_persons_sessions(tmp_pa
         assert not await session_works(service, cookie)
         assert not await signs_in(service, "bertil", PASSWORD)
         cookie = await service.session_cookie("bertil", NEW_PASSWORD)
+        console, _ = await service.advisor("bertil", cookie=cookie)
 
         active = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "0"})
         assert active.status_code == 303
         assert not await session_works(service, cookie)
+        assert await until(console, "signed_out") == {"type": "signed_out"}  # an open console is closed too
+        await console.wait_closed()
+        assert console.close_code == 4401
         assert not await signs_in(service, "bertil", NEW_PASSWORD)
         assert "bertil" not in service.hub.config.users
         page = await client.get(PEOPLE)
