@@ -39,7 +39,9 @@ class User(SQLModel, table=True):
     active: bool = True
 
 
-class Topic(SQLModel, table=True):
+class LabelledChoice(SQLModel):
+    """A choice a coordinator maintains, with its label in each of the service's languages."""
+
     id: str = Field(primary_key=True, max_length=64)
     label_fi: str
     label_sv: str
@@ -47,12 +49,12 @@ class Topic(SQLModel, table=True):
     position: int = 0
 
 
-class Outcome(SQLModel, table=True):
-    id: str = Field(primary_key=True, max_length=64)
-    label_fi: str
-    label_sv: str
-    label_en: str
-    position: int = 0
+class Topic(LabelledChoice, table=True):
+    pass
+
+
+class Outcome(LabelledChoice, table=True):
+    pass
 
 
 class Setting(SQLModel, table=True):

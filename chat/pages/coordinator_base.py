@@ -10,10 +10,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from chat.pages.common import render, signed_in
+from chat.pages.common import hub_of, render, signed_in
+from storage import audit
 from storage.tables import User
 
 ROLE = "coordinator"
@@ -84,3 +86,17 @@ def clock_value(value: object, *, end: bool = False) -> str | None:
     if len(text) != 5 or parsed.second or parsed.tzinfo:
         return None
     return parsed.strftime("%H:%M")
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A posted field, trimmed; "" when missing or not text."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+async def changed(request: Request, actor: User, action: str, detail: str) -> None:
+    """After a coordinator's change: write it to the audit log and let routing see it at once."""
+    hub = hub_of(request)
+    async with hub.transaction() as session:
+        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
+    await hub.reload_config()

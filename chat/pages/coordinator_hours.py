@@ -16,26 +16,14 @@ from starlette.routing import Route
 from chat.config import clock_time
 from chat.i18n import Translator, request_language
 from chat.pages.common import checked_form, hub_of, redirect
-from chat.pages.coordinator_base import WEEKDAYS, clock_value, coordinator, page, parse_day
+from chat.pages.coordinator_base import WEEKDAYS, changed, clock_value, coordinator, form_text, page, parse_day
 from routing.errors import BadSpec
 from routing.hours import DateException, WeeklyOpening
-from storage import audit, service
+from storage import service
 from storage.tables import User
 
 KINDS = ("closed", "hours")
 DONE = ("weekly_added", "weekly_deleted", "exception_saved", "exception_deleted")
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-async def _changed(request: Request, actor: User, action: str, detail: str) -> None:
-    hub = hub_of(request)
-    async with hub.transaction() as session:
-        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
-    await hub.reload_config()
 
 
 async def _render(request: Request, user: User, *, errors: dict[str, str] | None = None,
@@ -83,19 +71,19 @@ async def add_weekly(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
     t = Translator(request_language(request))
-    weekday = _text(form, "weekday")
+    weekday = form_text(form, "weekday")
     errors: dict[str, str] = {}
     if weekday not in WEEKDAYS:
         errors["weekly-weekday"] = t("coord.roster.error.weekday")
     number = WEEKDAYS.index(weekday) if weekday in WEEKDAYS else 0
     span = _span(form, "weekly", t, errors, lambda a, b: WeeklyOpening(weekday=number, start=a, end=b))
     if errors or span is None:
-        values = {"weekday": weekday, "weekly_start": _text(form, "start"), "weekly_end": _text(form, "end")}
+        values = {"weekday": weekday, "weekly_start": form_text(form, "start"), "weekly_end": form_text(form, "end")}
         return await _render(request, user, errors=errors, values=values, status=400)
     start, end = span
     async with hub_of(request).transaction() as session:
         await service.add_weekly_opening(session, weekday=number, start=start, end=end)
-    await _changed(request, user, "hours_add", f"{weekday} {start}-{end}")
+    await changed(request, user, "hours_add", f"{weekday} {start}-{end}")
     return redirect("/coordinator/hours?done=weekly_added#weekly")
 
 
@@ -105,7 +93,7 @@ async def delete_weekly(request: Request) -> Response:
     row_id = request.path_params["row_id"]
     async with hub_of(request).transaction() as session:
         await service.delete_weekly_opening(session, row_id=row_id)
-    await _changed(request, user, "hours_delete", str(row_id))
+    await changed(request, user, "hours_delete", str(row_id))
     return redirect("/coordinator/hours?done=weekly_deleted#weekly")
 
 
@@ -114,7 +102,7 @@ async def save_exception(request: Request) -> Response:
     form = await checked_form(request)
     t = Translator(request_language(request))
     day = parse_day(form.get("day"))
-    kind = _text(form, "kind")
+    kind = form_text(form, "kind")
     errors: dict[str, str] = {}
     if day is None:
         errors["exception-day"] = t("coord.error.date")
@@ -125,13 +113,13 @@ async def save_exception(request: Request) -> Response:
         span = _span(form, "exception", t, errors,
                      lambda a, b: DateException(day=day or date.min, intervals=((a, b),)))
     if errors or day is None:
-        values = {"day": _text(form, "day"), "kind": kind, "exception_start": _text(form, "start"),
-                  "exception_end": _text(form, "end")}
+        values = {"day": form_text(form, "day"), "kind": kind, "exception_start": form_text(form, "start"),
+                  "exception_end": form_text(form, "end")}
         return await _render(request, user, errors=errors, values=values, status=400)
     start, end = span if span is not None else (None, None)
     async with hub_of(request).transaction() as session:
         await service.set_opening_exception(session, day=day, start=start, end=end)
-    await _changed(request, user, "exception_set", f"{day.isoformat()} {f'{start}-{end}' if start else 'closed'}")
+    await changed(request, user, "exception_set", f"{day.isoformat()} {f'{start}-{end}' if start else 'closed'}")
     return redirect("/coordinator/hours?done=exception_saved#exceptions")
 
 
@@ -141,7 +129,7 @@ async def delete_exception(request: Request) -> Response:
     row_id = request.path_params["row_id"]
     async with hub_of(request).transaction() as session:
         await service.delete_opening_exception(session, row_id=row_id)
-    await _changed(request, user, "exception_delete", str(row_id))
+    await changed(request, user, "exception_delete", str(row_id))
     return redirect("/coordinator/hours?done=exception_deleted#exceptions")
 
 

@@ -18,8 +18,8 @@ from starlette.routing import Route
 from chat.auth import hash_password
 from chat.i18n import Translator, request_language
 from chat.pages.common import checked_form, hub_of, redirect
-from chat.pages.coordinator_base import coordinator, page
-from storage import audit, people
+from chat.pages.coordinator_base import changed, coordinator, form_text, page
+from storage import people
 from storage.tables import User
 
 ROLES = ("advisor", "coordinator")
@@ -32,21 +32,9 @@ DONE = ("organisation_added", "organisation_renamed", "user_added", "user_saved"
 USER_FIELDS = ("username", "name", "organisation", "role", "capacity")
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _done(request: Request) -> str | None:
     done = request.query_params.get("done")
     return Translator(request_language(request))(f"coord.people.done.{done}") if done in DONE else None
-
-
-async def _changed(request: Request, actor: User, action: str, detail: str) -> None:
-    hub = hub_of(request)
-    async with hub.transaction() as session:
-        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
-    await hub.reload_config()
 
 
 async def _choices(request: Request) -> dict[str, Any]:
@@ -88,7 +76,7 @@ async def add_organisation(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
     t = Translator(request_language(request))
-    slug, name = _text(form, "slug").lower(), _text(form, "name")
+    slug, name = form_text(form, "slug").lower(), form_text(form, "name")
     errors = {}
     if not SLUG.fullmatch(slug):
         errors["org-slug"] = t("coord.people.error.slug")
@@ -101,7 +89,7 @@ async def add_organisation(request: Request) -> Response:
             await people.add_organisation(session, slug=slug, name=name)
     if errors:
         return await _render(request, user, errors=errors, values={"org_slug": slug, "org_name": name}, status=400)
-    await _changed(request, user, "organisation_add", f"{slug} {name}")
+    await changed(request, user, "organisation_add", f"{slug} {name}")
     return redirect("/coordinator/people?done=organisation_added#organisations")
 
 
@@ -110,7 +98,7 @@ async def rename_organisation(request: Request) -> Response:
     form = await checked_form(request)
     t = Translator(request_language(request))
     organisation_id = request.path_params["organisation_id"]
-    name = _text(form, "name")
+    name = form_text(form, "name")
     field = f"org-{organisation_id}-name"
     if not name or len(name) > 200:
         return await _render(request, user, errors={field: t("coord.people.error.org_name")},
@@ -121,7 +109,7 @@ async def rename_organisation(request: Request) -> Response:
             raise HTTPException(404, "no such organisation")
         old, organisation.name = organisation.name, name
         session.add(organisation)
-    await _changed(request, user, "organisation_rename", f"{organisation.slug}: {old} to {name}")
+    await changed(request, user, "organisation_rename", f"{organisation.slug}: {old} to {name}")
     return redirect("/coordinator/people?done=organisation_renamed#organisations")
 
 
@@ -129,7 +117,7 @@ async def rename_organisation(request: Request) -> Response:
 
 
 def _user_values(form: FormData) -> dict[str, Any]:
-    values: dict[str, Any] = {name: _text(form, name) for name in USER_FIELDS}
+    values: dict[str, Any] = {name: form_text(form, name) for name in USER_FIELDS}
     values["languages"] = [v for v in form.getlist("languages") if isinstance(v, str)]
     values["topics"] = [v for v in form.getlist("topics") if isinstance(v, str)]
     return values
@@ -199,7 +187,7 @@ async def add_user(request: Request) -> Response:
                 await people.add_user(session, user=new)
     if errors:
         return await _render(request, user, errors=errors, values=values, status=400)
-    await _changed(request, user, "user_add", f"{values['username']} {values['role']}")
+    await changed(request, user, "user_add", f"{values['username']} {values['role']}")
     return redirect("/coordinator/people?done=user_added#users")
 
 
@@ -245,7 +233,7 @@ async def save_user(request: Request) -> Response:
     _apply(subject, values, list(hub_of(request).config.topics))
     async with hub_of(request).transaction() as session:
         await people.update_user(session, user=subject)
-    await _changed(request, actor, "user_edit", subject.username)
+    await changed(request, actor, "user_edit", subject.username)
     return redirect(f"/coordinator/people/users/{subject.username}?done=user_saved")
 
 
@@ -263,7 +251,7 @@ async def set_password(request: Request) -> Response:
         await people.update_user(session, user=subject)
         await people.delete_sessions_of(session, user_id=subject.id or 0)
     await hub_of(request).sessions_ended(subject.username)
-    await _changed(request, actor, "password_set", subject.username)
+    await changed(request, actor, "password_set", subject.username)
     if subject.id == actor.id:
         return redirect("/sign-in")
     return redirect(f"/coordinator/people/users/{subject.username}?done=password_set#password")
@@ -273,7 +261,7 @@ async def set_active(request: Request) -> Response:
     actor = await coordinator(request)
     form = await checked_form(request)
     subject = await _user(request)
-    active = _text(form, "active") == "1"
+    active = form_text(form, "active") == "1"
     if subject.id == actor.id and not active:
         t = Translator(request_language(request))
         return await _render_user(request, actor, subject, status=400,
@@ -286,7 +274,7 @@ async def set_active(request: Request) -> Response:
     if not active:
         await hub_of(request).sessions_ended(subject.username)
     done = "reactivated" if active else "deactivated"
-    await _changed(request, actor, "user_reactivate" if active else "user_deactivate", subject.username)
+    await changed(request, actor, "user_reactivate" if active else "user_deactivate", subject.username)
     return redirect(f"/coordinator/people/users/{subject.username}?done={done}")
 
 

@@ -15,10 +15,20 @@ from chat.config import clock_time
 from chat.i18n import Translator, request_language
 from chat.ical import feed_path
 from chat.pages.common import checked_form, hub_of, redirect
-from chat.pages.coordinator_base import WEEKDAYS, clock_value, coordinator, local_midnight, monday_of, page, parse_day
+from chat.pages.coordinator_base import (
+    WEEKDAYS,
+    changed,
+    clock_value,
+    coordinator,
+    form_text,
+    local_midnight,
+    monday_of,
+    page,
+    parse_day,
+)
 from chat.rosterfile import RosterFileError, read_roster
 from routing.roster import ShiftTemplate, expand_week
-from storage import audit, people, roster, rostering
+from storage import people, roster, rostering
 from storage.tables import User
 
 DONE = ("applied", "added", "cancelled", "swapped")
@@ -65,22 +75,10 @@ async def roster_page(request: Request) -> Response:
     return await _render(request, user, monday, done=message)
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 async def _advisor(form: FormData, request: Request, field: str) -> User | None:
     async with hub_of(request).transaction() as session:
-        found = await people.user_by_username(session, username=_text(form, field))
+        found = await people.user_by_username(session, username=form_text(form, field))
     return found if found is not None and found.active else None
-
-
-async def _changed(request: Request, actor: User, action: str, detail: str) -> None:
-    hub = hub_of(request)
-    async with hub.transaction() as session:
-        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
-    await hub.reload_config()
 
 
 async def add_template(request: Request) -> Response:
@@ -89,7 +87,7 @@ async def add_template(request: Request) -> Response:
     t = Translator(request_language(request))
     monday = _form_week(form, request)
     advisor = await _advisor(form, request, "advisor")
-    weekday = _text(form, "weekday")
+    weekday = form_text(form, "weekday")
     start, end = clock_value(form.get("start")), clock_value(form.get("end"), end=True)
     errors = {}
     if advisor is None:
@@ -101,11 +99,11 @@ async def add_template(request: Request) -> Response:
     if end is None:
         errors["tpl-end"] = t("coord.error.time")
     if errors or advisor is None or advisor.id is None or start is None or end is None:
-        values = {k: _text(form, k) for k in ("advisor", "weekday", "start", "end")}
+        values = {k: form_text(form, k) for k in ("advisor", "weekday", "start", "end")}
         return await _render(request, user, monday, errors=errors, values=values, status=400)
     async with hub_of(request).transaction() as session:
         await rostering.add_template(session, user_id=advisor.id, weekday=WEEKDAYS.index(weekday), start=start, end=end)
-    await _changed(request, user, "template_add", f"{advisor.username} {weekday} {start}-{end}")
+    await changed(request, user, "template_add", f"{advisor.username} {weekday} {start}-{end}")
     return redirect(f"/coordinator/roster?week={monday.isoformat()}#templates")
 
 
@@ -114,7 +112,7 @@ async def delete_template(request: Request) -> Response:
     form = await checked_form(request)
     async with hub_of(request).transaction() as session:
         await rostering.delete_template(session, template_id=request.path_params["template_id"])
-    await _changed(request, user, "template_delete", str(request.path_params["template_id"]))
+    await changed(request, user, "template_delete", str(request.path_params["template_id"]))
     return redirect(f"/coordinator/roster?week={_form_week(form, request).isoformat()}#templates")
 
 
@@ -134,7 +132,7 @@ async def apply_templates(request: Request) -> Response:
         shifts = expand_week(templates, (), monday, hub.tz)
         added = await roster.add_shifts(
             session, shifts=((int(s.advisor), s.start.astimezone(UTC), s.end.astimezone(UTC)) for s in shifts))
-    await _changed(request, user, "roster_apply", f"week {monday.isoformat()}: {added} shifts")
+    await changed(request, user, "roster_apply", f"week {monday.isoformat()}: {added} shifts")
     return redirect(f"/coordinator/roster?week={monday.isoformat()}&done=applied#shifts")
 
 
@@ -157,7 +155,7 @@ async def add_shift(request: Request) -> Response:
     if end is None:
         errors["shift-end"] = t("coord.error.time")
     if errors or advisor is None or advisor.id is None or day is None or start is None or end is None:
-        values = {f"shift_{k}": _text(form, k) for k in ("advisor", "day", "start", "end")}
+        values = {f"shift_{k}": form_text(form, k) for k in ("advisor", "day", "start", "end")}
         return await _render(request, user, monday, errors=errors, values=values, status=400)
     begins = datetime.combine(day, time.fromisoformat(start), hub.tz)
     end_clock = clock_time(end)
@@ -165,7 +163,7 @@ async def add_shift(request: Request) -> Response:
     ends = datetime.combine(ends_day, end_clock or time(0), hub.tz)
     async with hub.transaction() as session:
         await roster.add_shifts(session, shifts=[(advisor.id, begins.astimezone(UTC), ends.astimezone(UTC))])
-    await _changed(request, user, "shift_add", f"{advisor.username} {begins.isoformat()}-{ends.isoformat()}")
+    await changed(request, user, "shift_add", f"{advisor.username} {begins.isoformat()}-{ends.isoformat()}")
     return redirect(f"/coordinator/roster?week={monday_of(day).isoformat()}&done=added#shifts")
 
 
@@ -175,7 +173,7 @@ async def cancel_shift(request: Request) -> Response:
     async with hub_of(request).transaction() as session:
         shift = await rostering.cancel_shift(session, shift_id=request.path_params["shift_id"])
     if shift is not None:
-        await _changed(request, user, "shift_cancel", f"{shift.user_id} {shift.start.isoformat()}")
+        await changed(request, user, "shift_cancel", f"{shift.user_id} {shift.start.isoformat()}")
     week = _form_week(form, request).isoformat()
     return redirect(f"/coordinator/roster?week={week}&done=cancelled#shifts")
 
@@ -190,7 +188,7 @@ async def swap_shift(request: Request) -> Response:
     async with hub_of(request).transaction() as session:
         shift = await rostering.swap_shift(session, shift_id=request.path_params["shift_id"], user_id=replacement.id)
     if shift is not None:
-        await _changed(request, user, "shift_swap", f"{shift.start.isoformat()} to {replacement.username}")
+        await changed(request, user, "shift_swap", f"{shift.start.isoformat()} to {replacement.username}")
     return redirect(f"/coordinator/roster?week={week}&done=swapped#shifts")
 
 
@@ -227,7 +225,7 @@ async def import_shifts(request: Request) -> Response:
     if report:
         return await _render(request, user, monday, errors={"file": t("coord.roster.error.rows", count=len(report))},
                              report=report, status=400)
-    await _changed(request, user, "roster_import", f"{added} of {len(shifts)} shifts from {name}")
+    await changed(request, user, "roster_import", f"{added} of {len(shifts)} shifts from {name}")
     return await _render(request, user, monday, done=t("coord.roster.imported", added=added, total=len(shifts)))
 
 

@@ -19,8 +19,8 @@ from starlette.routing import Route
 
 from chat.i18n import LANGUAGES, Translator, request_language
 from chat.pages.common import checked_form, hub_of, redirect
-from chat.pages.coordinator_base import coordinator, page
-from storage import audit, handbook, retention, service
+from chat.pages.coordinator_base import changed, coordinator, form_text, page
+from storage import handbook, retention, service
 from storage.tables import Outcome, Topic, User
 
 ITEM_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -31,20 +31,8 @@ DONE = ("topic_added", "topic_saved", "outcome_added", "outcome_saved", "answer_
         "answer_deleted", "retention_saved", "origin_added", "origin_removed")
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _t(request: Request) -> Translator:
     return Translator(request_language(request))
-
-
-async def _changed(request: Request, actor: User, action: str, detail: str) -> None:
-    hub = hub_of(request)
-    async with hub.transaction() as session:
-        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
-    await hub.reload_config()
 
 
 async def _render(request: Request, user: User, *, errors: dict[str, str] | None = None,
@@ -85,7 +73,7 @@ def _done(what: str, anchor: str) -> Response:
 
 def _label_errors(request: Request, form: FormData, prefix: str) -> tuple[dict[str, str], dict[str, str]]:
     t = _t(request)
-    labels = {code: _text(form, f"label_{code}") for code in LANGUAGES}
+    labels = {code: form_text(form, f"label_{code}") for code in LANGUAGES}
     errors = {
         f"{prefix}-{code}": t("coord.settings.error.label", language=t(f"coord.language.{code}").lower())
         for code, label in labels.items() if not label or len(label) > MAX_LABEL
@@ -108,7 +96,7 @@ def _add_labelled(kind: str) -> Callable[[Request], Awaitable[Response]]:
     async def add(request: Request) -> Response:
         user = await coordinator(request)
         form = await checked_form(request)
-        item_id = _text(form, "id").lower()
+        item_id = form_text(form, "id").lower()
         labels, errors = _label_errors(request, form, kind)
         if not ITEM_ID.fullmatch(item_id):
             errors = {f"{kind}-id": _t(request)("coord.settings.error.id"), **errors}
@@ -124,7 +112,7 @@ def _add_labelled(kind: str) -> Callable[[Request], Awaitable[Response]]:
         if errors:
             values = {f"{kind}_id": item_id, **{f"{kind}_{code}": label for code, label in labels.items()}}
             return await _render(request, user, errors=errors, values=values, status=400)
-        await _changed(request, user, f"{kind}_add", item_id)
+        await changed(request, user, f"{kind}_add", item_id)
         return _done(f"{kind}_added", anchor)
 
     return add
@@ -148,7 +136,7 @@ def _edit_labelled(kind: str) -> Callable[[Request], Awaitable[Response]]:
                 raise HTTPException(404, f"no such {kind}")
             await save(session, model(id=item_id, position=item.position,
                                       **{f"label_{code}": label for code, label in labels.items()}))
-        await _changed(request, user, f"{kind}_edit", item_id)
+        await changed(request, user, f"{kind}_edit", item_id)
         return _done(f"{kind}_saved", anchor)
 
     return edit
@@ -171,7 +159,7 @@ def _answer_errors(request: Request, title: str, text: str, prefix: str) -> dict
 async def add_answer(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    language, title, text = _text(form, "language"), _text(form, "title"), _text(form, "text")
+    language, title, text = form_text(form, "language"), form_text(form, "title"), form_text(form, "text")
     errors = {}
     if language not in hub_of(request).config.languages:
         errors["answer-language"] = _t(request)("coord.settings.error.language")
@@ -182,7 +170,7 @@ async def add_answer(request: Request) -> Response:
     async with hub_of(request).transaction() as session:
         position = 1 + sum(1 for a in await handbook.canned_answers(session) if a.language == language)
         await service.add_canned_answer(session, language=language, title=title, text=text, position=position)
-    await _changed(request, user, "answer_add", f"{language}: {title}")
+    await changed(request, user, "answer_add", f"{language}: {title}")
     return _done("answer_added", "answers")
 
 
@@ -190,7 +178,7 @@ async def edit_answer(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
     answer_id = request.path_params["answer_id"]
-    title, text = _text(form, "title"), _text(form, "text")
+    title, text = form_text(form, "title"), form_text(form, "text")
     prefix = f"answer-{answer_id}"
     errors = _answer_errors(request, title, text, prefix)
     if errors:
@@ -199,7 +187,7 @@ async def edit_answer(request: Request) -> Response:
     async with hub_of(request).transaction() as session:
         if not await service.update_canned_answer(session, answer_id=answer_id, title=title, text=text):
             raise HTTPException(404, "no such answer")
-    await _changed(request, user, "answer_edit", f"{answer_id}: {title}")
+    await changed(request, user, "answer_edit", f"{answer_id}: {title}")
     return _done("answer_saved", f"answer-{answer_id}")
 
 
@@ -211,7 +199,7 @@ async def delete_answer(request: Request) -> Response:
         answer = await service.canned_answer(session, answer_id=answer_id)
         await service.delete_canned_answer(session, answer_id=answer_id)
     if answer is not None:
-        await _changed(request, user, "answer_delete", f"{answer.language}: {answer.title}")
+        await changed(request, user, "answer_delete", f"{answer.language}: {answer.title}")
     return _done("answer_deleted", "answers")
 
 
@@ -221,13 +209,13 @@ async def delete_answer(request: Request) -> Response:
 async def save_retention(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    days = _text(form, "days")
+    days = form_text(form, "days")
     if not days.isdigit() or not 1 <= int(days) <= MAX_RETENTION_DAYS:
         error = _t(request)("coord.settings.error.retention", most=MAX_RETENTION_DAYS)
         return await _render(request, user, errors={"retention-days": error}, values={"days": days}, status=400)
     async with hub_of(request).transaction() as session:
         await service.set_setting(session, key=retention.RETENTION_KEY, value=str(int(days)))
-    await _changed(request, user, "retention_set", f"{int(days)} days")
+    await changed(request, user, "retention_set", f"{int(days)} days")
     return _done("retention_saved", "retention")
 
 
@@ -253,7 +241,7 @@ async def _store_origins(request: Request, origins: list[str]) -> None:
 async def add_origin(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    typed = _text(form, "origin")
+    typed = form_text(form, "origin")
     origin = normalised_origin(typed)
     stored = await _origins(request)
     error = None
@@ -264,18 +252,18 @@ async def add_origin(request: Request) -> Response:
     if error is not None or origin is None:
         return await _render(request, user, errors={"origin": error or ""}, values={"origin": typed}, status=400)
     await _store_origins(request, [*stored, origin])
-    await _changed(request, user, "origin_add", origin)
+    await changed(request, user, "origin_add", origin)
     return _done("origin_added", "origins")
 
 
 async def remove_origin(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    origin = _text(form, "origin")
+    origin = form_text(form, "origin")
     stored = await _origins(request)
     if origin in stored:
         await _store_origins(request, [o for o in stored if o != origin])
-        await _changed(request, user, "origin_remove", origin)
+        await changed(request, user, "origin_remove", origin)
     return _done("origin_removed", "origins")
 
 
