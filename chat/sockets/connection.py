@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from chat.broker.base import SubscriberOverflow, subscribe
 from chat.errors import ProtocolError, RateLimited, Unauthorized
@@ -56,7 +56,9 @@ class Connection:
                     if error.close_code is not None:
                         await self.websocket.close(error.close_code)
                         return
-        except WebSocketDisconnect:
+        except (WebSocketDisconnect, WebSocketDisconnected):
+            # Gone, or closed by our own writer (overflow, signed out) while an answer was on its
+            # way: whatever was stored stays stored, and the client replays it on resume.
             pass
         finally:
             await self.stop_following()
@@ -115,6 +117,8 @@ class Connection:
                         return
             except SubscriberOverflow:
                 await self.websocket.close(CLOSE_TRY_AGAIN, "fell behind; resume")
+            except (WebSocketDisconnect, WebSocketDisconnected):
+                return  # the reader sees the socket go and cleans up
 
         self._writer = asyncio.create_task(pump())
         return gate
