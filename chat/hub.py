@@ -24,17 +24,19 @@ from chat.broker import Broker
 from chat.clock import Clock
 from chat.config import ServiceConfig, load_config
 from chat.errors import Unavailable
-from chat.frames import advisor_chat
+from chat.frames import advisor_chat, message_frame
 from chat.live import AdvisorPresence, LiveChat, target_from_row
 from chat.metrics import Metrics
 from chat.ratelimit import SlidingCounter
 from chat.settings import Settings
+from chat.writer import LineWriter
 from routing import estimate, policy, queue
 from routing.advisors import can_serve
 from routing.lifecycle import ChatEvent, ChatState, next_state
 from routing.types import AdvisorState
 from storage import chats, messages, statistics
 from storage.database import Database
+from storage.tables import Message
 
 log = logging.getLogger("neuvo.hub")
 RECENT_HANDLING = 100
@@ -52,7 +54,6 @@ class Hub:
         self.week_counts: dict[str, int] = {}
         self.handling_s: deque[float] = deque(maxlen=RECENT_HANDLING)
         self.routing_lock = asyncio.Lock()
-        self._chat_locks: dict[str, asyncio.Lock] = {}
         self._wake = asyncio.Event()
         self._dispatcher_task: asyncio.Task[None] | None = None
         self._queue_seen: tuple[int, str | None] = (-1, None)
@@ -60,6 +61,7 @@ class Hub:
         self.config_loaded_at = datetime.min.replace(tzinfo=self.tz)
         self._last_id_ns = 0
         self.new_chats_per_address = SlidingCounter(limit=settings.chats_per_address, window=600)
+        self.writer = LineWriter(db=db, clock=clock, announce=self.announce_line)
         self.metrics = Metrics()
         self.metrics.watch(self._gauges)
 
@@ -88,10 +90,13 @@ class Hub:
     # -- start and stop ----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the dispatcher (after chat.recovery.restore has rebuilt the working copy)."""
+        """Start the dispatcher and the line writer (after chat.recovery.restore has rebuilt the
+        working copy)."""
         self._dispatcher_task = asyncio.create_task(self._dispatcher())
+        self.writer.start()
 
     async def stop(self) -> None:
+        await self.writer.stop()
         if self._dispatcher_task is not None:
             self._dispatcher_task.cancel()
             await asyncio.gather(self._dispatcher_task, return_exceptions=True)
@@ -156,10 +161,6 @@ class Hub:
 
     # -- locks and storage ---------------------------------------------------------------------
 
-    def chat_lock(self, chat_id: str) -> asyncio.Lock:
-        """Serialises the writes of one chat, so seqs are announced in the order they were made."""
-        return self._chat_locks.setdefault(chat_id, asyncio.Lock())
-
     def transaction(self) -> Any:
         return self.db.transaction()
 
@@ -175,6 +176,15 @@ class Hub:
 
     async def to_advisor(self, username: str, frame: dict[str, Any]) -> None:
         await self.broker.publish(f"advisor:{username}", frame)
+
+    async def announce_line(self, chat: LiveChat, message: Message) -> None:
+        """Send a stored line to whoever may see it: notes reach the advisor only."""
+        self.metrics.messages_stored.labels(sender=message.sender).inc()
+        if message.sender != "note":
+            chat.last_activity_at = message.created_at
+            await self.to_visitor(chat.id, message_frame(message, self.tz))
+        if chat.advisor is not None:
+            await self.to_advisor(chat.advisor, message_frame(message, self.tz, chat=chat.id))
 
     async def sessions_ended(self, username: str) -> None:
         """The user's sessions were ended (new password, deactivated): their open advisor
@@ -278,7 +288,7 @@ class Hub:
         self, chat: LiveChat, *, event: ChatEvent, by: str, reason: str | None, outcome: str | None = None
     ) -> None:
         now = self.clock.now()
-        async with self.chat_lock(chat.id), self.db.transaction() as session:
+        async with self.db.transaction() as session:
             row = await chats.chat_by_id(session, chat_id=chat.id)
             assert row is not None
             status = next_state(ChatState(row.status), event)
@@ -287,7 +297,6 @@ class Hub:
             )
             await statistics.record_ended_chat(session, chat=row, now=now, tz=self.tz)
         self.chats.pop(chat.id, None)
-        self._chat_locks.pop(chat.id, None)
         self.metrics.chats_ended.labels(status=status).inc()
         if chat.advisor is not None:
             presence = self.advisors.get(chat.advisor)

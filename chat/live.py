@@ -27,6 +27,10 @@ class LiveChat:
     visitor_gone_since: datetime | None = None
     position: int | None = None
     estimate: int | None = None
+    # For chat.writer: the last stored seq and the seq of each client id stored; None until read
+    # from storage (a chat that came back after a restart, or after a failed write).
+    last_seq: int = 0
+    client_seqs: dict[str, int] | None = None
 
     def as_waiting(self) -> WaitingChat:
         return WaitingChat(

@@ -48,7 +48,8 @@ async def start(hub: Hub, frame: Start, chat_id: str) -> dict[str, Any]:
         except (SQLAlchemyError, OSError) as error:
             raise hub.storage_error(error) from error
         live = LiveChat(
-            id=row.id, topic=row.topic, language=row.language, arrived_at=now, status="waiting", last_activity_at=now
+            id=row.id, topic=row.topic, language=row.language, arrived_at=now, status="waiting", last_activity_at=now,
+            client_seqs={},  # a new chat: nothing stored yet
         )
         hub.chats[live.id] = live
         hub.metrics.chats_started.inc()

@@ -82,17 +82,6 @@ async def end_chat(
     await session.flush()
 
 
-async def next_seq(session: AsyncSession, *, chat_id: str, now: datetime) -> int:
-    """Reserve the chat's next sequence number; atomic, so seqs never repeat or skip."""
-    result = await session.execute(
-        update(Chat)
-        .where(col(Chat.id) == chat_id)
-        .values(last_seq=col(Chat.last_seq) + 1, last_activity_at=now)
-        .returning(col(Chat.last_seq))
-    )
-    return int(result.scalar_one())
-
-
 async def handled_by(session: AsyncSession, *, chat_id: str, user_id: int) -> bool:
     return await session.get(ChatHandler, (chat_id, user_id)) is not None
 

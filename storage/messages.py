@@ -3,49 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func
+from sqlalchemy import Table, bindparam, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
-from storage.chats import next_seq
-from storage.tables import Message
+from storage.tables import Chat, Message
 
 VISIBLE_TO_VISITOR = ("visitor", "advisor", "system")
+_MESSAGES = cast(Table, Message.__table__)  # type: ignore[attr-defined]
+_CHATS = cast(Table, Chat.__table__)  # type: ignore[attr-defined]
 
 
-async def append_message(
-    session: AsyncSession,
-    *,
-    chat_id: str,
-    sender: str,
-    text: str,
-    client_id: str | None,
-    user_id: int | None,
-    now: datetime,
-) -> Message:
-    """Store a message under the chat's next seq. The caller has checked the client id is new."""
-    seq = await next_seq(session, chat_id=chat_id, now=now)
-    message = Message(
-        chat_id=chat_id,
-        seq=seq,
-        sender=sender,
-        text=text,
-        client_id=client_id,
-        user_id=user_id,
-        created_at=now,
+async def store_lines(session: AsyncSession, *, lines: Sequence[Message]) -> None:
+    """Insert new lines of several chats (seqs decided by the caller) in one statement and move
+    each chat's last seq and last activity on: a round trip or two per batch, whatever its size."""
+    if not lines:
+        return
+    # Core statements on the tables: executemany without the ORM's per-row bookkeeping.
+    await session.execute(insert(_MESSAGES), [line.model_dump(exclude={"id"}) for line in lines])
+    newest = {line.chat_id: line for line in lines}  # seqs rise within a chat in batch order
+    await session.execute(
+        update(_CHATS)
+        .where(_CHATS.c.id == bindparam("chat"))
+        .values(last_seq=bindparam("seq"), last_activity_at=bindparam("at")),
+        [{"chat": line.chat_id, "seq": line.seq, "at": line.created_at} for line in newest.values()],
     )
-    session.add(message)
-    await session.flush()
-    return message
 
 
-async def message_by_client_id(session: AsyncSession, *, chat_id: str, client_id: str) -> Message | None:
+async def client_seqs(session: AsyncSession, *, chat_id: str) -> tuple[int, dict[str, int]]:
+    """The chat's last seq and the seq of every client id it has stored (for dedupe)."""
+    last = await session.execute(select(func.max(col(Message.seq))).where(col(Message.chat_id) == chat_id))
     result = await session.execute(
-        select(Message).where(Message.chat_id == chat_id, Message.client_id == client_id)
+        select(col(Message.client_id), col(Message.seq)).where(
+            col(Message.chat_id) == chat_id, col(Message.client_id).is_not(None)
+        )
     )
-    return result.scalar_one_or_none()
+    return int(last.scalar_one() or 0), {str(client_id): int(seq) for client_id, seq in result.all()}
 
 
 async def messages_after(
