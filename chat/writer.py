@@ -72,15 +72,26 @@ class LineWriter:
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             try:
-                await self._commit(batch)
+                fresh = await self._store(batch)
             except (SQLAlchemyError, OSError) as error:
                 log.error("storing %d lines failed: %s", len(batch), type(error).__name__)
                 for pending in batch:
                     pending.chat.client_seqs = None  # reread from storage on the next write
                     if not pending.done.done():
                         pending.done.set_exception(WriteFailed())
+                continue
+            try:
+                for chat, message in fresh:
+                    await self.announce(chat, message)
+            except Exception:
+                # Stored is stored: the parties replay it on resume. The writer must live on.
+                log.exception("announcing stored lines failed")
+            for pending in batch:
+                if not pending.done.done():
+                    pending.done.set_result((pending.chat.client_seqs or {})[pending.client_id])
 
-    async def _commit(self, batch: list[Pending]) -> None:
+    async def _store(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
+        """One transaction for the batch; returns the lines that were new, in seq order."""
         now = self.clock.now()
         fresh: list[tuple[LiveChat, Message]] = []
         async with self.db.transaction() as session:
@@ -91,12 +102,7 @@ class LineWriter:
                 if message is not None:
                     fresh.append((pending.chat, message))
             await messages.store_lines(session, lines=[message for _, message in fresh])
-        for chat, message in fresh:
-            await self.announce(chat, message)
-        for pending in batch:
-            if not pending.done.done():
-                seqs = pending.chat.client_seqs or {}
-                pending.done.set_result(seqs[pending.client_id])
+        return fresh
 
 
 def _place(pending: Pending, now: datetime) -> Message | None:

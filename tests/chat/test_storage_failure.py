@@ -1,0 +1,34 @@
+"""When storage refuses a write, the client hears `unavailable`, nothing is acked or delivered,
+and the next line still gets the next seq: no gap, no loss."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from storage.tables import Message
+from tests.service import Service, send, until
+
+
+async def test_a_refused_write_is_unavailable_and_the_next_one_takes_the_next_seq(service: Service) -> None:
+    talk = await service.chat()
+    await send(talk.visitor, {"type": "message", "id": "v1", "text": "first"})
+    assert (await until(talk.visitor, "ack"))["seq"] == 1
+    # A real refusal by the real database: a trigger that aborts one particular insert.
+    async with service.hub.db.transaction() as session:
+        await session.execute(sa.text(
+            "CREATE TRIGGER refuse BEFORE INSERT ON message WHEN NEW.text = 'doomed' "
+            "BEGIN SELECT RAISE(ABORT, 'storage refused'); END"
+        ))
+
+    await send(talk.visitor, {"type": "message", "id": "v2", "text": "doomed"})
+    error = await until(talk.visitor, "error")
+    assert error["code"] == "unavailable"
+
+    await send(talk.visitor, {"type": "message", "id": "v3", "text": "second"})
+    assert await until(talk.visitor, "ack") == {"type": "ack", "id": "v3", "seq": 2}
+    assert (await until(talk.advisor, "message"))["text"] == "first"
+    assert (await until(talk.advisor, "message"))["text"] == "second"
+    async with service.hub.db.transaction() as session:
+        stored = (await session.execute(select(Message.seq, Message.text).where(Message.chat_id == talk.chat))).all()
+    assert [tuple(row) for row in stored] == [(1, "first"), (2, "second")]
