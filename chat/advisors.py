@@ -24,9 +24,9 @@ async def connected(hub: Hub, user: User) -> dict[str, Any]:
         if user.username not in hub.config.users:
             await hub.reload_config()
         fresh = user.username not in hub.advisors
-        presence = hub.presence_of(user.username, now, connected=True)
-        presence.sockets += 1
-        presence.gone_since = None
+        # Made as if gone, and counted only once the welcome is ready: a handshake that fails
+        # half way leaves a presence whose grace runs out, not a ghost that never does.
+        presence = hub.presence_of(user.username, now)
         if fresh:
             async with hub.transaction() as session:
                 await duty.open_period(session, user_id=presence.user_id, kind="signed_in", now=now)
@@ -38,6 +38,8 @@ async def connected(hub: Hub, user: User) -> dict[str, Any]:
                 history = await messages.messages_after(session, chat_id=chat_id, after=0, visitor_view=False)
                 if row is not None:
                     payloads.append(advisor_chat(row, history, now, hub.tz))
+        presence.sockets += 1
+        presence.gone_since = None
     shift_end = hub.config.roster.shift_end(user.username, now)
     welcome = {
         "type": "welcome",

@@ -10,8 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from chat import auth
+from chat.errors import BadField
 from chat.frames import at
 from chat.hub import Hub
+from chat.protocol import storable
 from storage import offline
 
 MAX_CONTACT_CHARS = 200
@@ -107,6 +109,12 @@ def _check_offline(hub: Hub, body: dict[str, Any]) -> str | None:
     contact = body.get("contact")
     if contact is not None and (not isinstance(contact, str) or len(contact) > MAX_CONTACT_CHARS):
         return f"contact: text of at most {MAX_CONTACT_CHARS} characters"
+    try:
+        storable(text, "text")
+        if contact:
+            storable(contact, "contact")
+    except BadField as error:
+        return error.message
     return None
 
 

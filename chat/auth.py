@@ -63,8 +63,9 @@ class LoginThrottle:
         self.accounts.add(username.lower(), now)
         self.addresses.add(address, now)
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str, address: str) -> None:
         self.accounts.clear(username.lower())
+        self.addresses.take_back(address)
 
 
 async def sign_in(hub: Hub, username: str, password: str) -> tuple[User, str] | None:
@@ -95,13 +96,15 @@ async def attempt(
     hub: Hub, throttle: LoginThrottle, *, username: str, password: str, address: str
 ) -> tuple[User, str] | None:
     """One throttled sign-in: the user and session token, None for wrong credentials."""
-    if throttle.blocked(username, address, hub.monotonic()):
+    now = hub.monotonic()
+    if throttle.blocked(username, address, now):
         raise Throttled
+    # Counted as a failure before the (slow, threaded) check, so that many attempts sent at once
+    # cannot all pass the limit; a success takes its count back.
+    throttle.failed(username, address, now)
     signed_in = await sign_in(hub, username, password)
-    if signed_in is None:
-        throttle.failed(username, address, hub.monotonic())
-    else:
-        throttle.succeeded(username)
+    if signed_in is not None:
+        throttle.succeeded(username, address)
     return signed_in
 
 

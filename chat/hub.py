@@ -119,8 +119,9 @@ class Hub:
             return None
         return next((u.username for u in self.config.users.values() if u.id == user_id), None)
 
-    def presence_of(self, username: str, now: datetime, *, connected: bool) -> AdvisorPresence:
-        """The advisor's presence, made (away, no chats) when they have none yet."""
+    def presence_of(self, username: str, now: datetime) -> AdvisorPresence:
+        """The advisor's presence, made (away, no chats, no socket yet: their grace running from
+        now) when they have none."""
         presence = self.advisors.get(username)
         if presence is None:
             user = self.config.users[username]
@@ -136,7 +137,7 @@ class Hub:
                 topics=frozenset(user.topics.split(",")) if user.topics else None,
                 capacity=user.capacity,
                 idle_since=now,
-                gone_since=None if connected else now,
+                gone_since=now,
             )
             self.advisors[username] = presence
         return presence
@@ -210,6 +211,9 @@ class Hub:
             except (SQLAlchemyError, OSError) as error:
                 # The chats stay queued; the next tick tries again.
                 log.error("dispatch failed: %s", type(error).__name__)
+            except Exception:
+                # A bug must not stop routing for good: log it whole, route again next time.
+                log.exception("dispatch failed")
 
     async def dispatch(self) -> None:
         async with self.routing_lock:
@@ -288,14 +292,19 @@ class Hub:
         self, chat: LiveChat, *, event: ChatEvent, by: str, reason: str | None, outcome: str | None = None
     ) -> None:
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            row = await chats.chat_by_id(session, chat_id=chat.id)
-            assert row is not None
-            status = next_state(ChatState(row.status), event)
-            await chats.end_chat(
-                session, chat=row, status=status, ended_by=by, reason=reason, outcome=outcome, now=now
-            )
-            await statistics.record_ended_chat(session, chat=row, now=now, tz=self.tz)
+        chat.ended = True  # lines still queued are refused (chat_ended), not stored after the end
+        try:
+            async with self.db.transaction() as session:
+                row = await chats.chat_by_id(session, chat_id=chat.id)
+                assert row is not None
+                status = next_state(ChatState(row.status), event)
+                await chats.end_chat(
+                    session, chat=row, status=status, ended_by=by, reason=reason, outcome=outcome, now=now
+                )
+                await statistics.record_ended_chat(session, chat=row, now=now, tz=self.tz)
+        except BaseException:
+            chat.ended = False  # not ended after all: the chat goes on
+            raise
         self.chats.pop(chat.id, None)
         self.metrics.chats_ended.labels(status=status).inc()
         if chat.advisor is not None:

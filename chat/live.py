@@ -31,6 +31,8 @@ class LiveChat:
     # from storage (a chat that came back after a restart, or after a failed write).
     last_seq: int = 0
     client_seqs: dict[str, int] | None = None
+    # Set when the hub starts ending the chat: the writer stores no line after that.
+    ended: bool = False
 
     def as_waiting(self) -> WaitingChat:
         return WaitingChat(

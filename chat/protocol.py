@@ -83,13 +83,21 @@ Frame = Start | Resume | Say | Typing | End | Feedback | Status | Transfer | Clo
 Parser = Callable[[Mapping[str, Any]], Frame]
 
 
+def storable(value: str, name: str) -> str:
+    """Text a database can hold: JSON admits lone surrogates ("\\ud800") and NUL, which neither
+    SQLite's driver nor PostgreSQL will store."""
+    if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+        raise BadField(f"field {name!r} holds characters that are not text")
+    return value
+
+
 def _str(frame: Mapping[str, Any], name: str, *, max_chars: int = MAX_ID_CHARS) -> str:
     value = frame.get(name)
     if not isinstance(value, str) or not value:
         raise BadField(f"field {name!r} must be a non-empty string")
     if len(value) > max_chars:
         raise BadField(f"field {name!r} is too long")
-    return value
+    return storable(value, name)
 
 
 def _text(frame: Mapping[str, Any], name: str) -> str:
@@ -97,14 +105,14 @@ def _text(frame: Mapping[str, Any], name: str) -> str:
     value = frame.get(name)
     if not isinstance(value, str) or not value.strip():
         raise BadField(f"field {name!r} must be a non-empty string")
-    return value
+    return storable(value, name)
 
 
 def _optional_text(frame: Mapping[str, Any], name: str) -> str | None:
     value = frame.get(name)
     if value is not None and not isinstance(value, str):
         raise BadField(f"field {name!r} must be a string or null")
-    return value or None
+    return storable(value, name) if value else None
 
 
 def _int(frame: Mapping[str, Any], name: str, *, low: int, high: int) -> int:

@@ -58,5 +58,13 @@ class SlidingCounter:
         self._recent(key, now)
         self._events[key].append(now)
 
+    def take_back(self, key: str) -> None:
+        """Forget the latest event of the key (it turned out not to count)."""
+        events = self._events.get(key)
+        if events:
+            events.pop()
+            if not events:
+                del self._events[key]
+
     def clear(self, key: str) -> None:
         self._events.pop(key, None)

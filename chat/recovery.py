@@ -32,7 +32,7 @@ async def restore(hub: Hub, now: datetime) -> None:
 def _live_chat(hub: Hub, row: Chat, now: datetime) -> LiveChat:
     advisor = hub.username_of(row.advisor_id)
     if advisor is not None:
-        hub.presence_of(advisor, now, connected=False).chats.add(row.id)
+        hub.presence_of(advisor, now).chats.add(row.id)
     return LiveChat(
         id=row.id,
         topic=row.topic,

@@ -41,9 +41,11 @@ async def apply_deadlines(hub: Hub, now: datetime) -> None:
 async def _release(hub: Hub, username: str) -> None:
     """The advisor did not come back: their chats return to the queue at their original
     arrival time, and their duty periods end when their connection did."""
-    presence = hub.advisors.pop(username)
+    presence = hub.advisors[username]
     for chat_id in sorted(presence.chats):
         await hub.requeue(hub.chats[chat_id], target_kind=None, target_value=None, excluded=None)
+    # Only now: had a requeue failed, the next tick finds the advisor again and retries.
+    del hub.advisors[username]
     async with hub.transaction() as session:
         ended = presence.gone_since or hub.clock.now()
         await duty.close_periods(session, user_id=presence.user_id, kinds=("signed_in", "available"), now=ended)
@@ -70,3 +72,5 @@ async def run(hub: Hub) -> None:
             await tick(hub)
         except (SQLAlchemyError, OSError) as error:
             log.error("tick failed: %s", type(error).__name__)
+        except Exception:
+            log.exception("tick failed")  # a bug must not stop the deadlines for good

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from chat.clock import Clock
+from chat.errors import ChatEnded
 from chat.live import LiveChat
 from storage import messages
 from storage.database import Database
@@ -71,24 +72,49 @@ class LineWriter:
             batch = [await self.queue.get()]
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            try:
-                fresh = await self._store(batch)
-            except (SQLAlchemyError, OSError) as error:
-                log.error("storing %d lines failed: %s", len(batch), type(error).__name__)
-                for pending in batch:
-                    pending.chat.client_seqs = None  # reread from storage on the next write
-                    if not pending.done.done():
-                        pending.done.set_exception(WriteFailed())
-                continue
-            try:
-                for chat, message in fresh:
+            fresh = await self._store_or_fail(batch)
+            for chat, message in fresh:
+                try:
                     await self.announce(chat, message)
-            except Exception:
-                # Stored is stored: the parties replay it on resume. The writer must live on.
-                log.exception("announcing stored lines failed")
+                except Exception:
+                    # Stored is stored: the parties get it on resume. The writer must live on.
+                    log.exception("announcing a stored line failed")
             for pending in batch:
                 if not pending.done.done():
                     pending.done.set_result((pending.chat.client_seqs or {})[pending.client_id])
+
+    async def _store_or_fail(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
+        """Store the batch; if it fails, each line alone, so one bad line fails only itself."""
+        try:
+            return await self._store(batch)
+        except Exception as error:
+            self._forget(batch, error)
+        if len(batch) == 1:
+            self._fail(batch)
+            return []
+        fresh: list[tuple[LiveChat, Message]] = []
+        for pending in batch:
+            try:
+                fresh += await self._store([pending])
+            except Exception as error:
+                self._forget([pending], error)
+                self._fail([pending])
+        return fresh
+
+    @staticmethod
+    def _forget(batch: list[Pending], error: Exception) -> None:
+        if isinstance(error, SQLAlchemyError | OSError):
+            log.error("storing %d lines failed: %s", len(batch), type(error).__name__)
+        else:
+            log.exception("storing %d lines failed", len(batch))
+        for pending in batch:
+            pending.chat.client_seqs = None  # the seqs given out were not stored: reread them
+
+    @staticmethod
+    def _fail(batch: list[Pending]) -> None:
+        for pending in batch:
+            if not pending.done.done():
+                pending.done.set_exception(WriteFailed())
 
     async def _store(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
         """One transaction for the batch; returns the lines that were new, in seq order."""
@@ -98,6 +124,10 @@ class LineWriter:
             for chat in {id(p.chat): p.chat for p in batch if p.chat.client_seqs is None}.values():
                 chat.last_seq, chat.client_seqs = await messages.client_seqs(session, chat_id=chat.id)
             for pending in batch:
+                if pending.chat.ended:
+                    if not pending.done.done():
+                        pending.done.set_exception(ChatEnded("this chat has ended"))
+                    continue
                 message = _place(pending, now)
                 if message is not None:
                     fresh.append((pending.chat, message))

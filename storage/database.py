@@ -61,7 +61,8 @@ class Database:
         options: dict[str, Any] = {}
         if not self.is_sqlite:
             options = {"pool_size": 20, "max_overflow": 20, "pool_pre_ping": True}
-        self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        # hide_parameters: an error's message must not carry what a visitor wrote into the logs.
+        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)

@@ -21,10 +21,12 @@ class AdvisorConnection(Connection):
         super().__init__(hub, websocket, rate=hub.settings.advisor_rate)
         self.user = user
         self.seen: dict[str, int] = {}
+        self.counted = False  # whether the hub counts this socket among the advisor's
 
-    async def open(self) -> None:
+    async def opened(self) -> None:
         gate = await self.follow(f"advisor:{self.user.username}", self._forward)
         welcome = await advisors.connected(self.hub, self.user)
+        self.counted = True
         for chat in welcome["chats"]:
             self.seen[chat["id"]] = max((m["seq"] for m in chat["messages"]), default=0)
         await self.send(welcome)
@@ -56,7 +58,8 @@ class AdvisorConnection(Connection):
         return True
 
     async def closed(self) -> None:
-        advisors.disconnected(self.hub, self.user.username)
+        if self.counted:
+            advisors.disconnected(self.hub, self.user.username)
 
 
 async def endpoint(websocket: WebSocket) -> None:
@@ -66,6 +69,4 @@ async def endpoint(websocket: WebSocket) -> None:
         await websocket.close()  # before accept: the handshake is refused with 403
         return
     await websocket.accept()
-    connection = AdvisorConnection(hub, websocket, user)
-    await connection.open()
-    await connection.run()
+    await AdvisorConnection(hub, websocket, user).run()

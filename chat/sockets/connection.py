@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from chat.broker.base import SubscriberOverflow, subscribe
@@ -45,12 +46,17 @@ class Connection:
 
     async def run(self) -> None:
         try:
+            await self.opened()
             async for frame in self._frames():
                 if isinstance(frame, Ping):
                     await self.send({"type": "pong"})
                     continue
                 try:
                     await self.handle(frame)
+                except (SQLAlchemyError, OSError) as error:
+                    # Storage failed under a move other than a line (end, transfer, feedback...):
+                    # nothing was acknowledged; the client may try again.
+                    await self._refuse(self.hub.storage_error(error))
                 except ProtocolError as error:
                     await self._refuse(error)
                     if error.close_code is not None:
@@ -63,6 +69,9 @@ class Connection:
         finally:
             await self.stop_following()
             await self.closed()
+
+    async def opened(self) -> None:
+        """What happens before the first frame is read (inside run, so closed() always follows)."""
 
     async def handle(self, frame: Frame) -> None:
         raise NotImplementedError

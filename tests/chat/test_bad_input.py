@@ -152,3 +152,22 @@ async def test_advisor_cannot_write_to_a_chat_not_theirs(service: Service) -> No
     bertil, _ = await service.advisor("bertil")
     await send(bertil, {"type": "message", "chat": chat_id, "id": "b1", "text": "hi"})
     assert (await until(bertil, "error"))["code"] == "not_yours"
+
+
+async def test_many_sign_ins_sent_at_once_cannot_pass_the_throttle_together(tmp_path: Path) -> None:
+    async with running(tmp_path, login_failures=3) as service, httpx.AsyncClient(base_url=service.base) as client:
+        answers = await asyncio.gather(*(
+            client.post("/api/session", json={"username": "anna", "password": f"guess {n}"}) for n in range(8)
+        ))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [401, 401, 401, 429, 429, 429, 429, 429]
+
+
+async def test_text_that_is_not_storable_is_a_bad_field_and_the_chat_goes_on(service: Service) -> None:
+    talk = await service.chat()
+    for raw in ('{"type":"message","id":"s1","text":"a\\ud800"}', '{"type":"message","id":"s2","text":"a\\u0000b"}'):
+        await talk.visitor.send(raw)
+        error = await until(talk.visitor, "error")
+        assert error["code"] == "bad_field" and "text" in error["message"]
+    await send(talk.visitor, {"type": "message", "id": "v1", "text": "still fine 😀"})
+    assert (await until(talk.visitor, "ack"))["seq"] == 1

@@ -3,9 +3,15 @@ and the next line still gets the next seq: no gap, no loss."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from chat import transcript
+from chat.errors import ChatEnded
+from routing.lifecycle import ChatEvent
 from storage.tables import Message
 from tests.service import Service, send, until
 
@@ -32,3 +38,21 @@ async def test_a_refused_write_is_unavailable_and_the_next_one_takes_the_next_se
     async with service.hub.db.transaction() as session:
         stored = (await session.execute(select(Message.seq, Message.text).where(Message.chat_id == talk.chat))).all()
     assert [tuple(row) for row in stored] == [(1, "first"), (2, "second")]
+
+
+async def test_a_line_that_was_still_queued_when_the_chat_ended_is_refused_not_stored(service: Service) -> None:
+    talk = await service.chat()
+    live = service.hub.chats[talk.chat]
+    async with service.hub.routing_lock:
+        ending = asyncio.create_task(
+            service.hub.end(live, event=ChatEvent.END, by="advisor", reason=None, outcome="answered")
+        )
+        late = asyncio.create_task(
+            transcript.write(service.hub, live, sender="visitor", text="too late", client_id="late", user_id=None)
+        )
+        await ending
+    with pytest.raises(ChatEnded):
+        await late
+    async with service.hub.db.transaction() as session:
+        stored = (await session.execute(select(Message).where(Message.chat_id == talk.chat))).scalars().all()
+    assert stored == []
