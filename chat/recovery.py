@@ -27,6 +27,9 @@ async def restore(hub: Hub, now: datetime) -> None:
         hub.week_counts = await _week_counts(hub, session, now)
     for row in live:
         hub.chats[row.id] = _live_chat(hub, row, now)
+    for chat in [c for c in hub.chats.values() if c.status == "active" and c.advisor is None]:
+        # Its advisor was deactivated meanwhile: nobody could answer it, so it waits again.
+        await hub.requeue(chat, target_kind=None, target_value=None, excluded=None)
 
 
 def _live_chat(hub: Hub, row: Chat, now: datetime) -> LiveChat:
