@@ -15,10 +15,12 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.broker import Broker
 from chat.clock import Clock
@@ -162,7 +164,7 @@ class Hub:
 
     # -- locks and storage ---------------------------------------------------------------------
 
-    def transaction(self) -> Any:
+    def transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         return self.db.transaction()
 
     @staticmethod

@@ -17,10 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class StorageUnavailable(Exception):
-    """The database cannot take a read or write right now."""
-
-
 def async_url(url: str) -> str:
     """Map the operator-facing URL to the async driver Neuvo uses for it."""
     if url.startswith("sqlite:///"):

@@ -21,7 +21,6 @@ class Subscription:
 
     def __init__(self) -> None:
         self._queue: asyncio.Queue[Frame | None] = asyncio.Queue(SUBSCRIBER_BACKLOG)
-        self.overflowed = False
 
     def put(self, frame: Frame) -> None:
         try:
@@ -29,7 +28,6 @@ class Subscription:
         except asyncio.QueueFull:
             # Nothing is lost: every message is in the database and the client replays on
             # resume. Better one reconnect than unbounded memory for a stalled reader.
-            self.overflowed = True
             self._queue.get_nowait()
             self._queue.put_nowait(None)
 
@@ -66,9 +64,6 @@ class Fanout:
             return False
         del self._subscribers[channel]
         return True
-
-    def has_subscribers(self, channel: str) -> bool:
-        return channel in self._subscribers
 
 
 class Broker(Protocol):
