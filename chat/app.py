@@ -20,11 +20,10 @@ from chat.admin.changes import Administration
 from chat.base.clock import Clock, SystemClock
 from chat.base.settings import Settings
 from chat.broker import open_broker
-from chat.live import deadlines
-from chat.live.recovery import restore
-from chat.live.service import Hub
+from chat.live.commands import Reconfigure
+from chat.live.service import LiveService
 from chat.web import api
-from chat.web.auth import LoginThrottle
+from chat.web.auth import Sessions
 from chat.web.middleware import OriginGuard, SecurityHeaders, WidgetCors
 from chat.web.pages import console, coordinator
 from chat.web.pages import session as session_pages
@@ -65,6 +64,8 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
+    service_clock = clock or SystemClock()
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.database_url)
@@ -72,24 +73,25 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         app.state.secret_key = settings.secret_key or await stored_secret_key(db)
         broker = open_broker(settings.redis_url)
         await broker.connect()
-        hub = Hub(db=db, broker=broker, settings=settings, clock=clock or SystemClock())
-        await hub.reload_config()
-        await restore(hub, hub.clock.now())
-        hub.start()
+        live = LiveService(db=db, broker=broker, settings=settings, clock=service_clock)
+        await live.start()
         background = [
-            asyncio.create_task(deadlines.run(hub)),
-            asyncio.create_task(purge_job(db, now=hub.clock.now, default_days=settings.retention_days)),
+            asyncio.create_task(live.ticks()),
+            asyncio.create_task(purge_job(db, now=service_clock.now, default_days=settings.retention_days)),
         ]
-        app.state.hub = hub
+        app.state.live = live
         app.state.db = db
-        app.state.admin = Administration(db=db, clock=hub.clock, tz=settings.tz, changed=hub.reconfigure)
+        app.state.sessions = Sessions(db=db, clock=service_clock, settings=settings)
+        app.state.admin = Administration(
+            db=db, clock=service_clock, tz=settings.tz, changed=lambda: live.run(Reconfigure())
+        )
         try:
             yield
         finally:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
-            await hub.stop()
+            await live.stop()
             await broker.disconnect()
             await db.close()
 
@@ -122,5 +124,5 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         exception_handlers={HTTPException: http_error, SignInRequired: sign_in_redirect, Exception: server_error},
     )
     app.state.settings = settings
-    app.state.login_throttle = LoginThrottle(settings.login_failures)
+    app.state.clock = service_clock
     return app

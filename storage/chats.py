@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, func, select
 
+from routing.lifecycle import ChatState
 from storage.tables import Chat, ChatHandler
 
 
@@ -22,7 +22,7 @@ async def chat_by_id(session: AsyncSession, *, chat_id: str) -> Chat | None:
     return await session.get(Chat, chat_id)
 
 
-async def chats_with_status(session: AsyncSession, *, statuses: Sequence[str]) -> Sequence[Chat]:
+async def chats_with_status(session: AsyncSession, *, statuses: Sequence[ChatState]) -> Sequence[Chat]:
     result = await session.execute(
         select(Chat).where(col(Chat.status).in_(statuses)).order_by(col(Chat.arrived_at), col(Chat.id))
     )
@@ -30,10 +30,11 @@ async def chats_with_status(session: AsyncSession, *, statuses: Sequence[str]) -
 
 
 async def assign_chat(
-    session: AsyncSession, *, chat: Chat, user_id: int, organisation_id: int, now: datetime
+    session: AsyncSession, *, chat: Chat, status: ChatState, user_id: int, organisation_id: int, now: datetime
 ) -> None:
-    """Hand the chat to an advisor and remember that they handled it."""
-    chat.status = "active"
+    """Hand the chat to an advisor (in the state the caller's lifecycle gives) and remember that
+    they handled it."""
+    chat.status = status
     chat.advisor_id = user_id
     chat.serving_organisation_id = organisation_id
     chat.assigned_at = chat.assigned_at or now
@@ -49,12 +50,17 @@ async def requeue_chat(
     session: AsyncSession,
     *,
     chat: Chat,
+    status: ChatState,
     target_kind: str | None,
     target_value: str | None,
     excluded_user_id: int | None,
+    topic: str | None = None,
 ) -> None:
-    """Put the chat back in the queue; its arrival time stays, so it keeps its place."""
-    chat.status = "waiting"
+    """Put the chat back in the queue (in the state the caller's lifecycle gives); its arrival
+    time stays, so it keeps its place. With `topic`, it is about that topic now."""
+    chat.status = status
+    if topic is not None:
+        chat.topic = topic
     chat.advisor_id = None
     chat.target_kind = target_kind
     chat.target_value = target_value
@@ -67,7 +73,7 @@ async def end_chat(
     session: AsyncSession,
     *,
     chat: Chat,
-    status: str,
+    status: ChatState,
     ended_by: str,
     reason: str | None,
     outcome: str | None,
@@ -84,10 +90,6 @@ async def end_chat(
 
 async def handled_by(session: AsyncSession, *, chat_id: str, user_id: int) -> bool:
     return await session.get(ChatHandler, (chat_id, user_id)) is not None
-
-
-async def set_topic(session: AsyncSession, *, chat_id: str, topic: str) -> None:
-    await session.execute(update(Chat).where(col(Chat.id) == chat_id).values(topic=topic))
 
 
 async def chats_handled_by(session: AsyncSession, *, user_id: int, limit: int = 200) -> Sequence[Chat]:

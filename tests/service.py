@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,8 +21,8 @@ from chat.admin.passwords import hash_password
 from chat.app import create_app
 from chat.base.clock import ManualClock
 from chat.base.settings import Settings
-from chat.live import deadlines
-from chat.live.service import Hub
+from chat.live.commands import Tick
+from chat.live.service import LiveService
 from storage import people, roster, service
 from storage.database import Database
 from storage.setup import prepare
@@ -77,7 +77,8 @@ class Service:
     settings: Settings
     clock: ManualClock
     base: str
-    hub: Hub
+    live: LiveService
+    db: Database
     sockets: list[ClientConnection] = field(default_factory=list)
 
     @property
@@ -127,10 +128,20 @@ class Service:
         await until(visitor, "assigned")
         return Conversation(visitor=visitor, advisor=advisor_ws, chat=queued["chat"], token=queued["token"])
 
+    async def hang_up_advisor(self, ws: ClientConnection, username: str) -> None:
+        """Close the advisor's socket and return once the server has counted it gone (the
+        server runs in this loop: each check is one loop turn)."""
+        await ws.close()
+        await _turns_until(lambda: (p := self.live.view.advisor(username)) is None or not p.connected)
+
+    async def hang_up_visitor(self, ws: ClientConnection, chat_id: str) -> None:
+        await ws.close()
+        await _turns_until(lambda: (c := self.live.view.chat(chat_id)) is None or c.visitor_sockets == 0)
+
     async def tick(self, seconds: float = 0) -> None:
-        """Move the clock and let the hub apply what time changed."""
+        """Move the clock and let the live service apply what time changed."""
         self.clock.advance(seconds)
-        await deadlines.tick(self.hub)
+        await self.live.run(Tick())
 
     async def http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base)
@@ -149,12 +160,21 @@ async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncI
     clock = ManualClock(TUESDAY_10)
     app = create_app(settings, clock=clock)
     async with serve(app, ws_max_size=settings.max_frame_bytes, ws_per_message_deflate=False) as port:
-        running_service = Service(settings=settings, clock=clock, base=f"http://127.0.0.1:{port}", hub=app.state.hub)
+        running_service = Service(settings=settings, clock=clock, base=f"http://127.0.0.1:{port}",
+                                  live=app.state.live, db=app.state.db)
         try:
             yield running_service
         finally:
             for ws in running_service.sockets:
                 await ws.close()
+
+
+async def _turns_until(condition: Callable[[], bool]) -> None:
+    """Loop turns until the condition holds: the server runs in this loop and announces a socket
+    it counted gone to nobody, so there is no event to await."""
+    async with asyncio.timeout(FRAME_TIMEOUT):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0)
 
 
 @asynccontextmanager

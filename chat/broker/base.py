@@ -6,9 +6,11 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Protocol
 
-Frame = dict[str, Any]
+from chat.wire.outgoing import OutFrame
+
+Frame = OutFrame
 SUBSCRIBER_BACKLOG = 1000
 
 

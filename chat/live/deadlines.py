@@ -1,21 +1,20 @@
-"""Carrying out what routing.deadlines decides when time passes (the hub holds the lock)."""
+"""Carrying out what routing.deadlines decides when time passes: advisors gone past their
+grace, waiting visitors gone, idle chats, the closing-time grace. Run as the `Tick` command,
+under the live service's lock."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import datetime, timedelta
 
-from chat.live.service import Hub
+from chat.base.settings import Settings
+from chat.live.core import Core
 from routing.deadlines import ChatClock, Limits, lost_advisors, overdue_chats
 from storage import duty
-from storage.errors import STORAGE_FAILURES
 
-log = logging.getLogger("neuvo.ticker")
+CONFIG_REFRESH = timedelta(seconds=30)
 
 
-def limits(hub: Hub) -> Limits:
-    settings = hub.settings
+def limits(settings: Settings) -> Limits:
     return Limits(
         visitor_grace=timedelta(seconds=settings.visitor_grace_s),
         advisor_grace=timedelta(seconds=settings.advisor_grace_s),
@@ -24,52 +23,35 @@ def limits(hub: Hub) -> Limits:
     )
 
 
-async def apply_deadlines(hub: Hub, now: datetime) -> None:
-    bounds = limits(hub)
-    gone = {name: presence.gone_since for name, presence in hub.advisors.items()}
+async def apply_deadlines(core: Core, now: datetime) -> None:
+    """Apply whatever time alone has changed; routing follows (shifts may have started)."""
+    if now - core.config_loaded_at >= CONFIG_REFRESH:
+        await core.reload_config()  # the CLI, in another process, may have changed it
+    bounds = limits(core.settings)
+    gone = {presence.username: presence.gone_since for presence in core.state.advisors()}
     for username in lost_advisors(gone, now=now, grace=bounds.advisor_grace):
-        await _release(hub, username)
+        await _release(core, username)
     clocks = [
-        ChatClock(chat.id, chat.status == "waiting", chat.visitor_gone_since, chat.last_activity_at)
-        for chat in hub.chats.values()
+        ChatClock(chat.id, chat.waiting, chat.visitor_gone_since, chat.last_activity_at)
+        for chat in core.state.chats()
     ]
-    for overdue in overdue_chats(clocks, hours=hub.config.hours, now=now, limits=bounds):
-        await hub.end(hub.chats[overdue.chat], event=overdue.event, by="system", reason=overdue.reason)
+    for overdue in overdue_chats(clocks, hours=core.config.hours, now=now, limits=bounds):
+        chat = core.state.chat(overdue.chat)
+        assert chat is not None
+        await core.end(chat, event=overdue.event, by="system", reason=overdue.reason)
 
 
-async def _release(hub: Hub, username: str) -> None:
+async def _release(core: Core, username: str) -> None:
     """The advisor did not come back: their chats return to the queue at their original
     arrival time, and their duty periods end when their connection did."""
-    presence = hub.advisors[username]
+    presence = core.state.advisor(username)
+    assert presence is not None
     for chat_id in sorted(presence.chats):
-        await hub.requeue(hub.chats[chat_id], target_kind=None, target_value=None, excluded=None)
+        chat = core.state.chat(chat_id)
+        assert chat is not None
+        await core.requeue(chat)
     # Only now: had a requeue failed, the next tick finds the advisor again and retries.
-    del hub.advisors[username]
-    async with hub.transaction() as session:
-        ended = presence.gone_since or hub.clock.now()
+    core.state.drop_advisor(username)
+    async with core.db.transaction() as session:
+        ended = presence.gone_since or core.clock.now()
         await duty.close_periods(session, user_id=presence.user_id, kinds=("signed_in", "available"), now=ended)
-
-
-CONFIG_REFRESH = timedelta(seconds=30)
-
-
-async def tick(hub: Hub) -> None:
-    """Apply whatever time alone has changed, then route: shifts may have started or ended."""
-    now = hub.clock.now()
-    if now - hub.config_loaded_at >= CONFIG_REFRESH:
-        await hub.reload_config()  # the CLI or the coordinator pages may have changed it
-    async with hub.routing_lock:
-        await apply_deadlines(hub, now)
-    await hub.dispatch()
-
-
-async def run(hub: Hub) -> None:
-    """Tick every NEUVO_TICK_S until cancelled; a failed tick is logged and the next one retries."""
-    while True:
-        await asyncio.sleep(hub.settings.tick_s)
-        try:
-            await tick(hub)
-        except STORAGE_FAILURES as error:
-            log.error("tick failed: %s", type(error).__name__)
-        except Exception:
-            log.exception("tick failed")  # a bug must not stop the deadlines for good

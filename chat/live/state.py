@@ -1,15 +1,22 @@
-"""What the hub holds in memory about chats and advisors that are live right now.
+"""The working copy of what is live right now: chats waiting and active, advisors signed in.
 
-The database is the record; this is the working copy the routing core is fed from. It is
-rebuilt from the database on start (see Hub.start).
+The database is the record; this is what the routing core is fed from, rebuilt from the database
+on start (chat.live.recovery). `LiveState` is owned by the live service: only its commands
+change it, under its lock, each through one of the named moves below, so that no other module
+edits a chat's or an advisor's fields or the dictionaries that hold them.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from routing.lifecycle import ChatEvent, ChatState, next_state
 from routing.types import AdvisorState, Target, ToAdvisor, ToOrganisation, WaitingChat
+
+RECENT_HANDLING = 100
 
 
 @dataclass
@@ -18,7 +25,7 @@ class LiveChat:
     topic: str
     language: str
     arrived_at: datetime
-    status: str
+    status: ChatState
     last_activity_at: datetime
     advisor: str | None = None
     target: Target | None = None
@@ -27,12 +34,16 @@ class LiveChat:
     visitor_gone_since: datetime | None = None
     position: int | None = None
     estimate: int | None = None
-    # For chat.writer: the last stored seq and the seq of each client id stored; None until read
-    # from storage (a chat that came back after a restart, or after a failed write).
+    # For chat.live.writer: the last stored seq and the seq of each (sender side, client id)
+    # stored; None until read from storage (after a restart, or after a failed write).
     last_seq: int = 0
     client_seqs: dict[str, int] | None = None
-    # Set when the hub starts ending the chat: the writer stores no line after that.
+    # Set when the service starts ending the chat: the writer stores no line after that.
     ended: bool = False
+
+    @property
+    def waiting(self) -> bool:
+        return self.status is ChatState.WAITING
 
     def as_waiting(self) -> WaitingChat:
         return WaitingChat(
@@ -71,9 +82,13 @@ class AdvisorPresence:
     sockets: int = 0
     gone_since: datetime | None = None
     chats: set[str] = field(default_factory=set)
-    # Chats this advisor had that have since ended or left: writing to one is `chat_ended`
-    # or `not_yours` rather than silence.
+    # Chats this advisor had that have since ended or left them (kept for this sign-in only):
+    # writing to one is `chat_ended` or `not_yours` rather than silence.
     past_chats: set[str] = field(default_factory=set)
+
+    @property
+    def connected(self) -> bool:
+        return self.sockets > 0
 
     def as_state(self) -> AdvisorState:
         return AdvisorState(
@@ -83,7 +98,119 @@ class AdvisorPresence:
             topics=self.topics,
             capacity=self.capacity,
             active=len(self.chats),
-            signed_in=self.sockets > 0,
+            signed_in=self.connected,
             available=self.status == "available",
             idle_since=self.idle_since,
         )
+
+
+class LiveState:
+    """Chats and advisors by id, the week's chat counts per organisation (for the fair share) and
+    recent handling times (for the wait estimate)."""
+
+    def __init__(self) -> None:
+        self._chats: dict[str, LiveChat] = {}
+        self._advisors: dict[str, AdvisorPresence] = {}
+        self.week_counts: dict[str, int] = {}
+        self.handling_s: deque[float] = deque(maxlen=RECENT_HANDLING)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def chat(self, chat_id: str) -> LiveChat | None:
+        return self._chats.get(chat_id)
+
+    def chats(self) -> Iterator[LiveChat]:
+        return iter(tuple(self._chats.values()))
+
+    def waiting(self) -> list[LiveChat]:
+        """Waiting chats, first come first served (arrival, then the creation-ordered id)."""
+        return sorted((c for c in self._chats.values() if c.waiting), key=lambda c: (c.arrived_at, c.id))
+
+    def advisor(self, username: str) -> AdvisorPresence | None:
+        return self._advisors.get(username)
+
+    def advisors(self) -> Iterator[AdvisorPresence]:
+        return iter(tuple(self._advisors.values()))
+
+    def advisor_states(self) -> list[AdvisorState]:
+        return [presence.as_state() for presence in self._advisors.values()]
+
+    # -- chats ---------------------------------------------------------------------------------
+
+    def add_chat(self, chat: LiveChat) -> None:
+        self._chats[chat.id] = chat
+
+    def assigned(self, chat: LiveChat, presence: AdvisorPresence, now: datetime) -> None:
+        chat.status = next_state(chat.status, ChatEvent.ASSIGN)
+        chat.advisor, chat.target, chat.excluded = presence.username, None, None
+        chat.last_activity_at, chat.position = now, None
+        presence.chats.add(chat.id)
+        presence.idle_since = now
+        self.week_counts[presence.organisation] = self.week_counts.get(presence.organisation, 0) + 1
+
+    def requeued(self, chat: LiveChat, *, target: Target | None, excluded: str | None) -> None:
+        chat.status = next_state(chat.status, ChatEvent.REQUEUE)
+        self._leave_advisor(chat)
+        chat.advisor, chat.position = None, None
+        chat.target, chat.excluded = target, excluded
+
+    def retopiced(self, chat: LiveChat, topic: str) -> None:
+        chat.topic = topic
+
+    def ended(self, chat: LiveChat, *, now: datetime, handled_s: float | None) -> None:
+        self._chats.pop(chat.id, None)
+        presence = self._leave_advisor(chat)
+        if presence is not None:
+            presence.past_chats.add(chat.id)
+            presence.idle_since = now
+        if handled_s is not None:
+            self.handling_s.append(handled_s)
+
+    def _leave_advisor(self, chat: LiveChat) -> AdvisorPresence | None:
+        presence = self._advisors.get(chat.advisor) if chat.advisor else None
+        if presence is not None:
+            presence.chats.discard(chat.id)
+        return presence
+
+    def visitor_connected(self, chat: LiveChat) -> None:
+        chat.visitor_sockets += 1
+        chat.visitor_gone_since = None
+
+    def visitor_disconnected(self, chat: LiveChat, now: datetime) -> None:
+        chat.visitor_sockets = max(0, chat.visitor_sockets - 1)
+        if chat.visitor_sockets == 0:
+            chat.visitor_gone_since = now
+
+    def placed(self, chat: LiveChat, position: int, estimate: int | None) -> None:
+        chat.position, chat.estimate = position, estimate
+
+    # -- advisors ------------------------------------------------------------------------------
+
+    def add_advisor(self, presence: AdvisorPresence) -> None:
+        self._advisors[presence.username] = presence
+
+    def restored_assignment(self, presence: AdvisorPresence, chat_id: str) -> None:
+        """After a restart: the stored assignment, back in the advisor's presence."""
+        presence.chats.add(chat_id)
+
+    def advisor_connected(self, presence: AdvisorPresence) -> None:
+        presence.sockets += 1
+        presence.gone_since = None
+
+    def advisor_disconnected(self, presence: AdvisorPresence, now: datetime) -> bool:
+        """One socket fewer; True when it was the last (the reconnect grace starts)."""
+        presence.sockets = max(0, presence.sockets - 1)
+        if presence.sockets:
+            return False
+        presence.gone_since = now
+        return True
+
+    def status_set(self, presence: AdvisorPresence, status: str, now: datetime) -> None:
+        presence.status = status
+        presence.idle_since = now
+
+    def gave_away(self, presence: AdvisorPresence, chat_id: str) -> None:
+        presence.past_chats.add(chat_id)
+
+    def drop_advisor(self, username: str) -> None:
+        self._advisors.pop(username, None)

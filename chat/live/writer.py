@@ -33,6 +33,10 @@ Announce = Callable[[LiveChat, Message], Awaitable[None]]
 class WriteFailed(Exception):
     """The batch holding the line could not be committed; nothing of it was stored."""
 
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+
 
 @dataclass
 class Pending:
@@ -88,16 +92,16 @@ class LineWriter:
             return await self._store(batch)
         except Exception as error:
             self._forget(batch, error)
-        if len(batch) == 1:
-            self._fail(batch)
-            return []
+            if len(batch) == 1:
+                self._fail(batch, error)
+                return []
         fresh: list[tuple[LiveChat, Message]] = []
         for pending in batch:
             try:
                 fresh += await self._store([pending])
             except Exception as error:
                 self._forget([pending], error)
-                self._fail([pending])
+                self._fail([pending], error)
         return fresh
 
     @staticmethod
@@ -110,10 +114,10 @@ class LineWriter:
             pending.chat.client_seqs = None  # the seqs given out were not stored: reread them
 
     @staticmethod
-    def _fail(batch: list[Pending]) -> None:
+    def _fail(batch: list[Pending], error: Exception) -> None:
         for pending in batch:
             if not pending.done.done():
-                pending.done.set_exception(WriteFailed())
+                pending.done.set_exception(WriteFailed(error))
 
     async def _store(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
         """One transaction for the batch; returns the lines that were new, in seq order."""

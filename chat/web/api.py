@@ -8,11 +8,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from chat.live.service import Hub
+from chat.base.settings import Settings
+from chat.live.config import ServiceConfig
 from chat.web import auth
-from chat.wire.errors import BadField
+from chat.web.context import clock_of, db_of, live_of, sessions_of, settings_of
+from chat.wire.errors import BadField, storage_failure
 from chat.wire.incoming import storable
-from chat.wire.outgoing import at
 from storage import offline
 from storage.errors import STORAGE_FAILURES
 
@@ -26,13 +27,7 @@ def problem(status: int, code: str, message: str) -> JSONResponse:
 
 def is_secure(request: Request) -> bool:
     """Served over TLS, directly or behind the proxy NEUVO_PUBLIC_URL names."""
-    hub = _hub(request)
-    return request.url.scheme == "https" or (hub.settings.public_url or "").startswith("https:")
-
-
-def _hub(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
+    return request.url.scheme == "https" or (settings_of(request).public_url or "").startswith("https:")
 
 
 def address_of(request: Request) -> str:
@@ -52,60 +47,57 @@ async def _json_object(request: Request) -> dict[str, Any] | JSONResponse:
 
 
 async def service(request: Request) -> Response:
-    hub = _hub(request)
-    now = hub.clock.now()
-    config = hub.config
-    is_open = hub.is_open(now)
-    next_open = config.hours.next_open(now) if not is_open else None
-    waiting = hub.waiting()
-    wait = hub.place_of(waiting[-1], now)[1] if waiting else None
+    live = live_of(request)
+    status = live.status()
+    config = live.config
+    settings = settings_of(request)
     return JSONResponse({
-        "open": is_open,
-        "accepting": hub.accepting(now),
-        "next_open": at(next_open, hub.tz) if next_open else None,
+        "open": status.open,
+        "accepting": status.accepting,
+        "next_open": status.next_open,
         "topics": [
             {"id": t.id, "label": {"fi": t.label_fi, "sv": t.label_sv, "en": t.label_en}}
             for t in config.topics.values()
         ],
         "languages": config.languages,
-        "queue_length": len(waiting),
-        "estimated_wait_s": wait,
-        "max_length": hub.settings.max_message_chars,
-        "retention_days": hub.config.retention_days or hub.settings.retention_days,
+        "queue_length": status.queue_length,
+        "estimated_wait_s": status.estimated_wait_s,
+        "max_length": settings.max_message_chars,
+        "retention_days": config.retention_days or settings.retention_days,
     })
 
 
 async def offline_message(request: Request) -> Response:
-    hub = _hub(request)
     body = await _json_object(request)
     if isinstance(body, JSONResponse):
         return body
-    error = _check_offline(hub, body)
+    error = _check_offline(live_of(request).config, settings_of(request), body)
     if error:
         return problem(422, "bad_field", error)
     contact = body.get("contact") or None
     try:
-        async with hub.transaction() as session:
+        async with db_of(request).transaction() as session:
             stored = await offline.add_offline_message(
                 session, topic=body["topic"], language=body["language"], text=body["text"], contact=contact,
-                now=hub.clock.now(),
+                now=clock_of(request).now(),
             )
-    except STORAGE_FAILURES:
-        return problem(503, "unavailable", "the message could not be saved now; please try again")
+    except STORAGE_FAILURES as failure:
+        refused = storage_failure(failure)
+        return problem(503, refused.code, refused.message)
     return JSONResponse({"id": str(stored.id)}, status_code=201)
 
 
-def _check_offline(hub: Hub, body: dict[str, Any]) -> str | None:
+def _check_offline(config: ServiceConfig, settings: Settings, body: dict[str, Any]) -> str | None:
     """A readable reason the offline message cannot be taken, or None."""
-    if body.get("topic") not in hub.config.topics:
+    if body.get("topic") not in config.topics:
         return "topic: choose one of the service's topics"
-    if body.get("language") not in hub.config.languages:
+    if body.get("language") not in config.languages:
         return "language: choose one of the service's languages"
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         return "text: write a message"
-    if len(text) > hub.settings.max_message_chars:
-        return f"text: at most {hub.settings.max_message_chars} characters"
+    if len(text) > settings.max_message_chars:
+        return f"text: at most {settings.max_message_chars} characters"
     contact = body.get("contact")
     if contact is not None and (not isinstance(contact, str) or len(contact) > MAX_CONTACT_CHARS):
         return f"contact: text of at most {MAX_CONTACT_CHARS} characters"
@@ -119,8 +111,7 @@ def _check_offline(hub: Hub, body: dict[str, Any]) -> str | None:
 
 
 async def create_session(request: Request) -> Response:
-    hub = _hub(request)
-    throttle: auth.LoginThrottle = request.app.state.login_throttle
+    sessions = sessions_of(request)
     body = await _json_object(request)
     if isinstance(body, JSONResponse):
         return body
@@ -128,21 +119,21 @@ async def create_session(request: Request) -> Response:
     if not isinstance(username, str) or not isinstance(password, str):
         return problem(422, "bad_field", "username and password must be strings")
     try:
-        signed_in = await auth.attempt(hub, throttle, username=username, password=password, address=address_of(request))
+        signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
     except auth.Throttled:
         return problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
     if signed_in is None:
         return problem(401, "bad_credentials", "wrong username or password")
     user, token = signed_in
     response = JSONResponse({"username": user.username, "name": user.name, "role": user.role})
-    auth.set_session_cookie(response, token, hub=hub, secure=is_secure(request))
+    sessions.set_cookie(response, token, secure=is_secure(request))
     return response
 
 
 async def delete_session(request: Request) -> Response:
     token = request.cookies.get(auth.COOKIE)
     if token:
-        await auth.sign_out(_hub(request), token)
+        await sessions_of(request).sign_out(token)
     response = Response(status_code=204)
     response.delete_cookie(auth.COOKIE)
     return response
@@ -150,10 +141,10 @@ async def delete_session(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     """Prometheus text format: counts and gauges only (see chat/metrics.py)."""
-    return Response(_hub(request).metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
+    return Response(live_of(request).metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 async def healthz(request: Request) -> Response:
-    if await _hub(request).db.ping():
+    if await db_of(request).ping():
         return JSONResponse({"status": "ok"})
     return problem(503, "unhealthy", "the database is not reachable")

@@ -7,16 +7,19 @@ only its SHA-256, so a leaked database opens no sessions.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 
 from starlette.responses import Response
 
 from chat.admin.passwords import DUMMY_HASH, password_matches
+from chat.base.clock import Clock
 from chat.base.digest import token_digest
 from chat.base.ratelimit import SlidingCounter
-from chat.live.service import Hub
+from chat.base.settings import Settings
 from storage import people
+from storage.database import Database
 from storage.tables import User
 
 COOKIE = "neuvo_session"
@@ -40,60 +43,64 @@ class LoginThrottle:
         self.addresses.take_back(address)
 
 
-async def sign_in(hub: Hub, username: str, password: str) -> tuple[User, str] | None:
-    """Check the password; on success open a session and return the user and cookie token."""
-    async with hub.transaction() as session:
-        user = await people.user_by_username(session, username=username)
-    stored_hash = user.password_hash if user is not None and user.active else DUMMY_HASH
-    if not await password_matches(stored_hash, password) or user is None or not user.active:
-        return None
-    token = secrets.token_urlsafe(32)
-    now = hub.clock.now()
-    async with hub.transaction() as session:
-        await people.add_session(
-            session,
-            token_hash=token_digest(token),
-            user_id=user.id or 0,
-            now=now,
-            expires_at=now + timedelta(hours=hub.settings.session_hours),
-        )
-    return user, token
-
-
 class Throttled(Exception):
     """Too many failed sign-ins for this account or address."""
 
 
-async def attempt(
-    hub: Hub, throttle: LoginThrottle, *, username: str, password: str, address: str
-) -> tuple[User, str] | None:
-    """One throttled sign-in: the user and session token, None for wrong credentials."""
-    now = hub.monotonic()
-    if throttle.blocked(username, address, now):
-        raise Throttled
-    # Counted as a failure before the (slow, threaded) check, so that many attempts sent at once
-    # cannot all pass the limit; a success takes its count back.
-    throttle.failed(username, address, now)
-    signed_in = await sign_in(hub, username, password)
-    if signed_in is not None:
-        throttle.succeeded(username, address)
-    return signed_in
+class Sessions:
+    """Signing in and out, and who a session cookie belongs to."""
 
+    def __init__(self, *, db: Database, clock: Clock, settings: Settings) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.throttle = LoginThrottle(settings.login_failures)
 
-def set_session_cookie(response: Response, token: str, *, hub: Hub, secure: bool) -> None:
-    response.set_cookie(
-        COOKIE, token, max_age=int(hub.settings.session_hours * 3600), httponly=True, secure=secure, samesite="lax"
-    )
+    async def attempt(self, *, username: str, password: str, address: str) -> tuple[User, str] | None:
+        """One throttled sign-in: the user and session token, None for wrong credentials."""
+        now = time.monotonic()
+        if self.throttle.blocked(username, address, now):
+            raise Throttled
+        # Counted as a failure before the (slow, threaded) check, so that many attempts sent at
+        # once cannot all pass the limit; a success takes its count back.
+        self.throttle.failed(username, address, now)
+        signed_in = await self._sign_in(username, password)
+        if signed_in is not None:
+            self.throttle.succeeded(username, address)
+        return signed_in
 
+    async def _sign_in(self, username: str, password: str) -> tuple[User, str] | None:
+        """Check the password; on success open a session and return the user and cookie token."""
+        async with self.db.transaction() as session:
+            user = await people.user_by_username(session, username=username)
+        stored_hash = user.password_hash if user is not None and user.active else DUMMY_HASH
+        if not await password_matches(stored_hash, password) or user is None or not user.active:
+            return None
+        token = secrets.token_urlsafe(32)
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            await people.add_session(
+                session,
+                token_hash=token_digest(token),
+                user_id=user.id or 0,
+                now=now,
+                expires_at=now + timedelta(hours=self.settings.session_hours),
+            )
+        return user, token
 
-async def sign_out(hub: Hub, token: str) -> None:
-    async with hub.transaction() as session:
-        await people.delete_session(session, token_hash=token_digest(token))
+    def set_cookie(self, response: Response, token: str, *, secure: bool) -> None:
+        response.set_cookie(
+            COOKIE, token, max_age=int(self.settings.session_hours * 3600), httponly=True, secure=secure,
+            samesite="lax",
+        )
 
+    async def sign_out(self, token: str) -> None:
+        async with self.db.transaction() as session:
+            await people.delete_session(session, token_hash=token_digest(token))
 
-async def session_user(hub: Hub, cookies: Mapping[str, str]) -> User | None:
-    token = cookies.get(COOKIE)
-    if not token:
-        return None
-    async with hub.transaction() as session:
-        return await people.session_user(session, token_hash=token_digest(token), now=hub.clock.now())
+    async def user_of(self, cookies: Mapping[str, str]) -> User | None:
+        token = cookies.get(COOKIE)
+        if not token:
+            return None
+        async with self.db.transaction() as session:
+            return await people.session_user(session, token_hash=token_digest(token), now=self.clock.now())

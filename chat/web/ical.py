@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from chat.live.service import Hub
+from chat.web.context import clock_of, db_of
 from storage import people, roster
 from storage.tables import ShiftRow
 
@@ -65,14 +65,13 @@ def calendar(username: str, shifts: Sequence[ShiftRow], *, now: datetime, host: 
 
 
 async def calendar_feed(request: Request) -> Response:
-    hub: Hub = request.app.state.hub
     username = request.path_params["username"]
     token = request.query_params.get("token", "")
     expected = feed_token(request.app.state.secret_key, username)
     if not hmac.compare_digest(token.encode(), expected.encode()):
         raise HTTPException(404, "no such calendar")
-    now = hub.clock.now()
-    async with hub.transaction() as session:
+    now = clock_of(request).now()
+    async with db_of(request).transaction() as session:
         user = await people.user_by_username(session, username=username)
         if user is None or user.id is None:
             raise HTTPException(404, "no such calendar")

@@ -2,8 +2,8 @@
 (Starlette's BaseHTTPMiddleware would pass sockets straight through).
 
 The widget origins are live: NEUVO_WIDGET_ORIGINS plus the list a coordinator keeps on the
-settings page, read from the hub's configuration on every request, so a change applies as soon
-as the hub reloads it."""
+settings page, read from the live service's configuration on every request, so a change applies
+as soon as it is reloaded."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 def widget_origins(scope: Scope, settings: Settings) -> frozenset[str]:
     """The origins that may embed the widget now: the settings' and the coordinator's. Before the
-    lifespan has started the hub, only the settings'."""
-    hub = getattr(getattr(scope.get("app"), "state", None), "hub", None)
-    stored: frozenset[str] = hub.config.widget_origins if hub is not None else frozenset()
+    lifespan has started the live service, only the settings'."""
+    live = getattr(getattr(scope.get("app"), "state", None), "live", None)
+    stored: frozenset[str] = live.config.widget_origins if live is not None else frozenset()
     return frozenset(settings.widget_origins) | stored
 
 

@@ -12,10 +12,20 @@ ProtocolError                    an error frame; the socket stays open
  ├── ChatEnded       chat_ended
  ├── RateLimited     rate_limited
  ├── Unavailable     unavailable
- └── Unauthorized    unauthorized (then close 4401)
+ ├── Unauthorized    unauthorized (then close 4401)
+ ├── NotEnded        not_ended (Neuvo's own)
+ └── AlreadyStarted  already_started (Neuvo's own)
+
+`storage_failure` is the one mapping from a storage failure to its wire error.
 """
 
 from __future__ import annotations
+
+import logging
+
+from chat.wire.outgoing import ErrorOut
+
+log = logging.getLogger("neuvo.storage")
 
 
 class ProtocolError(Exception):
@@ -26,8 +36,8 @@ class ProtocolError(Exception):
         super().__init__(message)
         self.message = message
 
-    def frame(self) -> dict[str, str]:
-        return {"type": "error", "code": self.code, "message": self.message}
+    def frame(self) -> ErrorOut:
+        return ErrorOut(code=self.code, message=self.message)
 
 
 class BadFrame(ProtocolError):
@@ -89,3 +99,10 @@ class AlreadyStarted(ProtocolError):
     """Neuvo's own code: `start` or `resume` on a socket that already carries a live chat."""
 
     code = "already_started"
+
+
+def storage_failure(error: BaseException) -> Unavailable:
+    """What a client is told when storage failed under its request: nothing was stored, retry.
+    The log names the failure's type only, never what was being written."""
+    log.error("storage failed: %s", type(error).__name__)
+    return Unavailable("storage cannot take the write now; nothing was saved, please retry")

@@ -1,13 +1,237 @@
-"""Outgoing frames built from stored rows, in the shapes PROTOCOL.md fixes."""
+"""Outgoing frames as typed values, in the shapes PROTOCOL.md fixes, and the one encoder.
+
+Every server frame is a frozen dataclass with its wire `type`; `encode` turns any of them into
+the JSON text a socket sends. Field names are the wire names, except `sender` (wire: `from`, a
+Python keyword). A field marked `OMITTED_WHEN_NONE` is left out while None (`token` appears only
+in the first `queued`; `chat` only on advisor sockets); every other None is sent as null.
+
+The builders at the end make frames from stored rows, formatting times in the service's zone.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from storage.tables import Chat, Message
+
+OMITTED_WHEN_NONE = {"omit_none": True}
+WIRE_NAMES = {"sender": "from"}
+
+
+@dataclass(frozen=True)
+class OutFrame:
+    type: ClassVar[str]
+
+
+# -- both sockets ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ack(OutFrame):
+    type = "ack"
+    id: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class MessageOut(OutFrame):
+    """A stored line; with `chat` on an advisor socket."""
+
+    type = "message"
+    seq: int
+    sender: str
+    text: str
+    at: str
+    chat: str | None = field(default=None, metadata=OMITTED_WHEN_NONE)
+
+
+@dataclass(frozen=True)
+class TypingOut(OutFrame):
+    type = "typing"
+    sender: str
+    chat: str | None = field(default=None, metadata=OMITTED_WHEN_NONE)
+
+
+@dataclass(frozen=True)
+class Ended(OutFrame):
+    type = "ended"
+    by: str | None
+    reason: str | None
+    chat: str | None = field(default=None, metadata=OMITTED_WHEN_NONE)
+
+
+@dataclass(frozen=True)
+class Pong(OutFrame):
+    type = "pong"
+
+
+@dataclass(frozen=True)
+class ErrorOut(OutFrame):
+    type = "error"
+    code: str
+    message: str
+
+
+# -- the visitor's socket -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queued(OutFrame):
+    type = "queued"
+    chat: str
+    position: int
+    estimated_wait_s: int | None
+    token: str | None = field(default=None, metadata=OMITTED_WHEN_NONE)
+
+
+@dataclass(frozen=True)
+class Position(OutFrame):
+    type = "position"
+    position: int
+    estimated_wait_s: int | None
+
+
+@dataclass(frozen=True)
+class Closed(OutFrame):
+    """Instead of `queued`: the service takes no chats now."""
+
+    type = "closed"
+    reason: str
+    next_open: str | None
+
+
+@dataclass(frozen=True)
+class AdvisorCard:
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class VisitorAssigned(OutFrame):
+    type = "assigned"
+    advisor: AdvisorCard | None
+
+
+@dataclass(frozen=True)
+class FeedbackSaved(OutFrame):
+    type = "feedback_saved"
+
+
+# -- the advisor's socket -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A message inside an advisor's <chat>: the frame without `type` and `chat`."""
+
+    seq: int
+    sender: str
+    text: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ChatCard:
+    """The <chat> object of `welcome` and `assigned`."""
+
+    id: str
+    topic: str
+    language: str
+    waited_s: int
+    messages: tuple[HistoryEntry, ...]
+
+    @property
+    def last_seq(self) -> int:
+        return max((entry.seq for entry in self.messages), default=0)
+
+
+@dataclass(frozen=True)
+class AdvisorIdentity:
+    username: str
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Welcome(OutFrame):
+    type = "welcome"
+    advisor: AdvisorIdentity
+    on_shift: bool
+    shift_ends: str | None
+    status: str
+    chats: tuple[ChatCard, ...]
+
+
+@dataclass(frozen=True)
+class StatusOut(OutFrame):
+    type = "status"
+    status: str
+    on_shift: bool
+
+
+@dataclass(frozen=True)
+class AdvisorAssigned(OutFrame):
+    type = "assigned"
+    chat: ChatCard
+
+
+@dataclass(frozen=True)
+class Transferred(OutFrame):
+    type = "transferred"
+    chat: str
+
+
+@dataclass(frozen=True)
+class QueueOut(OutFrame):
+    type = "queue"
+    length: int
+    oldest_wait_s: int
+
+
+@dataclass(frozen=True)
+class SignedOut(OutFrame):
+    """The advisor's sessions ended (sign-out elsewhere, new password, deactivated): the socket
+    closes with 4401 after it."""
+
+    type = "signed_out"
+
+
+# -- the encoder ----------------------------------------------------------------------------
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_wire(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return _fields(value)
+    return value
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for spec in fields(value):
+        item = getattr(value, spec.name)
+        if item is None and spec.metadata.get("omit_none"):
+            continue
+        out[WIRE_NAMES.get(spec.name, spec.name)] = _wire(item)
+    return out
+
+
+def as_json(frame: OutFrame) -> dict[str, Any]:
+    """The frame as the JSON object it is on the wire."""
+    return {"type": frame.type, **_fields(frame)}
+
+
+def encode(frame: OutFrame) -> str:
+    return json.dumps(as_json(frame), ensure_ascii=False, separators=(",", ":"))
+
+
+# -- built from stored rows -----------------------------------------------------------------
 
 
 def at(t: datetime, tz: ZoneInfo) -> str:
@@ -15,27 +239,24 @@ def at(t: datetime, tz: ZoneInfo) -> str:
     return t.astimezone(tz).isoformat(timespec="seconds")
 
 
-def message_frame(message: Message, tz: ZoneInfo, *, chat: str | None = None) -> dict[str, Any]:
-    """A server `message` frame; with `chat` for an advisor socket."""
-    frame: dict[str, Any] = {"type": "message"}
-    if chat is not None:
-        frame["chat"] = chat
-    frame.update(seq=message.seq, **{"from": message.sender}, text=message.text, at=at(message.created_at, tz))
-    return frame
+def at_or_none(t: datetime | None, tz: ZoneInfo) -> str | None:
+    return at(t, tz) if t is not None else None
 
 
-def history_entry(message: Message, tz: ZoneInfo) -> dict[str, Any]:
-    """A message inside an advisor's <chat>: the frame without `type` and `chat`."""
-    return {"seq": message.seq, "from": message.sender, "text": message.text, "at": at(message.created_at, tz)}
+def message_out(message: Message, tz: ZoneInfo, *, chat: str | None = None) -> MessageOut:
+    """A stored line as a `message` frame; with `chat` for an advisor socket."""
+    return MessageOut(seq=message.seq, sender=message.sender, text=message.text, at=at(message.created_at, tz),
+                      chat=chat)
 
 
-def advisor_chat(chat: Chat, history: Sequence[Message], now: datetime, tz: ZoneInfo) -> dict[str, Any]:
-    """The <chat> object of `welcome` and `assigned`."""
+def chat_card(chat: Chat, history: Sequence[Message], now: datetime, tz: ZoneInfo) -> ChatCard:
     waited_until = chat.assigned_at or now
-    return {
-        "id": chat.id,
-        "topic": chat.topic,
-        "language": chat.language,
-        "waited_s": max(0, round((waited_until - chat.arrived_at).total_seconds())),
-        "messages": [history_entry(message, tz) for message in history],
-    }
+    return ChatCard(
+        id=chat.id,
+        topic=chat.topic,
+        language=chat.language,
+        waited_s=max(0, round((waited_until - chat.arrived_at).total_seconds())),
+        messages=tuple(
+            HistoryEntry(seq=m.seq, sender=m.sender, text=m.text, at=at(m.created_at, tz)) for m in history
+        ),
+    )

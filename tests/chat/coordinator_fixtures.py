@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from chat.admin.passwords import hash_password
+from chat.live.commands import Reconfigure
 from storage import people
 from storage.tables import User
 from tests.service import PASSWORD, Service, running
@@ -19,14 +20,14 @@ COORDINATOR = "cora"
 
 
 async def add_coordinator(service: Service) -> None:
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         kotka = await people.organisation_by_slug(session, slug="kotka")
         assert kotka is not None and kotka.id is not None
         await people.add_user(session, user=User(
             username=COORDINATOR, name="Cora Coordinator", organisation_id=kotka.id, role="coordinator",
             password_hash=hash_password(PASSWORD), languages="fi,sv,en",
         ))
-    await service.hub.reload_config()
+    await service.live.run(Reconfigure())
 
 
 @asynccontextmanager

@@ -51,7 +51,7 @@ async def test_advisor_close_stores_transcript_statistics_and_feedback(service: 
     await send(visitor, {"type": "feedback", "rating": 5, "comment": "Kiitos"})
     assert (await until(visitor, "feedback_saved")) == {"type": "feedback_saved"}
 
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         chat = await session.get(Chat, chat_id)
         assert chat is not None and chat.status == "ended" and chat.outcome == "answered"
         lines = (await session.execute(select(Message).where(Message.chat_id == chat_id))).scalars().all()

@@ -19,7 +19,7 @@ HOURS = "/coordinator/hours"
 
 
 def is_open(service: Service, when: str) -> bool:
-    return service.hub.config.hours.is_open(datetime.fromisoformat(when).replace(tzinfo=TZ))
+    return service.live.config.hours.is_open(datetime.fromisoformat(when).replace(tzinfo=TZ))
 
 
 async def test_weekly_hours_are_checked_added_and_deleted_and_routing_sees_them(tmp_path: Path) -> None:
@@ -40,7 +40,7 @@ async def test_weekly_hours_are_checked_added_and_deleted_and_routing_sees_them(
                                                             "end": "11:00"})
         assert "The end must be after the start" in order.text and 'href="#weekly-weekday"' in order.text
         assert 'value="11:00"' in order.text
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             [saturday] = [row for row in await stored.weekly_opening(session) if row.weekday == 5]
         assert (saturday.start, saturday.end) == ("10:00", "24:00")
         page = await client.get(HOURS)
@@ -72,11 +72,11 @@ async def test_exception_dates_close_a_day_or_give_it_other_hours_and_are_delete
         no_kind = await client.post(f"{HOURS}/exceptions", data={"csrf": csrf, "day": "2026-12-24"})
         assert no_kind.status_code == 400 and 'href="#exception-kind"' in no_kind.text
 
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             rows = (await session.execute(select(OpeningException))).scalars().all()
         [wednesday] = [row for row in rows if row.day.isoformat() == "2026-11-25"]
         deleted = await client.post(f"{HOURS}/exceptions/{wednesday.id}/delete", data={"csrf": csrf})
         assert deleted.status_code == 303 and is_open(service, "2026-11-25T10:00")
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
         assert actions.count("exception_set") == 3 and actions.count("exception_delete") == 1

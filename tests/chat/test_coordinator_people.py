@@ -18,7 +18,7 @@ NEW_PASSWORD = "a new long secret"
 
 
 async def user(service: Service, username: str) -> User:
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         found = await people.user_by_username(session, username=username)
     assert found is not None
     return found
@@ -49,14 +49,14 @@ async def test_organisations_are_added_and_renamed_and_a_taken_slug_is_an_error(
         bad = await client.post(f"{PEOPLE}/organisations", data={"csrf": csrf, "slug": "no spaces", "name": ""})
         assert bad.status_code == 400 and 'href="#org-slug"' in bad.text and 'href="#org-name"' in bad.text
         assert 'aria-describedby="org-slug-hint org-slug-error"' in bad.text
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             lappi = await people.organisation_by_slug(session, slug="lappi")
         assert lappi is not None
         renamed = await client.post(f"{PEOPLE}/organisations/{lappi.id}", data={"csrf": csrf, "name": "Lapin AMK"})
         assert renamed.status_code == 303
         empty = await client.post(f"{PEOPLE}/organisations/{lappi.id}", data={"csrf": csrf, "name": " "})
         assert empty.status_code == 400 and f'href="#org-{lappi.id}-name"' in empty.text
-        assert service.hub.config.organisations[lappi.id or 0].name == "Lapin AMK"  # reloaded at once
+        assert service.live.config.organisations[lappi.id or 0].name == "Lapin AMK"  # reloaded at once
         missing = await client.post(f"{PEOPLE}/organisations/999", data={"csrf": csrf, "name": "X"})
         assert missing.status_code == 404
 
@@ -84,7 +84,7 @@ async def test_an_account_is_created_with_every_check_and_can_sign_in(tmp_path: 
         dora = await user(service, "dora")
         assert (dora.name, dora.role, dora.languages, dora.topics, dora.capacity, dora.active) == (
             "Dora", "advisor", "fi,sv", "work", 2, True)
-        assert "dora" in service.hub.config.users
+        assert "dora" in service.live.config.users
         assert await signs_in(service, "dora", "long enough")
         # No topic ticked means every topic.
         assert (await client.post(f"{PEOPLE}/users", data=account(csrf, username="eino"))).status_code == 303
@@ -137,7 +137,7 @@ async def test_a_new_password_and_a_deactivation_end_the_persons_sessions(tmp_pa
         await console.wait_closed()
         assert console.close_code == 4401
         assert not await signs_in(service, "bertil", NEW_PASSWORD)
-        assert "bertil" not in service.hub.config.users
+        assert "bertil" not in service.live.config.users
         page = await client.get(PEOPLE)
         assert "deactivated" in page.text and "Bertil" in page.text  # still listed: history stays
         own = await client.post(f"{PEOPLE}/users/{COORDINATOR}/active", data={"csrf": csrf, "active": "0"})
@@ -146,7 +146,7 @@ async def test_a_new_password_and_a_deactivation_end_the_persons_sessions(tmp_pa
         active = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "1"})
         assert active.status_code == 303
         assert await signs_in(service, "bertil", NEW_PASSWORD)
-        assert "bertil" in service.hub.config.users
-        async with service.hub.db.transaction() as session:
+        assert "bertil" in service.live.config.users
+        async with service.db.transaction() as session:
             actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
         assert {"password_set", "user_deactivate", "user_reactivate"} <= set(actions)

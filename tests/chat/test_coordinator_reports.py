@@ -21,7 +21,7 @@ def rows_of(text: str) -> list[list[str]]:
 
 async def test_coverage_week_grid_tables_and_csv(tmp_path: Path) -> None:
     async with coordinating(tmp_path) as (service, client):
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             anna = await people.user_by_username(session, username="anna")
             assert anna is not None and anna.id is not None
             at = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
@@ -49,7 +49,7 @@ async def test_coverage_week_grid_tables_and_csv(tmp_path: Path) -> None:
 
 async def test_statistics_page_has_charts_tables_and_csv_with_the_less_than_three_rule(tmp_path: Path) -> None:
     async with coordinating(tmp_path) as (service, client):
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             kotka = await people.organisation_by_slug(session, slug="kotka")
             assert kotka is not None
             for topic, count in (("work", 4), ("education", 2), ("wellbeing", 1)):

@@ -22,7 +22,7 @@ ROSTER = "/coordinator/roster"
 
 async def shifts_of(service: Service, username: str) -> list[tuple[datetime, datetime]]:
     """The advisor's shifts from December 2026 on (the seed puts everyone on shift in November)."""
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         user = await people.user_by_username(session, username=username)
         assert user is not None and user.id is not None
         rows = await roster.shifts_of_user(session, user_id=user.id, start=datetime(2026, 12, 1, tzinfo=TZ),
@@ -58,7 +58,7 @@ async def test_templates_become_the_weeks_shifts_and_one_off_changes_act_on_them
         assert extra.status_code == 303
         page = await client.get(ROSTER, params={"week": "2026-12-07"})
         assert "The shift was" not in page.text
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             week_shifts = await rostering.shifts_with_users(
                 session, start=local("2026-12-07T00:00"), end=local("2026-12-14T00:00"))
         ids = {(u.username, s.start.astimezone(TZ).day): s.id for s, u in week_shifts}
@@ -69,7 +69,7 @@ async def test_templates_become_the_weeks_shifts_and_one_off_changes_act_on_them
         assert (local("2026-12-07T09:00"), local("2026-12-07T13:00")) in await shifts_of(service, "anna")
         page = await client.get(ROSTER, params={"week": "2026-12-07"})
         assert "Anna (anna)" in page.text and "12:00–00:00" in page.text
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
         assert {"template_add", "roster_apply", "shift_add", "shift_swap", "shift_cancel"} <= set(actions)
 
@@ -105,7 +105,7 @@ async def test_csv_import_reports_every_bad_row_and_imports_nothing_then_everyth
 
 async def test_the_calendar_feed_lists_the_advisors_shifts_and_needs_the_token(tmp_path: Path) -> None:
     async with coordinating(tmp_path) as (service, client):
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             chloe = await people.user_by_username(session, username="chloe")
             assert chloe is not None and chloe.id is not None
             # Across the spring change too: 2027-03-28 in Helsinki.
@@ -114,7 +114,7 @@ async def test_the_calendar_feed_lists_the_advisors_shifts_and_needs_the_token(t
                 (chloe.id, local("2027-03-27T22:00"), local("2027-03-28T06:00")),
             ])
         page = await client.get(ROSTER)
-        secret = service.hub.settings.secret_key
+        secret = service.settings.secret_key
         async with await service.http() as anonymous:
             path = next(p for p in page.text.split('"') if p.startswith("/calendar/chloe.ics?token="))
             if secret:

@@ -30,27 +30,27 @@ async def test_topics_and_outcomes_are_added_and_relabelled_with_their_checks(tm
         csrf = await csrf_of(client, SETTINGS)
         added = await client.post(f"{SETTINGS}/topics", data={**labels(csrf), "id": "housing"})
         assert added.status_code == 303
-        assert service.hub.config.topics["housing"].label_sv == "Boende"  # the next visitor can choose it
-        assert service.hub.config.topics["housing"].position == 4
+        assert service.live.config.topics["housing"].label_sv == "Boende"  # the next visitor can choose it
+        assert service.live.config.topics["housing"].position == 4
         taken = await client.post(f"{SETTINGS}/topics", data={**labels(csrf), "id": "work"})
         assert taken.status_code == 400 and "The identifier work is already taken" in taken.text
         bad = await client.post(f"{SETTINGS}/topics", data={**labels(csrf, label_sv=""), "id": "Bad id"})
         assert bad.status_code == 400 and 'href="#topic-id"' in bad.text and 'href="#topic-sv"' in bad.text
         assert 'value="Asuminen"' in bad.text
         edited = await client.post(f"{SETTINGS}/topics/work", data=labels(csrf, label_en="Jobs"))
-        assert edited.status_code == 303 and service.hub.config.topics["work"].label_en == "Jobs"
-        assert service.hub.config.topics["work"].position == 2
+        assert edited.status_code == 303 and service.live.config.topics["work"].label_en == "Jobs"
+        assert service.live.config.topics["work"].position == 2
         empty = await client.post(f"{SETTINGS}/topics/work", data=labels(csrf, label_fi=" "))
         assert empty.status_code == 400 and 'href="#topic-work-fi"' in empty.text
         assert (await client.post(f"{SETTINGS}/topics/nothing", data=labels(csrf))).status_code == 404
 
         assert (await client.post(f"{SETTINGS}/outcomes", data={**labels(csrf), "id": "booked"})).status_code == 303
-        assert "booked" in service.hub.config.outcomes
+        assert "booked" in service.live.config.outcomes
         relabelled = await client.post(f"{SETTINGS}/outcomes/booked", data=labels(csrf, label_en="Booked"))
         assert relabelled.status_code == 303
         page = await client.get(SETTINGS)
         assert 'value="Booked"' in page.text and 'value="Jobs"' in page.text
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             actions = {e.action for e in (await session.execute(select(AuditEntry))).scalars().all()}
         assert {"topic_add", "topic_edit", "outcome_add", "outcome_edit"} <= actions
 
@@ -63,7 +63,7 @@ async def test_canned_answers_are_added_edited_and_deleted_per_language(tmp_path
         bad = await client.post(f"{SETTINGS}/answers", data={**answer, "language": "de", "title": "", "text": ""})
         assert bad.status_code == 400
         assert all(f'href="#answer-{f}"' in bad.text for f in ("language", "title", "text"))
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             [stored] = await handbook.canned_answers(session)
         assert (stored.language, stored.title) == ("sv", "Öppettider")
         edited = await client.post(f"{SETTINGS}/answers/{stored.id}", data={**answer, "title": "Tider"})
@@ -71,11 +71,11 @@ async def test_canned_answers_are_added_edited_and_deleted_per_language(tmp_path
         empty = await client.post(f"{SETTINGS}/answers/{stored.id}", data={**answer, "text": ""})
         assert empty.status_code == 400 and f'href="#answer-{stored.id}-text"' in empty.text
         assert (await client.post(f"{SETTINGS}/answers/999", data=answer)).status_code == 404
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             assert [a.title for a in await handbook.canned_answers(session)] == ["Tider"]
         deleted = await client.post(f"{SETTINGS}/answers/{stored.id}/delete", data={"csrf": csrf})
         assert deleted.status_code == 303
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             assert list(await handbook.canned_answers(session)) == []
 
 
@@ -159,6 +159,6 @@ async def test_an_origin_added_on_the_page_is_allowed_at_once_and_refused_once_r
         assert not await visitor_allowed(service, SCHOOL)
         assert await cors(service, SCHOOL) == (None, None)
         assert await visitor_allowed(service, WIDGET_ORIGIN)
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
         assert actions.count("origin_add") == 1 and actions.count("origin_remove") == 1

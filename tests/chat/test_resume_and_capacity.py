@@ -58,11 +58,11 @@ async def test_capacity_is_respected_with_more_visitors_than_room(service: Servi
         queued.append(await until(ws, "queued"))
     handed = [(await until(anna, "assigned"))["chat"]["id"] for _ in range(3)]
     assert handed == [q["chat"] for q in queued[:3]]
-    assert len(service.hub.advisors["anna"].chats) == 3
-    assert [c.id for c in service.hub.waiting()] == [q["chat"] for q in queued[3:]]
+    assert len(service.live.view.advisor("anna").chats) == 3
+    assert [c.id for c in service.live.view.waiting()] == [q["chat"] for q in queued[3:]]
     assert [q["position"] for q in queued[3:]] == [1, 2]
 
     # A closed chat frees a place: the oldest waiting chat is handed over, the next moves up.
     await send(anna, {"type": "close", "chat": handed[0], "outcome": "answered"})
     assert (await until(anna, "assigned"))["chat"]["id"] == queued[3]["chat"]
-    assert len(service.hub.advisors["anna"].chats) == 3
+    assert len(service.live.view.advisor("anna").chats) == 3

@@ -31,7 +31,7 @@ async def test_open_but_nobody_signed_in_is_not_accepting_and_start_says_unstaff
     visitor = await service.visitor()
     await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
     assert await receive(visitor) == {"type": "closed", "reason": "unstaffed", "next_open": None}
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         refused = (await session.execute(select(RefusedAttempt))).scalars().all()
     assert [(r.reason, r.topic) for r in refused] == [("unstaffed", "work")]
 
@@ -57,7 +57,7 @@ async def test_offline_message_is_stored_and_bad_input_gets_a_readable_422(servi
     assert good.status_code == 201 and good.json()["id"]
     assert good.headers["access-control-allow-origin"] == "https://college.example"
     assert bad.status_code == 422 and bad.json()["code"] == "bad_field" and "text" in bad.json()["message"]
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         stored = (await session.execute(select(OfflineMessage))).scalars().all()
     assert [(m.text, m.contact) for m in stored] == [("Ring mig", "040 123")]
 
@@ -67,12 +67,12 @@ async def test_waiting_visitor_gone_past_the_grace_is_abandoned(service: Service
     visitor = await service.visitor()
     await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
     chat_id = (await until(visitor, "queued"))["chat"]
-    await visitor.close()
+    await service.hang_up_visitor(visitor, chat_id)
     await service.tick(119)
-    assert chat_id in service.hub.chats
+    assert service.live.carries(chat_id)
     await service.tick(2)
-    assert chat_id not in service.hub.chats
-    async with service.hub.db.transaction() as session:
+    assert not service.live.carries(chat_id)
+    async with service.db.transaction() as session:
         chat = await session.get(Chat, chat_id)
     assert chat is not None and (chat.status, chat.ended_by, chat.end_reason) == ("abandoned", "system", "abandoned")
 
@@ -93,7 +93,7 @@ async def test_lost_advisor_past_the_grace_puts_the_chat_back_first_in_queue(ser
     later = await service.visitor()
     await send(later, {"type": "start", "topic": "work", "language": "fi"})
     await until(later, "queued")
-    await anna.close()
+    await service.hang_up_advisor(anna, "anna")
     await service.tick(61)
     requeued = await until(first, "queued")
     assert requeued["chat"] == chat_id and requeued["position"] == 1 and "token" not in requeued
@@ -106,7 +106,7 @@ async def test_advisor_reconnecting_within_the_grace_keeps_status_and_chats(serv
     visitor, anna, chat_id = talk.visitor, talk.advisor, talk.chat
     await send(visitor, {"type": "message", "id": "v1", "text": "still there?"})
     await until(visitor, "ack")
-    await anna.close()
+    await service.hang_up_advisor(anna, "anna")
     await service.tick(30)
     _, welcome = await service.advisor("anna")
     assert welcome["status"] == "available"
@@ -132,6 +132,6 @@ async def test_queue_after_closing_time_is_served_then_told_the_service_closed(s
     await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
     await until(visitor, "queued")
     await service.tick(60 + 899)
-    assert service.hub.waiting()
+    assert service.live.view.waiting()
     await service.tick(2)
     assert await until(visitor, "ended") == {"type": "ended", "by": "system", "reason": "service_closed"}

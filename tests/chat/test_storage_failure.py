@@ -9,9 +9,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from chat.live import lines
+from chat.live.commands import CloseChat, VisitorSays
 from chat.wire.errors import ChatEnded
-from routing.lifecycle import ChatEvent
 from storage.tables import Message
 from tests.service import Service, send, until
 
@@ -21,7 +20,7 @@ async def test_a_refused_write_is_unavailable_and_the_next_one_takes_the_next_se
     await send(talk.visitor, {"type": "message", "id": "v1", "text": "first"})
     assert (await until(talk.visitor, "ack"))["seq"] == 1
     # A real refusal by the real database: a trigger that aborts one particular insert.
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         await session.execute(sa.text(
             "CREATE TRIGGER refuse BEFORE INSERT ON message WHEN NEW.text = 'doomed' "
             "BEGIN SELECT RAISE(ABORT, 'storage refused'); END"
@@ -35,24 +34,20 @@ async def test_a_refused_write_is_unavailable_and_the_next_one_takes_the_next_se
     assert await until(talk.visitor, "ack") == {"type": "ack", "id": "v3", "seq": 2}
     assert (await until(talk.advisor, "message"))["text"] == "first"
     assert (await until(talk.advisor, "message"))["text"] == "second"
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         stored = (await session.execute(select(Message.seq, Message.text).where(Message.chat_id == talk.chat))).all()
     assert [tuple(row) for row in stored] == [(1, "first"), (2, "second")]
 
 
 async def test_a_line_that_was_still_queued_when_the_chat_ended_is_refused_not_stored(service: Service) -> None:
     talk = await service.chat()
-    live = service.hub.chats[talk.chat]
-    async with service.hub.routing_lock:
-        ending = asyncio.create_task(
-            service.hub.end(live, event=ChatEvent.END, by="advisor", reason=None, outcome="answered")
-        )
-        late = asyncio.create_task(
-            lines.write(service.hub, live, sender="visitor", text="too late", client_id="late", user_id=None)
-        )
-        await ending
+    # Both commands at once: the close marks the chat ended before its transaction, so the
+    # line, queued behind it in the writer, is refused.
+    ending = asyncio.create_task(service.live.run(CloseChat("anna", talk.chat, "answered")))
+    late = asyncio.create_task(service.live.run(VisitorSays(talk.chat, "late", "too late")))
+    await ending
     with pytest.raises(ChatEnded):
         await late
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         stored = (await session.execute(select(Message).where(Message.chat_id == talk.chat))).scalars().all()
     assert stored == []

@@ -31,8 +31,8 @@ async def test_transfer_to_an_organisation_never_returns_to_the_sender(service: 
     await send(talk.advisor, {"type": "transfer", "chat": talk.chat, "to": {"organisation": "kaakko"}, "note": None})
     await until(talk.advisor, "transferred")
     assert (await until(bertil, "assigned"))["chat"]["id"] == talk.chat
-    assert service.hub.chats[talk.chat].advisor == "bertil"
-    assert not service.hub.advisors["chloe"].chats
+    assert service.live.view.chat(talk.chat).advisor == "bertil"
+    assert not service.live.view.advisor("chloe").chats
     await chloe.close()
 
 
@@ -52,4 +52,4 @@ async def test_transfer_to_someone_not_signed_in_or_unknown_is_refused_and_the_c
         await send(talk.advisor, {"type": "transfer", "chat": talk.chat, "to": to, "note": None})
         error = await until(talk.advisor, "error")
         assert error["code"] == "bad_field" and field in error["message"]
-    assert service.hub.chats[talk.chat].advisor == "anna"
+    assert service.live.view.chat(talk.chat).advisor == "anna"

@@ -290,7 +290,7 @@ class AdvisorSide:
 
 
 async def stored_lines(service: Service, chat: str) -> list[Message]:
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         result = await session.execute(select(Message).where(Message.chat_id == chat).order_by(Message.seq))
         return list(result.scalars().all())
 

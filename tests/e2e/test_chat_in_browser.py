@@ -59,7 +59,7 @@ async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transc
     await widget.button("Send feedback").click()
     await expect(page.get_by_role("status").filter(has_text="Thank you for your feedback!")).to_be_visible()
     await expect(widget.button("Send feedback")).to_be_hidden()
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         feedback = (await session.execute(select(Feedback).where(Feedback.chat_id == chat))).scalar_one()
     assert (feedback.rating, feedback.comment) == (4, "Clear answer, thanks")
     assert (await widget.stored())["chat"]["feedbackSaved"] is True

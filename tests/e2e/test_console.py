@@ -49,7 +49,7 @@ async def no_violations(page: Page, state: str) -> None:
 async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visitor_sees_no_note(
     service: Service, page: Page
 ) -> None:
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         session.add(CannedAnswer(language="fi", title="Hakuajat", text="Yhteishaku alkaa maaliskuussa."))
     await on_duty(page, service.base)
     visitor, chat_id = await visitor_chat(service)
@@ -127,7 +127,7 @@ async def test_three_chats_at_once_each_in_a_tab_with_unread_counts_and_one_clos
     await pane.get_by_role("button", name="Close the chat").click()
     assert (await until(third_visitor, "ended"))["by"] == "advisor"
     await expect(pane.locator(".pane__meta")).to_contain_text("Closed")
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         closed = await session.get(Chat, third)
     assert closed is not None and closed.outcome == "referred"
     await no_violations(page, "console with three chats")
@@ -153,7 +153,7 @@ async def test_the_console_reconnects_by_itself_and_what_was_typed_meanwhile_arr
     assert (line["seq"], line["text"]) == (1, "Yhteys pätkii, mutta olen tässä")
     await expect(pane.locator(".line--pending")).to_have_count(0)
     await expect(page.get_by_label("Available – take chats")).to_be_checked()
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         stored = await session.get(Chat, chat_id)
     assert stored is not None and stored.last_seq == 1
 
@@ -208,13 +208,13 @@ async def test_offline_messages_are_claimed_once_and_marked_answered(service: Se
     await expect(page.get_by_role("status")).to_contain_text("Marked as answered")
     await expect(page.get_by_text("Soittakaa minulle")).to_have_count(0)
 
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         stored = (await session.execute(select(OfflineMessage))).scalar_one()
     assert stored.answered_how == "phone" and stored.claimed_by is not None
 
 
 async def test_the_console_works_by_keyboard_alone(service: Service, page: Page) -> None:
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         session.add(CannedAnswer(language="fi", title="Tervehdys", text="Hei, miten voin auttaa?"))
     await page.goto(f"{service.base}/sign-in?lang=en&next=/console")
     await page.keyboard.press("Tab")  # skip link first

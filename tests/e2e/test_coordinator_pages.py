@@ -78,7 +78,7 @@ async def test_a_coordinator_adds_a_shift_and_the_advisors_console_shows_it(
 
 async def test_coverage_and_statistics_pages_render_with_their_charts(browser: Browser, service: Service) -> None:
     await add_coordinator(service)
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         kotka = await people.organisation_by_slug(session, slug="kotka")
         assert kotka is not None
         for n, (topic, language, hour) in enumerate([("work", "fi", 9), ("work", "sv", 10), ("education", "fi", 10),

@@ -23,7 +23,7 @@ async def test_a_whole_chat_on_postgresql(tmp_path: Path, postgres: str) -> None
         assert (await until(visitor, "ack"))["seq"] == 1
         await send(anna, {"type": "close", "chat": chat_id, "outcome": "answered"})
         await until(visitor, "ended")
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             record = (await session.execute(select(ChatStatistic))).scalar_one()
         assert (record.outcome, record.message_count) == ("answered", 1)
 
@@ -42,7 +42,7 @@ async def test_concurrent_writers_get_gap_free_unique_seqs_on_postgresql(tmp_pat
             await until(anna, "ack")
         for _ in range(20):
             await until(visitor, "ack")
-        async with service.hub.db.transaction() as session:
+        async with service.db.transaction() as session:
             seqs = (await session.execute(select(Message.seq).where(Message.chat_id == chat_id))).scalars().all()
         assert sorted(seqs) == list(range(1, 41))
 
@@ -58,7 +58,7 @@ async def test_waiting_chats_survive_an_app_restart_on_postgresql(tmp_path: Path
             queued = await until(visitor, "queued")
             tokens.append((queued["chat"], queued["token"]))
     async with running(tmp_path, database_url=url, seeded=False) as service:
-        assert [chat.id for chat in service.hub.waiting()] == [chat for chat, _ in tokens]
+        assert [chat.id for chat in service.live.view.waiting()] == [chat for chat, _ in tokens]
         visitor = await service.visitor()
         await send(visitor, {"type": "resume", "chat": tokens[1][0], "token": tokens[1][1], "after": 0})
         assert (await until(visitor, "position"))["position"] == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from chat.live.service import Hub
+from chat.live.commands import EndSessions, Reconfigure
+from chat.live.config import ServiceConfig
 from chat.web import auth, i18n
+from chat.web.context import clock_of, db_of, live_of, sessions_of, settings_of
+from storage.database import Session
 from storage.tables import User
 
 TEMPLATES = Jinja2Templates(
@@ -35,14 +39,38 @@ class SignInRequired(Exception):
     """A page needs a signed-in user; the app answers with a redirect to the sign-in page."""
 
 
-def hub_of(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
+class PageServices:
+    """What the coordinator pages still reach through one object until they move to chat.admin
+    and chat.web.context (a step of issue 11 in progress)."""
+
+    def __init__(self, request: Request) -> None:
+        self.live = live_of(request)
+        self.db = db_of(request)
+        self.clock = clock_of(request)
+        self.settings = settings_of(request)
+        self.tz = self.settings.tz
+
+    def transaction(self) -> AbstractAsyncContextManager[Session]:
+        return self.db.transaction()
+
+    @property
+    def config(self) -> ServiceConfig:
+        return self.live.config
+
+    async def reconfigure(self) -> None:
+        await self.live.run(Reconfigure())
+
+    async def sessions_ended(self, username: str) -> None:
+        await self.live.run(EndSessions(username))
+
+
+def hub_of(request: Request) -> PageServices:
+    return PageServices(request)
 
 
 async def signed_in(request: Request, *roles: str) -> User:
     """The signed-in user, who must have one of the roles (403 otherwise)."""
-    user = await auth.session_user(hub_of(request), request.cookies)
+    user = await sessions_of(request).user_of(request.cookies)
     if user is None:
         raise SignInRequired
     if roles and user.role not in roles:

@@ -8,8 +8,9 @@ from starlette.routing import Route
 
 from chat.web import auth
 from chat.web.api import address_of, is_secure
+from chat.web.context import sessions_of
 from chat.web.i18n import Translator, request_language
-from chat.web.pages.common import checked_form, hub_of, redirect, render
+from chat.web.pages.common import checked_form, redirect, render
 
 HOME_OF_ROLE = {"advisor": "/console", "coordinator": "/coordinator"}
 
@@ -37,12 +38,9 @@ async def sign_in(request: Request) -> Response:
     if not password:
         errors["password"] = t("sign_in.error.password_missing")
     if not errors:
-        hub = hub_of(request)
+        sessions = sessions_of(request)
         try:
-            signed_in = await auth.attempt(
-                hub, request.app.state.login_throttle, username=username, password=password,
-                address=address_of(request),
-            )
+            signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
         except auth.Throttled:
             errors["username"] = t("sign_in.error.throttled")
             status = 429
@@ -50,7 +48,7 @@ async def sign_in(request: Request) -> Response:
             if signed_in is not None:
                 user, token = signed_in
                 response = redirect(next_path or HOME_OF_ROLE.get(user.role, "/console"))
-                auth.set_session_cookie(response, token, hub=hub, secure=is_secure(request))
+                sessions.set_cookie(response, token, secure=is_secure(request))
                 return response
             errors["username"] = t("sign_in.error.wrong")
     context = {"next": next_path, "errors": errors, "username": username}
@@ -61,7 +59,7 @@ async def sign_out(request: Request) -> Response:
     await checked_form(request)
     token = request.cookies.get(auth.COOKIE)
     if token:
-        await auth.sign_out(hub_of(request), token)
+        await sessions_of(request).sign_out(token)
     response = redirect("/sign-in")
     response.delete_cookie(auth.COOKIE)
     return response

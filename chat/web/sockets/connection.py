@@ -8,16 +8,15 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack
-from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from chat.base.ratelimit import TokenBucket
-from chat.broker.base import SubscriberOverflow, subscribe
-from chat.live.service import Hub
+from chat.broker.base import SubscriberOverflow
+from chat.live.service import LiveService
 from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
-from chat.wire.incoming import Frame, Parser, Ping, decode, encode
-from storage.errors import STORAGE_FAILURES
+from chat.wire.incoming import Frame, Parser, Ping, decode
+from chat.wire.outgoing import OutFrame, Pong, SignedOut, encode
 
 log = logging.getLogger("neuvo.socket")
 
@@ -27,20 +26,21 @@ CLOSE_TRY_AGAIN = 1013
 
 
 class Connection:
-    """One accepted socket. Subclasses decide what each decoded frame does."""
+    """One accepted socket. Subclasses decide what each decoded frame asks of the live service."""
 
     parsers: Mapping[str, Parser]
 
-    def __init__(self, hub: Hub, websocket: WebSocket, *, rate: float) -> None:
-        self.hub = hub
+    def __init__(self, live: LiveService, websocket: WebSocket, *, rate: float, close_after_s: float) -> None:
+        self.live = live
         self.websocket = websocket
         self.bucket = TokenBucket(rate=rate, burst=3 * rate, now=time.monotonic())
+        self.close_after_s = close_after_s
         self._send_lock = asyncio.Lock()
         self._followers = AsyncExitStack()
         self._writer: asyncio.Task[None] | None = None
         self._last_rate_error = 0.0
 
-    async def send(self, frame: Mapping[str, Any]) -> None:
+    async def send(self, frame: OutFrame) -> None:
         async with self._send_lock:
             await self.websocket.send_text(encode(frame))
 
@@ -49,14 +49,10 @@ class Connection:
             await self.opened()
             async for frame in self._frames():
                 if isinstance(frame, Ping):
-                    await self.send({"type": "pong"})
+                    await self.send(Pong())
                     continue
                 try:
                     await self.handle(frame)
-                except STORAGE_FAILURES as error:
-                    # Storage failed under a move other than a line (end, transfer, feedback...):
-                    # nothing was acknowledged; the client may try again.
-                    await self._refuse(self.hub.storage_error(error))
                 except ProtocolError as error:
                     await self._refuse(error)
                     if error.close_code is not None:
@@ -82,7 +78,7 @@ class Connection:
     async def _refuse(self, error: ProtocolError) -> None:
         # The code says what went wrong; never the text the client sent.
         log.info("refused frame: %s", error.code)
-        self.hub.metrics.frames_refused.labels(code=error.code).inc()
+        self.live.metrics.frames_refused.labels(code=error.code).inc()
         await self.send(error.frame())
 
     async def _frames(self) -> AsyncIterator[Frame]:
@@ -95,7 +91,7 @@ class Connection:
                 return
             now = time.monotonic()
             if not self.bucket.take(now):
-                if self.bucket.refusing_for(now) >= self.hub.settings.rate_close_after_s:
+                if self.bucket.refusing_for(now) >= self.close_after_s:
                     await self.websocket.close(CLOSE_POLICY, "too many frames")
                     return
                 if now - self._last_rate_error >= 1.0:
@@ -107,11 +103,11 @@ class Connection:
             except ProtocolError as error:
                 await self._refuse(error)
 
-    async def follow(self, channel: str, forward: Callable[[dict[str, Any]], bool]) -> asyncio.Event:
+    async def follow(self, channel: str, forward: Callable[[OutFrame], bool]) -> asyncio.Event:
         """Subscribe to a channel now and forward its frames (those `forward` keeps) once the
         returned gate is set, so that what the caller sends first (a replay) goes out first."""
         await self.stop_following()
-        subscription = await self._followers.enter_async_context(subscribe(self.hub.broker, channel))
+        subscription = await self._followers.enter_async_context(self.live.subscribe(channel))
         gate = asyncio.Event()
 
         async def pump() -> None:
@@ -121,7 +117,7 @@ class Connection:
                     frame = await subscription.get()
                     if forward(frame):
                         await self.send(frame)
-                    if frame["type"] == "signed_out":
+                    if isinstance(frame, SignedOut):
                         await self.websocket.close(Unauthorized.close_code or 4401, "signed out")
                         return
             except SubscriberOverflow:

@@ -1,0 +1,161 @@
+"""What sockets, pages and time ask of the live service: one typed value per request.
+
+Each command names the result it gets back (`Command[R]`); `LiveService.run(command)` applies it
+and returns that result, or raises a `ProtocolError` (chat.wire.errors) the caller turns into an
+error frame. The callers hold no live state: they name chats and advisors by id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from chat.wire.outgoing import (
+    Ack,
+    Closed,
+    FeedbackSaved,
+    OutFrame,
+    Queued,
+    StatusOut,
+    Transferred,
+    Welcome,
+)
+from storage.tables import User
+
+R = TypeVar("R", covariant=True)
+
+
+class Command(Generic[R]):
+    """A request to the live service whose answer is an R."""
+
+
+# -- visitors -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartChat(Command[Queued | Closed]):
+    """Queue a new chat under `chat_id` (the socket follows its channel before asking), or get
+    `closed` when the service takes no chats now."""
+
+    chat_id: str
+    topic: str
+    language: str
+    address: str  # counted against NEUVO_CHATS_PER_ADDRESS, in memory only
+
+
+@dataclass(frozen=True)
+class ResumeChat(Command[list[OutFrame]]):
+    """Check the token; the answer is the replay after `after` and the chat's current state."""
+
+    chat_id: str
+    token: str
+    after: int
+
+
+@dataclass(frozen=True)
+class VisitorConnected(Command[None]):
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class VisitorDisconnected(Command[None]):
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class VisitorSays(Command[Ack]):
+    chat_id: str
+    client_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class VisitorTyping(Command[None]):
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class VisitorEnds(Command[None]):
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class GiveFeedback(Command[FeedbackSaved]):
+    chat_id: str
+    rating: int
+    comment: str | None
+
+
+# -- advisors -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdvisorConnected(Command[Welcome]):
+    """A socket of the signed-in advisor opened; the answer is its `welcome`."""
+
+    user: User
+
+
+@dataclass(frozen=True)
+class AdvisorDisconnected(Command[None]):
+    username: str
+
+
+@dataclass(frozen=True)
+class SetStatus(Command[StatusOut]):
+    username: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AdvisorSays(Command[Ack]):
+    """A line to the visitor, or with `note` an internal note only advisors see."""
+
+    username: str
+    chat_id: str
+    client_id: str
+    text: str
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class AdvisorTyping(Command[None]):
+    username: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class TransferChat(Command[Transferred]):
+    username: str
+    chat_id: str
+    kind: str  # "advisor" | "organisation" | "topic"
+    value: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CloseChat(Command[None]):
+    username: str
+    chat_id: str
+    outcome: str
+
+
+# -- the service itself ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tick(Command[None]):
+    """Apply what time alone has changed (grace periods, idle chats, closing), then route."""
+
+
+@dataclass(frozen=True)
+class Reconfigure(Command[None]):
+    """The administration changed something: reload the configuration and route again."""
+
+
+@dataclass(frozen=True)
+class EndSessions(Command[None]):
+    """The user's sessions were ended: their open advisor sockets, wherever they are, are told
+    and closed."""
+
+    username: str

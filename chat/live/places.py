@@ -1,0 +1,71 @@
+"""Queue positions and wait estimates, as routing computes them, and telling visitors and advisors
+when theirs changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from chat.live.core import Core
+from chat.live.state import LiveChat
+from chat.wire.outgoing import Position, Queued, QueueOut
+from routing import estimate, queue
+from routing.advisors import can_serve
+from routing.types import AdvisorState
+
+
+class QueueAnnouncer:
+    """Remembers what advisors were last told about the queue, so they hear only of changes."""
+
+    def __init__(self) -> None:
+        self._seen: tuple[int, str | None] = (-1, None)
+
+    async def publish(self, core: Core, now: datetime) -> None:
+        """Tell visitors whose place or estimate changed, and advisors when the queue did."""
+        waiting = core.state.waiting()
+        states = core.state.advisor_states()
+        places = queue.positions([c.as_waiting() for c in waiting], states)
+        servers = _server_counter(states, core.config.roster.on_shift(now))
+        for chat in waiting:
+            position = places[chat.id]
+            wait = estimate.estimate_wait(position, servers(chat), core.state.handling_s)
+            if chat.position is None:
+                core.state.placed(chat, position, wait)
+                await core.to_visitor(chat.id, Queued(chat=chat.id, position=position, estimated_wait_s=wait))
+            elif (position, wait) != (chat.position, chat.estimate):
+                core.state.placed(chat, position, wait)
+                await core.to_visitor(chat.id, Position(position=position, estimated_wait_s=wait))
+        head = waiting[0].id if waiting else None
+        if (len(waiting), head) != self._seen:
+            self._seen = (len(waiting), head)
+            await core.to_all_advisors(queue_frame(core, now))
+
+
+def queue_frame(core: Core, now: datetime) -> QueueOut:
+    waiting = core.state.waiting()
+    oldest = round((now - waiting[0].arrived_at).total_seconds()) if waiting else 0
+    return QueueOut(length=len(waiting), oldest_wait_s=oldest)
+
+
+def place_of(core: Core, chat: LiveChat, now: datetime) -> tuple[int, int | None]:
+    """Position and estimated wait of a waiting chat, as `QueueAnnouncer.publish` would say."""
+    waiting = core.state.waiting()
+    states = core.state.advisor_states()
+    position = queue.positions([c.as_waiting() for c in waiting], states)[chat.id]
+    servers = _server_counter(states, core.config.roster.on_shift(now))(chat)
+    return position, estimate.estimate_wait(position, servers, core.state.handling_s)
+
+
+def _server_counter(states: list[AdvisorState], on_shift: frozenset[str]) -> Callable[[LiveChat], int]:
+    """How many signed-in, on-shift advisors could serve a chat like this one (cached by kind)."""
+    candidates = [s for s in states if s.id in on_shift and s.signed_in]
+    cache: dict[tuple[object, ...], int] = {}
+
+    def count(chat: LiveChat) -> int:
+        key = (chat.language, chat.topic, chat.target, chat.excluded)
+        if key not in cache:
+            waiting = chat.as_waiting()
+            cache[key] = sum(1 for s in candidates if can_serve(s, waiting))
+        return cache[key]
+
+    return count

@@ -1,0 +1,170 @@
+"""What the visitor's commands do: start, resume, connect and leave, write, type, end, rate.
+
+Each function is run by `LiveService.run`, which holds the lock where the command changes the
+queue (see chat.live.service).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from datetime import datetime
+
+from chat.base.digest import token_digest
+from chat.live import lines
+from chat.live.commands import (
+    GiveFeedback,
+    ResumeChat,
+    StartChat,
+    VisitorConnected,
+    VisitorDisconnected,
+    VisitorEnds,
+    VisitorSays,
+    VisitorTyping,
+)
+from chat.live.core import Core
+from chat.live.places import place_of
+from chat.live.state import LiveChat
+from chat.wire.errors import ChatEnded, NotEnded, RateLimited, Unauthorized, UnknownLanguage, UnknownTopic
+from chat.wire.outgoing import (
+    Ack,
+    AdvisorCard,
+    Closed,
+    Ended,
+    FeedbackSaved,
+    OutFrame,
+    Position,
+    Queued,
+    TypingOut,
+    VisitorAssigned,
+    at_or_none,
+    message_out,
+)
+from routing.lifecycle import FINAL_STATES, ChatEvent, ChatState
+from storage import chats, messages, people, statistics
+from storage.database import Session
+from storage.tables import Chat
+
+
+def live_chat(core: Core, chat_id: str) -> LiveChat:
+    chat = core.state.chat(chat_id)
+    if chat is None:
+        raise ChatEnded("this chat has ended")
+    return chat
+
+
+async def start(core: Core, command: StartChat) -> Queued | Closed:
+    """Queue the chat and return its `queued` (the only frame that carries the token), or
+    `closed` when the service does not take chats now."""
+    config = core.config
+    if command.topic not in config.topics:
+        raise UnknownTopic(f"unknown topic {command.topic!r}; see /api/service")
+    if command.language not in config.languages:
+        raise UnknownLanguage(f"unknown language {command.language!r}; see /api/service")
+    now = core.clock.now()
+    # Checked and counted under the service's lock: starts sent at once cannot all pass.
+    if core.new_chats_per_address.exceeded(command.address, time.monotonic()):
+        raise RateLimited("too many new chats from this address; try again later")
+    if not core.accepting(now):
+        return await _refuse(core, command, now)
+    token = secrets.token_urlsafe(24)
+    row = Chat(
+        id=command.chat_id, token_hash=token_digest(token), status=ChatState.WAITING, topic=command.topic,
+        language=command.language, arrived_at=now, last_activity_at=now,
+    )
+    async with core.db.transaction() as session:
+        await chats.add_chat(session, chat=row)
+    chat = LiveChat(
+        id=row.id, topic=row.topic, language=row.language, arrived_at=now, status=ChatState.WAITING,
+        last_activity_at=now, client_seqs={},  # a new chat: nothing stored yet
+    )
+    core.state.add_chat(chat)
+    core.new_chats_per_address.add(command.address, time.monotonic())
+    core.metrics.chats_started.inc()
+    position, wait = place_of(core, chat, now)
+    core.state.placed(chat, position, wait)
+    core.wake()
+    return Queued(chat=chat.id, token=token, position=position, estimated_wait_s=wait)
+
+
+async def _refuse(core: Core, command: StartChat, now: datetime) -> Closed:
+    reason = "closed" if not core.is_open(now) else "unstaffed"
+    core.metrics.chats_refused.labels(reason=reason).inc()
+    async with core.db.transaction() as session:
+        await statistics.record_refused(
+            session, reason=reason, topic=command.topic, language=command.language, now=now
+        )
+    next_open = core.config.hours.next_open(now) if reason == "closed" else None
+    return Closed(reason=reason, next_open=at_or_none(next_open, core.tz))
+
+
+async def resume(core: Core, command: ResumeChat) -> list[OutFrame]:
+    """Every visible message after `after`, then the chat's current state."""
+    async with core.db.transaction() as session:
+        row = await chats.chat_by_id(session, chat_id=command.chat_id)
+        if row is None or not hmac.compare_digest(row.token_hash, token_digest(command.token)):
+            raise Unauthorized("unknown chat or wrong token")
+        replay = await messages.messages_after(session, chat_id=row.id, after=command.after, visitor_view=True)
+        advisor = await _advisor_card(session, row)
+    frames: list[OutFrame] = [message_out(message, core.tz) for message in replay]
+    chat = core.state.chat(row.id)
+    if chat is None:
+        frames.append(Ended(by=row.ended_by, reason=row.end_reason))
+    elif chat.waiting:
+        position, wait = place_of(core, chat, core.clock.now())
+        frames.append(Position(position=position, estimated_wait_s=wait))
+    else:
+        frames.append(VisitorAssigned(advisor=advisor))
+    return frames
+
+
+async def _advisor_card(session: Session, row: Chat) -> AdvisorCard | None:
+    if row.advisor_id is None:
+        return None
+    found = await people.user_and_organisation(session, user_id=row.advisor_id)
+    return AdvisorCard(name=found[0].name, organisation=found[1].name) if found else None
+
+
+async def connected(core: Core, command: VisitorConnected) -> None:
+    chat = core.state.chat(command.chat_id)
+    if chat is not None:
+        core.state.visitor_connected(chat)
+
+
+async def disconnected(core: Core, command: VisitorDisconnected) -> None:
+    chat = core.state.chat(command.chat_id)
+    if chat is not None:
+        core.state.visitor_disconnected(chat, core.clock.now())
+
+
+async def say(core: Core, command: VisitorSays) -> Ack:
+    chat = live_chat(core, command.chat_id)
+    return await lines.write(core, chat, sender="visitor", text=command.text, client_id=command.client_id,
+                             user_id=None)
+
+
+async def typing(core: Core, command: VisitorTyping) -> None:
+    chat = live_chat(core, command.chat_id)
+    if chat.advisor is not None:
+        await core.to_advisor(chat.advisor, TypingOut(chat=chat.id, sender="visitor"))
+
+
+async def end(core: Core, command: VisitorEnds) -> None:
+    chat = live_chat(core, command.chat_id)
+    # A visitor who gives up while still waiting is counted as abandoned in the queue.
+    event = ChatEvent.ABANDON if chat.waiting else ChatEvent.END
+    await core.end(chat, event=event, by="visitor", reason=None)
+
+
+async def feedback(core: Core, command: GiveFeedback) -> FeedbackSaved:
+    if core.state.chat(command.chat_id) is not None:
+        raise NotEnded("feedback is taken once the chat has ended")
+    now = core.clock.now()
+    async with core.db.transaction() as session:
+        row = await chats.chat_by_id(session, chat_id=command.chat_id)
+        if row is None or row.status not in FINAL_STATES:
+            raise NotEnded("feedback is taken once the chat has ended")
+        comment = command.comment[: core.settings.max_message_chars] if command.comment else None
+        await statistics.save_feedback(session, chat=row, rating=command.rating, comment=comment, now=now)
+    return FeedbackSaved()

@@ -1,0 +1,54 @@
+"""What the web edges are given by the app factory, read off the app's state in one place:
+the live service, the administration, sign-in sessions, storage, the clock and the settings.
+Endpoints take what they need from here; none reaches one of them through another."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from starlette.requests import HTTPConnection
+
+from chat.admin.changes import Administration
+from chat.base.clock import Clock
+from chat.base.settings import Settings
+from chat.live.service import LiveService
+from chat.web.auth import Sessions
+from storage.database import Database
+
+T = TypeVar("T")
+
+
+def _given(connection: HTTPConnection, name: str, kind: type[T]) -> T:
+    value = getattr(connection.app.state, name)
+    assert isinstance(value, kind), f"app.state.{name} is set by the app factory"
+    return value
+
+
+def live_of(connection: HTTPConnection) -> LiveService:
+    return _given(connection, "live", LiveService)
+
+
+def admin_of(connection: HTTPConnection) -> Administration:
+    return _given(connection, "admin", Administration)
+
+
+def sessions_of(connection: HTTPConnection) -> Sessions:
+    return _given(connection, "sessions", Sessions)
+
+
+def db_of(connection: HTTPConnection) -> Database:
+    return _given(connection, "db", Database)
+
+
+def clock_of(connection: HTTPConnection) -> Clock:
+    clock: Clock = connection.app.state.clock  # a Protocol: nothing to check at run time
+    return clock
+
+
+def settings_of(connection: HTTPConnection) -> Settings:
+    return _given(connection, "settings", Settings)
+
+
+def tz_of(connection: HTTPConnection) -> ZoneInfo:
+    return settings_of(connection).tz
