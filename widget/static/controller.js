@@ -85,7 +85,7 @@ export class SessionController {
     this.panelOpen = Boolean(record.panelOpen);
     this.draft = typeof record.draft === 'string' ? record.draft : '';
     const stored = record.chat;
-    this.chat = stored && stored.id && stored.token ? stripBook(stored) : null;
+    this.chat = stored?.id && stored.token ? stripBook(stored) : null;
     this.book = new ChatBook(this.chat ? {
       history: stored.history || [], outbox: record.outbox || [], lastSeq: stored.lastSeq || 0,
     } : {});

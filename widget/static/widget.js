@@ -13,10 +13,11 @@
  * no globals.
  */
 (() => {
+  // biome-ignore lint/suspicious/noRedundantUseStrict: a classic script, not a module
   'use strict';
 
   const tag = document.currentScript;
-  if (!tag || !tag.src) {
+  if (!tag?.src) {
     console.error('neuvo-chat: load widget.js with <script src="…/widget.js" defer>');
     return;
   }
