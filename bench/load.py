@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/load.py [--chats N] [--seconds S] [--capacity C] [--
 
 1. Scripts a service in a fresh SQLite file with the CLI (organisations of up to 20 advisors,
    advisors with --capacity each so that N chats are all active, open all week, shifts covering
-   today and tomorrow) and starts ONE `python -m chat.cli serve` on a free loopback port, with
+   today and tomorrow) and starts ONE `python -m chat serve` on a free loopback port, with
    the frame-rate and new-chat limits raised so the benchmark is not throttled.
 2. Signs the advisors in, opens their sockets with the server's own Origin, sets them available,
    opens N visitor sockets, starts N chats and waits until every chat is assigned.
@@ -128,7 +128,7 @@ def free_port() -> int:
 
 async def cli(env: dict[str, str], *args: str, stdin: str = "") -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "chat.cli", *args, cwd=env["NEUVO_BENCH_SOURCE"], env=env,
+        sys.executable, "-m", "chat", *args, cwd=env["NEUVO_BENCH_SOURCE"], env=env,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     _, err = await process.communicate(stdin.encode())
@@ -170,7 +170,7 @@ class Server:
         self.log_path = workdir / "server.log"
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "chat.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "chat", "serve", "--port", str(self.port)],
                 cwd=env["NEUVO_BENCH_SOURCE"], env=env, stdout=log, stderr=subprocess.STDOUT,
             )
 
@@ -407,7 +407,7 @@ async def run(args: argparse.Namespace) -> None:
         "NEUVO_ADVISOR_RATE": "100000",
         "NEUVO_CHATS_PER_ADDRESS": "0",
         "NEUVO_LOGIN_FAILURES": "100000",
-        # `python -m chat.cli` imports the project from its working directory first.
+        # `python -m chat` imports the project from its working directory first.
         "NEUVO_BENCH_SOURCE": args.source,
     }
     print(f"server and CLI run from {env['NEUVO_BENCH_SOURCE']}")

@@ -1,1 +1,16 @@
-"""The running Neuvo service: app factory, settings, hub, sockets, HTTP API, broker, CLI."""
+"""The running Neuvo service, in layers; each may import only those below it (import-linter
+checks this in the test command):
+
+    ops      the command line and the demo seed              chat.ops
+    app      the application factory                         chat.app
+    web      HTTP API, sockets, pages, sign-in, middleware   chat.web
+    admin    organisations, people, hours, roster, settings  chat.admin
+    live     the live service: queue, assignment, lines      chat.live
+    broker   fan-out of frames between processes             chat.broker
+    wire     the frames and error codes of PROTOCOL.md       chat.wire
+    base     settings, clock, metrics, rate limits, logs     chat.base
+
+`admin` and `live` do not import each other, nor do `broker` and `wire`. Only `storage` speaks
+SQL: nothing here imports SQLAlchemy or SQLModel (storage.errors and storage.database.Session
+stand in for them).
+"""

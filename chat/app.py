@@ -16,24 +16,26 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from chat import api, ticker
-from chat.auth import LoginThrottle
+from chat.admin.changes import Administration
+from chat.base.clock import Clock, SystemClock
+from chat.base.settings import Settings
 from chat.broker import open_broker
-from chat.clock import Clock, SystemClock
-from chat.hub import Hub
-from chat.middleware import OriginGuard, SecurityHeaders, WidgetCors
-from chat.pages import console, coordinator
-from chat.pages import session as session_pages
-from chat.pages.common import SignInRequired, render, sign_in_redirect
-from chat.recovery import restore
-from chat.settings import Settings
-from chat.sockets import advisor, visitor
+from chat.live import deadlines
+from chat.live.recovery import restore
+from chat.live.service import Hub
+from chat.web import api
+from chat.web.auth import LoginThrottle
+from chat.web.middleware import OriginGuard, SecurityHeaders, WidgetCors
+from chat.web.pages import console, coordinator
+from chat.web.pages import session as session_pages
+from chat.web.pages.common import SignInRequired, render, sign_in_redirect
+from chat.web.sockets import advisor, visitor
 from storage.database import Database
 from storage.retention import purge_job
 from storage.setup import prepare, stored_secret_key
 
 WIDGET_STATIC = Path(__file__).resolve().parent.parent / "widget" / "static"
-PAGES_STATIC = Path(__file__).with_name("static")
+PAGES_STATIC = Path(__file__).parent / "web" / "static"
 
 
 async def widget_script(request: Request) -> Response:
@@ -75,10 +77,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         await restore(hub, hub.clock.now())
         hub.start()
         background = [
-            asyncio.create_task(ticker.run(hub)),
+            asyncio.create_task(deadlines.run(hub)),
             asyncio.create_task(purge_job(db, now=hub.clock.now, default_days=settings.retention_days)),
         ]
         app.state.hub = hub
+        app.state.db = db
+        app.state.admin = Administration(db=db, clock=hub.clock, tz=settings.tz, changed=hub.reconfigure)
         try:
             yield
         finally:

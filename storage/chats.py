@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from storage.tables import Chat, ChatHandler
 
@@ -100,3 +100,14 @@ async def chats_handled_by(session: AsyncSession, *, user_id: int, limit: int = 
         .limit(limit)
     )
     return result.scalars().all()
+
+
+async def assignments_by_organisation(session: AsyncSession, *, since: datetime) -> dict[int, int]:
+    """How many chats each organisation (by id) was first assigned since `since`: the fair share's
+    week counts."""
+    result = await session.execute(
+        select(col(Chat.serving_organisation_id), func.count())
+        .where(col(Chat.assigned_at) >= since)
+        .group_by(col(Chat.serving_organisation_id))
+    )
+    return {org_id: int(n) for org_id, n in result.all() if org_id is not None}

@@ -15,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The session type callers hold inside `Database.transaction()`; repositories take it.
+Session = AsyncSession
 
 
 def async_url(url: str) -> str:

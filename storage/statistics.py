@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.messages import count_messages
 from storage.tables import Chat, ChatStatistic, Feedback, RefusedAttempt
@@ -59,3 +60,14 @@ async def record_refused(
     session: AsyncSession, *, reason: str, topic: str, language: str, now: datetime
 ) -> None:
     session.add(RefusedAttempt(hour_bucket=_hour_bucket(now), reason=reason, topic=topic, language=language))
+
+
+async def recent_handling_times(session: AsyncSession, *, limit: int) -> list[float]:
+    """Handling times (seconds) of the latest ended chats, oldest first, for the wait estimate."""
+    result = await session.execute(
+        select(col(ChatStatistic.duration_s))
+        .where(col(ChatStatistic.duration_s).is_not(None))
+        .order_by(col(ChatStatistic.id).desc())
+        .limit(limit)
+    )
+    return [float(seconds) for seconds in reversed(result.scalars().all()) if seconds is not None]

@@ -17,12 +17,12 @@ import uvicorn
 from starlette.types import ASGIApp
 from websockets.asyncio.client import ClientConnection, connect
 
-from chat import ticker
+from chat.admin.passwords import hash_password
 from chat.app import create_app
-from chat.auth import hash_password
-from chat.clock import ManualClock
-from chat.hub import Hub
-from chat.settings import Settings
+from chat.base.clock import ManualClock
+from chat.base.settings import Settings
+from chat.live import deadlines
+from chat.live.service import Hub
 from storage import people, roster, service
 from storage.database import Database
 from storage.setup import prepare
@@ -130,7 +130,7 @@ class Service:
     async def tick(self, seconds: float = 0) -> None:
         """Move the clock and let the hub apply what time changed."""
         self.clock.advance(seconds)
-        await ticker.tick(self.hub)
+        await deadlines.tick(self.hub)
 
     async def http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base)

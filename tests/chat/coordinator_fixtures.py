@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from chat.auth import hash_password
+from chat.admin.passwords import hash_password
 from storage import people
 from storage.tables import User
 from tests.service import PASSWORD, Service, running

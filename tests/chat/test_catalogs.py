@@ -4,8 +4,8 @@ import json
 import re
 from pathlib import Path
 
-CATALOGS = Path(__file__).parents[2] / "chat" / "i18n"
-TEMPLATES = Path(__file__).parents[2] / "chat" / "templates"
+CATALOGS = Path(__file__).parents[2] / "chat" / "web" / "i18n"
+TEMPLATES = Path(__file__).parents[2] / "chat" / "web" / "templates"
 
 
 def _load(language: str) -> dict[str, str]:

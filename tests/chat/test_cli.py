@@ -14,7 +14,7 @@ PASSWORD = "correct horse battery\n"
 
 def neuvo(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "chat.cli", *args],
+        [sys.executable, "-m", "chat", *args],
         input=stdin, capture_output=True, text=True, env={**os.environ, "NEUVO_DATABASE_URL": f"sqlite:///{db}"},
         timeout=60,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from chat.pages import coordinator
+from chat.web.pages import coordinator
 from tests.chat.coordinator_fixtures import client_of, coordinating
 
 # Paths outside /coordinator that have their own access rule (the calendar feed's token).

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlmodel import select
 
-from chat.ical import feed_path
+from chat.web.ical import feed_path
 from storage import people, roster, rostering
 from storage.tables import AuditEntry
 from tests.chat.coordinator_fixtures import coordinating, csrf_of

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chat.config import load_config
-from chat.demo import seed
-from chat.settings import Settings
+from chat.base.settings import Settings
+from chat.live.config import load_config
+from chat.ops.demo import seed
 from storage import handbook
 from storage.database import Database
 from storage.setup import prepare

@@ -30,7 +30,7 @@ def free_port() -> int:
 
 def cli(db: Path, *args: str, stdin: str = "") -> None:
     env = {**os.environ, "NEUVO_DATABASE_URL": f"sqlite:///{db}"}
-    result = subprocess.run([sys.executable, "-m", "chat.cli", *args], input=stdin, env=env,
+    result = subprocess.run([sys.executable, "-m", "chat", *args], input=stdin, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
 
@@ -44,7 +44,7 @@ class Server:
         self.log = db.with_suffix(f".{self.port}.log")
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "chat.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "chat", "serve", "--port", str(self.port)],
                 env=env, stdout=log, stderr=subprocess.STDOUT,
             )
 

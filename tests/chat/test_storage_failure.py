@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from chat import transcript
-from chat.errors import ChatEnded
+from chat.live import lines
+from chat.wire.errors import ChatEnded
 from routing.lifecycle import ChatEvent
 from storage.tables import Message
 from tests.service import Service, send, until
@@ -48,7 +48,7 @@ async def test_a_line_that_was_still_queued_when_the_chat_ended_is_refused_not_s
             service.hub.end(live, event=ChatEvent.END, by="advisor", reason=None, outcome="answered")
         )
         late = asyncio.create_task(
-            transcript.write(service.hub, live, sender="visitor", text="too late", client_id="late", user_id=None)
+            lines.write(service.hub, live, sender="visitor", text="too late", client_id="late", user_id=None)
         )
         await ending
     with pytest.raises(ChatEnded):

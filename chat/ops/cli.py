@@ -1,0 +1,250 @@
+"""`neuvo`: the operator's command line. Every command acts on the database that
+NEUVO_DATABASE_URL or --database names, migrating it first; each exits 0 on success and non-zero
+with a one-line reason on stderr otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from chat.admin.passwords import hash_password
+from chat.admin.roster_csv import RosterFileError, read_roster
+from chat.base import logs
+from chat.base.clock import SystemClock
+from chat.base.settings import Settings
+from chat.ops import demo
+from routing.errors import BadSpec
+from routing.hours import DAY_NAMES, parse_weekly
+from storage import people, retention, roster, service
+from storage.database import Database
+from storage.errors import Duplicate
+from storage.setup import prepare
+from storage.tables import User, WeeklyOpeningRow
+
+
+class CommandError(Exception):
+    """A reason for the operator, printed on one line."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(database_url=getattr(args, "database", None), redis_url=getattr(args, "redis", None))
+
+
+async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[str | None]]) -> str | None:
+    db = Database(settings.database_url)
+    try:
+        await prepare(db)
+        return await work(db)
+    finally:
+        await db.close()
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    if settings.redis_url:
+        raise CommandError("several processes over Redis are not built yet: run one process without --redis")
+    logs.configure()
+    from chat.app import create_app
+
+    trusted = ",".join(settings.trusted_proxies)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws_max_size=settings.max_frame_bytes,
+        ws_per_message_deflate=False,
+        access_log=False,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        server_header=False,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> str | None:
+    serve(_settings(args).with_(host=args.host or "127.0.0.1", port=args.port or 8000))
+    return None
+
+
+def cmd_demo(args: argparse.Namespace) -> str | None:
+    settings = Settings.from_env(database_url=args.database or "sqlite:///neuvo-demo.db")
+    settings = settings.with_(host=args.host or settings.host, port=args.port or settings.port, demo=True)
+    print(asyncio.run(_with_database(settings, lambda db: demo.seed(db, settings, SystemClock().now()))))
+    serve(settings)
+    return None
+
+
+def cmd_org_add(args: argparse.Namespace) -> str | None:
+    async def work(db: Database) -> str:
+        async with db.transaction() as session:
+            if await people.organisation_by_slug(session, slug=args.slug):
+                raise CommandError(f"organisation {args.slug!r} already exists")
+            await people.add_organisation(session, slug=args.slug, name=args.name)
+        return f"added organisation {args.slug}"
+
+    return asyncio.run(_with_database(_settings(args), work))
+
+
+def _list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def cmd_user_add(args: argparse.Namespace) -> str | None:
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        raise CommandError("the password (read from stdin) must have at least 8 characters")
+    if args.capacity < 1:
+        raise CommandError("--capacity must be at least 1")
+
+    async def work(db: Database) -> str:
+        async with db.transaction() as session:
+            organisation = await people.organisation_by_slug(session, slug=args.org)
+            if organisation is None or organisation.id is None:
+                raise CommandError(f"unknown organisation {args.org!r}")
+            if await people.user_by_username(session, username=args.username):
+                raise CommandError(f"username {args.username!r} is taken")
+            languages = _list(args.languages) or ["fi"]
+            unknown = set(languages) - set(await service.languages(session))
+            if unknown:
+                raise CommandError(f"unknown language {sorted(unknown)[0]!r}")
+            topics = _list(args.topics)
+            unknown = set(topics) - {topic.id for topic in await service.topics(session)}
+            if unknown:
+                raise CommandError(f"unknown topic {sorted(unknown)[0]!r}")
+            await people.add_user(session, user=User(
+                username=args.username,
+                name=args.name or args.username,
+                organisation_id=organisation.id,
+                role=args.role,
+                password_hash=hash_password(password),
+                languages=",".join(languages),
+                topics=",".join(topics) or None,
+                capacity=args.capacity,
+            ))
+        return f"added {args.role} {args.username}"
+
+    return asyncio.run(_with_database(_settings(args), work))
+
+
+def cmd_hours_set(args: argparse.Namespace) -> str | None:
+    try:
+        weekly = parse_weekly(list(args.specs))
+    except BadSpec as error:
+        raise CommandError(str(error)) from None
+
+    async def work(db: Database) -> str:
+        rows = [
+            WeeklyOpeningRow(
+                weekday=opening.weekday,
+                start=opening.start.strftime("%H:%M"),
+                end=opening.end.strftime("%H:%M") if opening.end else "24:00",
+            )
+            for opening in weekly
+        ]
+        async with db.transaction() as session:
+            await service.replace_weekly_opening(session, rows=rows)
+        return "opening hours: " + "; ".join(f"{DAY_NAMES[r.weekday]} {r.start}-{r.end}" for r in rows)
+
+    return asyncio.run(_with_database(_settings(args), work))
+
+
+def cmd_roster_import(args: argparse.Namespace) -> str | None:
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {path}: {error}") from None
+    settings = _settings(args)
+
+    async def work(db: Database) -> str:
+        async with db.transaction() as session:
+            users = {user.username: user for user in await people.active_users(session)}
+            shifts = read_roster(args.file, text, users=set(users), tz=settings.tz)
+            added = await roster.add_shifts(
+                session, shifts=((users[s.username].id or 0, s.start, s.end) for s in shifts)
+            )
+        return f"imported {added} shifts ({len(shifts) - added} already there)"
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def cmd_purge(args: argparse.Namespace) -> str | None:
+    settings = _settings(args)
+
+    async def work(db: Database) -> str:
+        days, report = await retention.purge(
+            db, now=SystemClock().now(), default_days=settings.retention_days, actor="cli"
+        )
+        return f"purged {report.chats} chats, {report.offline_messages} offline messages older than {days} days"
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="neuvo", description="Neuvo guidance chat service.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], str | None], help: str,
+                target: argparse._SubParsersAction[argparse.ArgumentParser] = commands) -> argparse.ArgumentParser:
+        sub = target.add_parser(name, help=help, description=help)
+        sub.add_argument("--database", help="database URL (default: NEUVO_DATABASE_URL or sqlite:///neuvo.db)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    for name, handler, help in (("serve", cmd_serve, "run the service"),
+                                ("demo", cmd_demo, "seed a demo service that is open now, and run it")):
+        sub = command(name, handler, help)
+        sub.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+        sub.add_argument("--port", type=int, help="port to listen on (default 8000)")
+        sub.add_argument("--redis", help="Redis URL for running several processes")
+
+    org = commands.add_parser("org", help="organisations").add_subparsers(dest="org_command", required=True)
+    sub = command("add", cmd_org_add, "add an organisation", org)
+    sub.add_argument("slug", help="short id, e.g. kotka-college")
+    sub.add_argument("--name", required=True, help="display name")
+
+    user = commands.add_parser("user", help="advisors and coordinators").add_subparsers(
+        dest="user_command", required=True
+    )
+    sub = command("add", cmd_user_add, "add a user; the password is read from stdin", user)
+    sub.add_argument("username")
+    sub.add_argument("--org", required=True, help="organisation slug")
+    sub.add_argument("--role", required=True, choices=("advisor", "coordinator"))
+    sub.add_argument("--name", help="display name shown to visitors (default: the username)")
+    sub.add_argument("--languages", help="comma-separated, e.g. fi,sv (default fi)")
+    sub.add_argument("--topics", help="comma-separated topic ids (default: all topics)")
+    sub.add_argument("--capacity", type=int, default=3, help="simultaneous chats (default 3)")
+    sub.add_argument("--password-stdin", action="store_true", required=True, help="read the password from stdin")
+
+    hours = commands.add_parser("hours", help="opening hours").add_subparsers(dest="hours_command", required=True)
+    sub = command("set", cmd_hours_set, 'replace the weekly opening hours, e.g. "mon-fri 09:00-16:00"', hours)
+    sub.add_argument("specs", nargs="+", metavar="SPEC")
+
+    rost = commands.add_parser("roster", help="the shift roster").add_subparsers(dest="roster_command", required=True)
+    sub = command("import", cmd_roster_import, "add shifts from a CSV file: username,date,start,end", rost)
+    sub.add_argument("file")
+
+    command("purge", cmd_purge, "delete transcripts older than the retention period now")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        result = args.handler(args)
+    except RosterFileError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return 1
+    except (CommandError, ValueError, Duplicate) as error:
+        print(f"neuvo: {error}".splitlines()[0], file=sys.stderr)
+        return 1
+    if result:
+        print(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

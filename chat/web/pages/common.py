@@ -1,0 +1,102 @@
+"""What every page shares: templates, the signed-in user and their role, CSRF tokens, texts.
+
+Pages work before JavaScript: every action is a form posted with a CSRF token that is an HMAC
+of the session, so it needs no storage and dies with the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from chat.live.service import Hub
+from chat.web import auth, i18n
+from storage.tables import User
+
+TEMPLATES = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
+        autoescape=select_autoescape(default=True),
+    )
+)
+
+
+class SignInRequired(Exception):
+    """A page needs a signed-in user; the app answers with a redirect to the sign-in page."""
+
+
+def hub_of(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+async def signed_in(request: Request, *roles: str) -> User:
+    """The signed-in user, who must have one of the roles (403 otherwise)."""
+    user = await auth.session_user(hub_of(request), request.cookies)
+    if user is None:
+        raise SignInRequired
+    if roles and user.role not in roles:
+        raise HTTPException(403, "your role does not allow this page")
+    return user
+
+
+PRESESSION = "neuvo_presession"
+
+
+def _csrf_subject(request: Request) -> str:
+    """The session token, or before sign-in a random pre-session cookie (so that the sign-in
+    form itself cannot be posted from another site)."""
+    subject = request.cookies.get(auth.COOKIE) or request.cookies.get(PRESESSION)
+    if subject is None:
+        subject = getattr(request.state, "presession", None) or secrets.token_urlsafe(24)
+        request.state.presession = subject
+    return subject
+
+
+def csrf_token(request: Request) -> str:
+    key: str = request.app.state.secret_key
+    return hmac.new(key.encode(), f"csrf:{_csrf_subject(request)}".encode(), hashlib.sha256).hexdigest()
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after its CSRF token is checked (403 when wrong or missing)."""
+    form = await request.form()
+    sent = form.get("csrf")
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+        raise HTTPException(403, "the form expired or did not come from this site; reload the page")
+    return form
+
+
+def render(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
+    language = i18n.request_language(request)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {"t": i18n.Translator(language), "lang": language, "csrf": csrf_token(request), **context},
+        status_code=status,
+    )
+    presession = getattr(request.state, "presession", None)
+    if presession is not None:
+        response.set_cookie(PRESESSION, presession, httponly=True, samesite="lax")
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def redirect(url: str) -> Response:
+    # 303: the browser follows with GET, so a reload does not post the form again.
+    return RedirectResponse(url, status_code=303)
+
+
+async def sign_in_redirect(request: Request, exc: Exception) -> Response:
+    return redirect(f"/sign-in?next={request.url.path}")

@@ -1,0 +1,145 @@
+"""The advisors' duty console: the duty view (live over /ws/advisor), the offline-message inbox,
+and the transcripts of the advisor's own chats."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from chat.web import ical
+from chat.web.i18n import Translator, catalog, request_language
+from chat.web.pages.common import checked_form, hub_of, redirect, render, signed_in
+from storage import chats, handbook, messages, offline, people, roster, service
+
+DUTY_ROLES = ("advisor", "coordinator")
+UPCOMING = timedelta(days=14)
+ANSWERED_HOW = ("email", "phone", "other")
+
+
+def _label(row: Any, language: str) -> str:
+    return str(getattr(row, f"label_{language}"))
+
+
+async def duty(request: Request) -> Response:
+    user = await signed_in(request, *DUTY_ROLES)
+    hub = hub_of(request)
+    language = request_language(request)
+    now = hub.clock.now()
+    async with hub.transaction() as session:
+        shifts = await roster.shifts_of_user(session, user_id=user.id or 0, start=now, end=now + UPCOMING)
+        outcomes = await service.outcomes(session)
+    config = hub.config
+    setup = {
+        "username": user.username,
+        "lang": language,
+        "timezone": hub.settings.timezone,
+        "texts": {key: text for key, text in catalog(language).items() if key.startswith("console.")},
+        "outcomes": [{"id": outcome.id, "label": _label(outcome, language)} for outcome in outcomes],
+        "topics": [{"id": topic.id, "label": _label(topic, language)} for topic in config.topics.values()],
+        "organisations": [{"id": org.slug, "label": org.name} for org in config.organisations.values()],
+    }
+    return render(request, "console.html", {
+        "user": user,
+        "shifts": [(shift.start.astimezone(hub.tz), shift.end.astimezone(hub.tz)) for shift in shifts],
+        "setup": setup,
+        "calendar": ical.feed_path(request.app.state.secret_key, user.username),
+    })
+
+
+async def colleagues(request: Request) -> Response:
+    """Advisors signed in now, for a transfer to a named colleague."""
+    user = await signed_in(request, *DUTY_ROLES)
+    hub = hub_of(request)
+    return JSONResponse([
+        {"username": p.username, "name": p.name, "organisation": p.organisation_name,
+         "available": p.status == "available"}
+        for p in sorted(hub.advisors.values(), key=lambda p: p.name)
+        if p.username != user.username and p.sockets > 0
+    ])
+
+
+async def canned_answers(request: Request) -> Response:
+    await signed_in(request, *DUTY_ROLES)
+    async with hub_of(request).transaction() as session:
+        answers = await handbook.canned_answers(session)
+    return JSONResponse([{"id": a.id, "language": a.language, "title": a.title, "text": a.text} for a in answers])
+
+
+async def inbox(request: Request) -> Response:
+    user = await signed_in(request, *DUTY_ROLES)
+    hub = hub_of(request)
+    async with hub.transaction() as session:
+        waiting = await offline.open_offline_messages(session, user_id=user.id or 0)
+    return render(request, "console_offline.html", {
+        "user": user,
+        "messages": [(m, m.created_at.astimezone(hub.tz)) for m in waiting],
+        "how": ANSWERED_HOW,
+        "notice": request.query_params.get("notice"),
+    })
+
+
+async def claim(request: Request) -> Response:
+    user = await signed_in(request, *DUTY_ROLES)
+    await checked_form(request)
+    async with hub_of(request).transaction() as session:
+        won = await offline.claim(session, message_id=int(request.path_params["id"]), user_id=user.id or 0)
+    return redirect("/console/offline" + ("" if won else "?notice=taken"))
+
+
+async def answered(request: Request) -> Response:
+    user = await signed_in(request, *DUTY_ROLES)
+    form = await checked_form(request)
+    how = str(form.get("how", ""))
+    if how not in ANSWERED_HOW:
+        raise HTTPException(400, "choose how the message was answered")
+    hub = hub_of(request)
+    async with hub.transaction() as session:
+        done = await offline.mark_answered(
+            session, message_id=int(request.path_params["id"]), user_id=user.id or 0, how=how, now=hub.clock.now()
+        )
+    return redirect("/console/offline" + ("?notice=answered" if done else "?notice=not_yours"))
+
+
+async def my_chats(request: Request) -> Response:
+    user = await signed_in(request, *DUTY_ROLES)
+    hub = hub_of(request)
+    async with hub.transaction() as session:
+        handled = await chats.chats_handled_by(session, user_id=user.id or 0)
+    return render(request, "console_chats.html", {
+        "user": user, "chats": [(c, c.arrived_at.astimezone(hub.tz)) for c in handled],
+    })
+
+
+async def transcript(request: Request) -> Response:
+    """A chat's whole transcript, notes included, for an advisor who handled it; 403 for anyone
+    else (coordinators included: transcript access for them is not switched on)."""
+    user = await signed_in(request, *DUTY_ROLES)
+    hub = hub_of(request)
+    chat_id = str(request.path_params["id"])
+    async with hub.transaction() as session:
+        if not await chats.handled_by(session, chat_id=chat_id, user_id=user.id or 0):
+            raise HTTPException(403, Translator(request_language(request))("console.transcript.forbidden"))
+        chat = await chats.chat_by_id(session, chat_id=chat_id)
+        lines = await messages.messages_after(session, chat_id=chat_id, after=0, visitor_view=False)
+        authors = {u.id: u.name for u in await people.active_users(session)}
+    return render(request, "console_transcript.html", {
+        "user": user, "chat": chat, "arrived": chat.arrived_at.astimezone(hub.tz) if chat else None,
+        "lines": [(m, m.created_at.astimezone(hub.tz), authors.get(m.user_id)) for m in lines],
+    })
+
+
+routes = [
+    Route("/console", duty),
+    Route("/console/offline", inbox),
+    Route("/console/offline/{id:int}/claim", claim, methods=["POST"]),
+    Route("/console/offline/{id:int}/answered", answered, methods=["POST"]),
+    Route("/console/chats", my_chats),
+    Route("/console/chats/{id}", transcript),
+    Route("/api/console/colleagues", colleagues),
+    Route("/api/console/handbook", canned_answers),
+]

@@ -1,0 +1,28 @@
+"""Coordinator pages: people and settings, hours and roster, coverage, statistics.
+
+Every route here needs the coordinator role (see `coordinator_base.coordinator`), except each
+advisor's calendar feed, which a calendar app fetches with the token in its URL. The pages are
+split by concern into the coordinator_* modules beside this one.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from chat.web import ical
+from chat.web.pages import (
+    coordinator_hours,
+    coordinator_people,
+    coordinator_reports,
+    coordinator_roster,
+    coordinator_settings,
+)
+
+routes: list[BaseRoute] = [
+    *coordinator_reports.routes,
+    *coordinator_roster.routes,
+    *coordinator_hours.routes,
+    *coordinator_people.routes,
+    *coordinator_settings.routes,
+    Route("/calendar/{username}.ics", ical.calendar_feed, methods=["GET"]),
+]

@@ -1,0 +1,102 @@
+"""What the coordinator pages share: the role check, periods chosen in the query string, and CSV
+answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from chat.web.pages.common import hub_of, render, signed_in
+from storage import audit
+from storage.tables import User
+
+ROLE = "coordinator"
+NAV = (
+    ("/coordinator", "coord.nav.overview"),
+    ("/coordinator/coverage", "coord.nav.coverage"),
+    ("/coordinator/statistics", "coord.nav.statistics"),
+    ("/coordinator/roster", "coord.nav.roster"),
+    ("/coordinator/hours", "coord.nav.hours"),
+    ("/coordinator/people", "coord.nav.people"),
+    ("/coordinator/settings", "coord.nav.settings"),
+)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+async def coordinator(request: Request) -> User:
+    """The signed-in coordinator; an advisor gets 403, nobody signed in the sign-in page."""
+    return await signed_in(request, ROLE)
+
+
+def page(request: Request, template: str, user: User, context: dict[str, Any], *, status: int = 200) -> Response:
+    return render(
+        request, template, {"user": user, "nav": NAV, "here": request.url.path, "weekdays": WEEKDAYS, **context},
+        status=status,
+    )
+
+
+def parse_day(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tz)
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def clock_value(value: object, *, end: bool = False) -> str | None:
+    """A form's "HH:MM" (and "24:00" as an end), normalised; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if end and text == "24:00":
+        return text
+    try:
+        parsed = time.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) != 5 or parsed.second or parsed.tzinfo:
+        return None
+    return parsed.strftime("%H:%M")
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A posted field, trimmed; "" when missing or not text."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+async def changed(request: Request, actor: User, action: str, detail: str) -> None:
+    """After a coordinator's change: write it to the audit log and let routing see it at once."""
+    hub = hub_of(request)
+    async with hub.transaction() as session:
+        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
+    await hub.reconfigure()

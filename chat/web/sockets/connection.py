@@ -1,0 +1,141 @@
+"""What both sockets share: frame intake with size, type and rate checks; one writer task that
+forwards subscribed frames; errors turned into error frames and close codes in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AsyncExitStack
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
+
+from chat.base.ratelimit import TokenBucket
+from chat.broker.base import SubscriberOverflow, subscribe
+from chat.live.service import Hub
+from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
+from chat.wire.incoming import Frame, Parser, Ping, decode, encode
+from storage.errors import STORAGE_FAILURES
+
+log = logging.getLogger("neuvo.socket")
+
+CLOSE_UNSUPPORTED = 1003
+CLOSE_POLICY = 1008
+CLOSE_TRY_AGAIN = 1013
+
+
+class Connection:
+    """One accepted socket. Subclasses decide what each decoded frame does."""
+
+    parsers: Mapping[str, Parser]
+
+    def __init__(self, hub: Hub, websocket: WebSocket, *, rate: float) -> None:
+        self.hub = hub
+        self.websocket = websocket
+        self.bucket = TokenBucket(rate=rate, burst=3 * rate, now=time.monotonic())
+        self._send_lock = asyncio.Lock()
+        self._followers = AsyncExitStack()
+        self._writer: asyncio.Task[None] | None = None
+        self._last_rate_error = 0.0
+
+    async def send(self, frame: Mapping[str, Any]) -> None:
+        async with self._send_lock:
+            await self.websocket.send_text(encode(frame))
+
+    async def run(self) -> None:
+        try:
+            await self.opened()
+            async for frame in self._frames():
+                if isinstance(frame, Ping):
+                    await self.send({"type": "pong"})
+                    continue
+                try:
+                    await self.handle(frame)
+                except STORAGE_FAILURES as error:
+                    # Storage failed under a move other than a line (end, transfer, feedback...):
+                    # nothing was acknowledged; the client may try again.
+                    await self._refuse(self.hub.storage_error(error))
+                except ProtocolError as error:
+                    await self._refuse(error)
+                    if error.close_code is not None:
+                        await self.websocket.close(error.close_code)
+                        return
+        except (WebSocketDisconnect, WebSocketDisconnected):
+            # Gone, or closed by our own writer (overflow, signed out) while an answer was on its
+            # way: whatever was stored stays stored, and the client replays it on resume.
+            pass
+        finally:
+            await self.stop_following()
+            await self.closed()
+
+    async def opened(self) -> None:
+        """What happens before the first frame is read (inside run, so closed() always follows)."""
+
+    async def handle(self, frame: Frame) -> None:
+        raise NotImplementedError
+
+    async def closed(self) -> None:
+        """Called once when the socket is gone."""
+
+    async def _refuse(self, error: ProtocolError) -> None:
+        # The code says what went wrong; never the text the client sent.
+        log.info("refused frame: %s", error.code)
+        self.hub.metrics.frames_refused.labels(code=error.code).inc()
+        await self.send(error.frame())
+
+    async def _frames(self) -> AsyncIterator[Frame]:
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if message.get("text") is None:
+                await self.websocket.close(CLOSE_UNSUPPORTED, "binary frames are not accepted")
+                return
+            now = time.monotonic()
+            if not self.bucket.take(now):
+                if self.bucket.refusing_for(now) >= self.hub.settings.rate_close_after_s:
+                    await self.websocket.close(CLOSE_POLICY, "too many frames")
+                    return
+                if now - self._last_rate_error >= 1.0:
+                    self._last_rate_error = now
+                    await self._refuse(RateLimited("too many frames; slow down"))
+                continue
+            try:
+                yield decode(message["text"], self.parsers)
+            except ProtocolError as error:
+                await self._refuse(error)
+
+    async def follow(self, channel: str, forward: Callable[[dict[str, Any]], bool]) -> asyncio.Event:
+        """Subscribe to a channel now and forward its frames (those `forward` keeps) once the
+        returned gate is set, so that what the caller sends first (a replay) goes out first."""
+        await self.stop_following()
+        subscription = await self._followers.enter_async_context(subscribe(self.hub.broker, channel))
+        gate = asyncio.Event()
+
+        async def pump() -> None:
+            await gate.wait()
+            try:
+                while True:
+                    frame = await subscription.get()
+                    if forward(frame):
+                        await self.send(frame)
+                    if frame["type"] == "signed_out":
+                        await self.websocket.close(Unauthorized.close_code or 4401, "signed out")
+                        return
+            except SubscriberOverflow:
+                await self.websocket.close(CLOSE_TRY_AGAIN, "fell behind; resume")
+            except (WebSocketDisconnect, WebSocketDisconnected):
+                return  # the reader sees the socket go and cleans up
+
+        self._writer = asyncio.create_task(pump())
+        return gate
+
+    async def stop_following(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+            self._writer = None
+        await self._followers.aclose()
+        self._followers = AsyncExitStack()

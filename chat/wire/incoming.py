@@ -1,0 +1,207 @@
+"""Incoming frames: JSON text decoded into typed values, or a ProtocolError naming what is wrong.
+
+Only shape is checked here (types, required fields, lengths of ids). What a frame means for a chat
+(is the topic known, is the chat theirs) is the hub's business.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chat.wire.errors import BadField, BadFrame, UnknownType
+
+MAX_ID_CHARS = 128
+
+
+@dataclass(frozen=True)
+class Start:
+    topic: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Resume:
+    chat: str
+    token: str
+    after: int
+
+
+@dataclass(frozen=True)
+class Say:
+    """A message or an internal note; `chat` is empty on the visitor socket."""
+
+    id: str
+    text: str
+    chat: str = ""
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class Typing:
+    chat: str = ""
+
+
+@dataclass(frozen=True)
+class End:
+    pass
+
+
+@dataclass(frozen=True)
+class Ping:
+    """A liveness probe (browsers do not surface WebSocket pings); answered with `pong`."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    rating: int
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class Status:
+    status: str
+
+
+@dataclass(frozen=True)
+class Transfer:
+    chat: str
+    kind: str
+    value: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Close:
+    chat: str
+    outcome: str
+
+
+Frame = Start | Resume | Say | Typing | End | Feedback | Status | Transfer | Close | Ping
+Parser = Callable[[Mapping[str, Any]], Frame]
+
+
+def storable(value: str, name: str) -> str:
+    """Text a database can hold: JSON admits lone surrogates ("\\ud800") and NUL, which neither
+    SQLite's driver nor PostgreSQL will store."""
+    if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+        raise BadField(f"field {name!r} holds characters that are not text")
+    return value
+
+
+def _str(frame: Mapping[str, Any], name: str, *, max_chars: int = MAX_ID_CHARS) -> str:
+    value = frame.get(name)
+    if not isinstance(value, str) or not value:
+        raise BadField(f"field {name!r} must be a non-empty string")
+    if len(value) > max_chars:
+        raise BadField(f"field {name!r} is too long")
+    return storable(value, name)
+
+
+def _text(frame: Mapping[str, Any], name: str) -> str:
+    # Length against the message limit is the hub's check (too_long), not a shape error.
+    value = frame.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise BadField(f"field {name!r} must be a non-empty string")
+    return storable(value, name)
+
+
+def _optional_text(frame: Mapping[str, Any], name: str) -> str | None:
+    value = frame.get(name)
+    if value is not None and not isinstance(value, str):
+        raise BadField(f"field {name!r} must be a string or null")
+    return storable(value, name) if value else None
+
+
+def _int(frame: Mapping[str, Any], name: str, *, low: int, high: int) -> int:
+    value = frame.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise BadField(f"field {name!r} must be an integer from {low} to {high}")
+    return value
+
+
+def _start(f: Mapping[str, Any]) -> Start:
+    return Start(topic=_str(f, "topic"), language=_str(f, "language"))
+
+
+def _resume(f: Mapping[str, Any]) -> Resume:
+    after = f.get("after", 0)
+    return Resume(chat=_str(f, "chat"), token=_str(f, "token"),
+                  after=_int({"after": after}, "after", low=0, high=2**31))
+
+
+def _visitor_say(f: Mapping[str, Any]) -> Say:
+    return Say(id=_str(f, "id"), text=_text(f, "text"))
+
+
+def _feedback(f: Mapping[str, Any]) -> Feedback:
+    return Feedback(rating=_int(f, "rating", low=1, high=5), comment=_optional_text(f, "comment"))
+
+
+def _advisor_say(f: Mapping[str, Any]) -> Say:
+    return Say(chat=_str(f, "chat"), id=_str(f, "id"), text=_text(f, "text"))
+
+
+def _note(f: Mapping[str, Any]) -> Say:
+    return Say(chat=_str(f, "chat"), id=_str(f, "id"), text=_text(f, "text"), note=True)
+
+
+def _status(f: Mapping[str, Any]) -> Status:
+    status = f.get("status")
+    if status not in ("available", "away"):
+        raise BadField("field 'status' must be \"available\" or \"away\"")
+    return Status(status=str(status))
+
+
+def _transfer(f: Mapping[str, Any]) -> Transfer:
+    to = f.get("to")
+    if not isinstance(to, dict) or len(to) != 1:
+        raise BadField("field 'to' must be one of {advisor}, {organisation} or {topic}")
+    kind = next(iter(to))
+    if kind not in ("advisor", "organisation", "topic"):
+        raise BadField("field 'to' must be one of {advisor}, {organisation} or {topic}")
+    return Transfer(chat=_str(f, "chat"), kind=kind, value=_str(to, kind), note=_optional_text(f, "note"))
+
+
+def _close(f: Mapping[str, Any]) -> Close:
+    return Close(chat=_str(f, "chat"), outcome=_str(f, "outcome"))
+
+
+VISITOR_FRAMES: Mapping[str, Parser] = {
+    "start": _start,
+    "resume": _resume,
+    "message": _visitor_say,
+    "typing": lambda f: Typing(),
+    "end": lambda f: End(),
+    "feedback": _feedback,
+    "ping": lambda f: Ping(),
+}
+
+ADVISOR_FRAMES: Mapping[str, Parser] = {
+    "status": _status,
+    "message": _advisor_say,
+    "note": _note,
+    "typing": lambda f: Typing(chat=_str(f, "chat")),
+    "transfer": _transfer,
+    "close": _close,
+    "ping": lambda f: Ping(),
+}
+
+
+def decode(raw: str, parsers: Mapping[str, Parser]) -> Frame:
+    try:
+        frame = json.loads(raw)
+    except ValueError:
+        raise BadFrame("frame is not JSON") from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise BadFrame("frame must be a JSON object with a string field 'type'")
+    parser = parsers.get(frame["type"])
+    if parser is None:
+        raise UnknownType(f"unknown frame type {frame['type'][:40]!r}")
+    return parser(frame)
+
+
+def encode(frame: Mapping[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
