@@ -19,12 +19,17 @@ function viewLoading(ui) {
   return { node: h('div', { class: 'view' }, text) };
 }
 
+/** A heading, a line of text and one button: the views that only say something. */
+function sayingView(ui, titleKey, textKey, button) {
+  const title = heading(ui.t(titleKey));
+  return { node: h('div', { class: 'view' }, title, h('p', {}, ui.t(textKey)), button),
+    focus: title };
+}
+
 function viewLoadError(ui) {
-  const title = heading(ui.t('load_error.title'));
   const retry = h('button', { type: 'button', class: 'button',
     onclick: () => ui.session.showEntry() }, ui.t('action.retry'));
-  return { node: h('div', { class: 'view' }, title, h('p', {}, ui.t('load_error.text')), retry),
-    focus: title };
+  return sayingView(ui, 'load_error.title', 'load_error.text', retry);
 }
 
 function viewClosed(ui) {
@@ -38,11 +43,9 @@ function viewClosed(ui) {
 }
 
 function viewOfflineSent(ui) {
-  const title = heading(ui.t('offline.sent_title'));
   const again = h('button', { type: 'button', class: 'button button--secondary',
     onclick: () => ui.session.startAgain() }, ui.t('offline.back'));
-  return { node: h('div', { class: 'view' }, title, h('p', {}, ui.t('offline.sent_text')), again),
-    focus: title };
+  return sayingView(ui, 'offline.sent_title', 'offline.sent_text', again);
 }
 
 function viewBefore(ui) {
