@@ -158,6 +158,39 @@ async def test_the_console_reconnects_by_itself_and_what_was_typed_meanwhile_arr
     assert stored is not None and stored.last_seq == 1
 
 
+async def test_a_line_sent_into_a_deaf_console_socket_arrives_once_after_the_console_reconnects_by_itself(
+    service: Service, proxy: Proxy, page: Page
+) -> None:
+    """The console shares the widget's connection.js, so it notices a socket that looks open but
+    hears nothing (its ack timeout, shortened here like the widget's with data-ack-timeout-ms)."""
+    await page.add_init_script("""new MutationObserver((records, observer) => {
+        const tag = document.querySelector('script[src$="/console.js"]');
+        if (tag) {
+            tag.dataset.ackTimeoutMs = '1000';
+            observer.disconnect();
+        }
+    }).observe(document, { childList: true, subtree: true });""")
+    await on_duty(page, proxy.base)
+    visitor, chat_id = await visitor_chat(service)
+    pane = page.locator(f"#pane-{chat_id}")
+    await expect(pane).to_be_visible()
+
+    proxy.deafen()  # the server still gets the console's bytes; nothing comes back
+    await pane.get_by_label("Message").fill("Kuuluuko?")
+    await pane.get_by_label("Message").press("Enter")
+    line = await until(visitor, "message")
+    assert (line["seq"], line["text"]) == (1, "Kuuluuko?")
+    await expect(page.locator("#connection")).to_contain_text("Reconnecting")
+    proxy.restore()
+
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+    await expect(pane.locator(".line--pending")).to_have_count(0)
+    await expect(pane.locator(".line__text", has_text="Kuuluuko?")).to_have_count(1)
+    async with service.hub.db.transaction() as session:
+        stored = await session.get(Chat, chat_id)
+    assert stored is not None and stored.last_seq == 1
+
+
 async def test_an_advisor_cannot_open_another_advisors_transcript(service: Service, page: Page) -> None:
     anna = await service.available("anna")
     visitor, chat_id = await visitor_chat(service)

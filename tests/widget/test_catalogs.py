@@ -1,5 +1,5 @@
 """The widget's translation catalogs: the same keys in every language, every key the script
-asks for present, no dead keys, and the same placeholders in every translation."""
+asks for present (in any of its modules), no dead keys, and the same placeholders in every translation."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def load(lang: str) -> dict[str, str]:
 
 
 def keys_in_script() -> set[str]:
-    """Every single-quoted 'word.word' in widget.js is a catalog key (or a plural's stem)."""
-    script = (STATIC / "widget.js").read_text("utf-8")
+    """Every single-quoted 'word.word' in the widget's modules is a catalog key (or a plural's stem)."""
+    script = "\n".join(path.read_text("utf-8") for path in sorted(STATIC.glob("*.js")))
     return set(re.findall(r"'([a-z_0-9]+(?:\.[a-z_0-9]+)+)'", script))
 
 

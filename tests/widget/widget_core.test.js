@@ -1,19 +1,20 @@
-// Unit tests of the widget's DOM-free parts: node --test tests/widget/widget_core.test.js
-// (run by tests/widget/test_widget_js.py). widget.js hands these over when there is no document.
-'use strict';
+// Unit tests of the widget's DOM-free helpers: node --test tests/widget/
+// (run by tests/widget/test_widget_js.py).
 
-const assert = require('node:assert/strict');
-const { test } = require('node:test');
-const path = require('node:path');
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 
-const widget = require(path.join(__dirname, '..', '..', 'widget', 'static', 'widget.js'));
-const {
-  pickLanguage, backoffDelay, countChars, newClientId, ChatBook, buildTranscript, SessionStore,
-  Translator, AnswerWatch, ackTimeoutFrom, BACKOFF_START_MS, BACKOFF_CAP_MS, ACK_TIMEOUT_MS,
-} = widget;
+import { ChatBook, buildTranscript, countChars } from '../../widget/static/book.js';
+import {
+  ACK_TIMEOUT_MS, AnswerWatch, BACKOFF_CAP_MS, BACKOFF_START_MS, ackTimeoutFrom, backoffDelay,
+  newClientId,
+} from '../../widget/static/connection.js';
+import { Translator, pickLanguage } from '../../widget/static/i18n.js';
+import { SessionStore } from '../../widget/static/store.js';
 
-const catalog = (lang) => require(path.join(__dirname, '..', '..', 'widget', 'static', 'i18n',
-  `${lang}.json`));
+const catalog = (lang) => JSON.parse(readFileSync(
+  new URL(`../../widget/static/i18n/${lang}.json`, import.meta.url), 'utf-8'));
 
 test('the script tag language wins, then the page language, then Finnish', () => {
   assert.equal(pickLanguage('sv', 'en'), 'sv');

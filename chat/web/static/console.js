@@ -4,469 +4,463 @@
  * one tab per chat with its history, composer, handbook, transfer and close. Nothing the
  * advisor types is lost on a dropped connection: unacknowledged lines wait in an outbox and are
  * re-sent with the same id after reconnecting (the server stores each id once).
- * All chat text is set with textContent, never as HTML.
+ * All chat text is set with textContent, never as HTML. A module: the socket is the widget's
+ * connection.js, served from /widget/ (the page's own origin).
  */
-(() => {
-  "use strict";
 
-  const setup = JSON.parse(document.getElementById("console-setup").textContent);
-  const texts = setup.texts;
-  const t = (key, values = {}) =>
-    (texts[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+import { Connection, ackTimeoutFrom, newClientId } from "/widget/connection.js";
 
-  const $ = (id) => document.getElementById(id);
-  // Times in the service's time zone, whatever the advisor's computer is set to.
-  const clock = (iso) => new Date(iso).toLocaleTimeString(setup.lang, {
-    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: setup.timezone,
-  });
-  const el = (tag, props = {}, children = []) => {
-    const node = document.createElement(tag);
-    Object.assign(node, props);
-    for (const child of children) node.append(child);
-    return node;
-  };
+const setup = JSON.parse(document.getElementById("console-setup").textContent);
+const texts = setup.texts;
+const t = (key, values = {}) =>
+  (texts[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 
-  // ---- state ------------------------------------------------------------------------------
-  const chats = new Map(); // id -> {chat, pane, tab, unread, lastSeq, ended}
-  const outbox = new Map(); // client id -> frame (message or note) not yet acked
-  let socket = null;
-  let attempt = 0;
-  let activeId = null;
-  let unreadTotal = 0;
-  let chatNumber = 0; // tabs are numbered so that two chats on one topic can be told apart
-  const baseTitle = document.title;
+const $ = (id) => document.getElementById(id);
+// Times in the service's time zone, whatever the advisor's computer is set to.
+const clock = (iso) => new Date(iso).toLocaleTimeString(setup.lang, {
+  hour: "2-digit", minute: "2-digit", hour12: false, timeZone: setup.timezone,
+});
+const el = (tag, props = {}, children = []) => {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  for (const child of children) node.append(child);
+  return node;
+};
 
-  // ---- connection -------------------------------------------------------------------------
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(`${scheme}//${location.host}/ws/advisor`);
-    socket.addEventListener("open", () => { attempt = 0; });
-    socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
-    socket.addEventListener("close", (event) => {
-      $("status").disabled = true;
-      if (event.code === 1008 || event.code === 4401) {
-        // Not signed in any more (session ended or expired): back to the sign-in page.
-        location.assign(`/sign-in?next=${encodeURIComponent(location.pathname)}`);
-        return;
-      }
-      scheduleReconnect();
-    });
-  }
+// ---- state ------------------------------------------------------------------------------
+const chats = new Map(); // id -> {chat, pane, tab, unread, lastSeq, ended}
+const outbox = new Map(); // client id -> frame (message or note) not yet acked
+let activeId = null;
+let unreadTotal = 0;
+let chatNumber = 0; // tabs are numbered so that two chats on one topic can be told apart
+const baseTitle = document.title;
 
-  function scheduleReconnect() {
-    // Exponential backoff with full jitter: a restarted server is not hit by every console at once.
-    const delay = Math.random() * Math.min(15000, 500 * 2 ** attempt);
-    attempt += 1;
+// ---- connection -------------------------------------------------------------------------
+// The widget's connection (backoff, the outbox re-sent with the same ids, and the check for a
+// socket that looks open but hears nothing: a line's ack, the welcome, a ping after silence).
+const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+const link = new Connection(`${scheme}//${location.host}/ws/advisor`, {
+  onOpen: () => {}, // the server speaks first: welcome
+  onFrame: (frame) => handle(frame),
+  onClose: (code) => {
+    $("status").disabled = true;
+    if (code === 1008 || code === 4401) {
+      // Not signed in any more (session ended or expired): back to the sign-in page.
+      location.assign(`/sign-in?next=${encodeURIComponent(location.pathname)}`);
+      return;
+    }
+    link.scheduleReconnect();
     setConnection(t("console.reconnecting"));
-    setTimeout(connect, delay);
-  }
+  },
+}, {
+  name: "neuvo-console",
+  ackTimeoutMs: ackTimeoutFrom(document.querySelector('script[src$="/console.js"]')?.dataset.ackTimeoutMs),
+});
 
-  function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify(frame));
-      return true;
-    }
-    return false;
-  }
+const send = (frame) => link.send(frame);
 
-  function setConnection(text) { $("connection").textContent = text; }
+function setConnection(text) { $("connection").textContent = text; }
 
-  window.addEventListener("online", () => {
-    if (!socket || socket.readyState === WebSocket.CLOSED) connect();
-  });
+window.addEventListener("online", () => {
+  if (link.active) link.probe(); // another network now: the old socket may be gone without a word
+  else link.reconnectNow();
+});
 
-  // ---- frames from the server --------------------------------------------------------------
-  const handlers = {
-    welcome(frame) {
-      setConnection(t("console.connected", { name: frame.advisor.name, organisation: frame.advisor.organisation }));
-      showStatus(frame.status, frame.on_shift, frame.shift_ends);
-      const still = new Set(frame.chats.map((chat) => chat.id));
-      for (const id of [...chats.keys()]) if (!still.has(id) && !chats.get(id).ended) removeChat(id);
-      for (const chat of frame.chats) addOrRefreshChat(chat, false);
-      for (const item of outbox.values()) send(item); // same ids: stored once
-    },
-    status(frame) { showStatus(frame.status, frame.on_shift); },
-    queue(frame) {
-      queueSeen = { length: frame.length, oldest: frame.oldest_wait_s, at: Date.now() };
-      showQueue();
-    },
-    assigned(frame) {
-      addOrRefreshChat(frame.chat, true);
-      announce(t("console.new_chat", { topic: topicLabel(frame.chat.topic), language: frame.chat.language }));
+// ---- frames from the server --------------------------------------------------------------
+const handlers = {
+  welcome(frame) {
+    setConnection(t("console.connected", { name: frame.advisor.name, organisation: frame.advisor.organisation }));
+    showStatus(frame.status, frame.on_shift, frame.shift_ends);
+    const still = new Set(frame.chats.map((chat) => chat.id));
+    for (const id of [...chats.keys()]) if (!still.has(id) && !chats.get(id).ended) removeChat(id);
+    for (const chat of frame.chats) addOrRefreshChat(chat, false);
+    for (const item of outbox.values()) send(item); // same ids: stored once
+  },
+  status(frame) { showStatus(frame.status, frame.on_shift); },
+  queue(frame) {
+    queueSeen = { length: frame.length, oldest: frame.oldest_wait_s, at: Date.now() };
+    showQueue();
+  },
+  assigned(frame) {
+    addOrRefreshChat(frame.chat, true);
+    announce(t("console.new_chat", { topic: topicLabel(frame.chat.topic), language: frame.chat.language }));
+    cue();
+  },
+  message(frame) {
+    const entry = chats.get(frame.chat);
+    if (!entry) return;
+    appendLine(entry, frame);
+    if (frame.from === "visitor") {
+      entry.pane.querySelector(".pane__typing").textContent = "";
+      if (frame.chat !== activeId || document.hidden) markUnread(entry);
       cue();
-    },
-    message(frame) {
-      const entry = chats.get(frame.chat);
-      if (!entry) return;
-      appendLine(entry, frame);
-      if (frame.from === "visitor") {
-        entry.pane.querySelector(".pane__typing").textContent = "";
-        if (frame.chat !== activeId || document.hidden) markUnread(entry);
-        cue();
-      }
-    },
-    ack(frame) {
-      outbox.delete(frame.id);
-      const pending = document.querySelector(`[data-client-id="${CSS.escape(frame.id)}"]`);
-      if (pending) pending.remove(); // the stored line arrives as a message frame
-    },
-    typing(frame) {
-      const entry = chats.get(frame.chat);
-      if (!entry) return;
-      const line = entry.pane.querySelector(".pane__typing");
-      line.textContent = t("console.typing");
-      clearTimeout(entry.typingTimer);
-      entry.typingTimer = setTimeout(() => { line.textContent = ""; }, 4000);
-    },
-    ended(frame) {
-      const entry = chats.get(frame.chat);
-      if (entry) endChat(entry, t(`console.ended.${frame.by}`));
-    },
-    transferred(frame) {
-      const entry = chats.get(frame.chat);
-      if (entry) endChat(entry, t("console.transferred"));
-    },
-    error(frame) {
-      const target = activeId && chats.get(activeId);
-      const message = frame.message || frame.code;
-      if (target) target.pane.querySelector(".pane__error").textContent = message;
-      else setConnection(message);
-    },
+    }
+  },
+  ack(frame) {
+    outbox.delete(frame.id);
+    link.acked(frame.id);
+    const pending = document.querySelector(`[data-client-id="${CSS.escape(frame.id)}"]`);
+    if (pending) pending.remove(); // the stored line arrives as a message frame
+  },
+  typing(frame) {
+    const entry = chats.get(frame.chat);
+    if (!entry) return;
+    const line = entry.pane.querySelector(".pane__typing");
+    line.textContent = t("console.typing");
+    clearTimeout(entry.typingTimer);
+    entry.typingTimer = setTimeout(() => { line.textContent = ""; }, 4000);
+  },
+  ended(frame) {
+    const entry = chats.get(frame.chat);
+    if (entry) endChat(entry, t(`console.ended.${frame.by}`));
+  },
+  transferred(frame) {
+    const entry = chats.get(frame.chat);
+    if (entry) endChat(entry, t("console.transferred"));
+  },
+  error(frame) {
+    // The server answered, so the socket hears us: a refused line stays in the outbox as before.
+    link.settleAll("message:");
+    const target = activeId && chats.get(activeId);
+    const message = frame.message || frame.code;
+    if (target) target.pane.querySelector(".pane__error").textContent = message;
+    else setConnection(message);
+  },
+};
+
+function handle(frame) {
+  const handler = handlers[frame.type];
+  if (handler) handler(frame);
+}
+
+// ---- status, queue, cues -----------------------------------------------------------------
+// The server says when the queue changes (announced politely); the oldest wait keeps growing
+// in between, shown beside it but not announced every minute.
+let queueSeen = null;
+function showWait() {
+  if (!queueSeen) return;
+  const waited = queueSeen.oldest + (Date.now() - queueSeen.at) / 1000;
+  $("queue-wait").textContent = queueSeen.length ? t("console.queue.wait", { minutes: Math.floor(waited / 60) }) : "";
+}
+function showQueue() {
+  $("queue").textContent = queueSeen.length
+    ? t("console.queue", { length: queueSeen.length })
+    : t("console.queue.empty");
+  showWait();
+}
+setInterval(showWait, 30000);
+
+function showStatus(status, onShift, shiftEnds) {
+  const fieldset = $("status");
+  fieldset.disabled = false;
+  for (const input of fieldset.querySelectorAll("input")) input.checked = input.value === status;
+  if (shiftEnds !== undefined) {
+    $("shift").textContent = onShift
+      ? t("console.on_shift", { until: shiftEnds ? clock(shiftEnds) : "" })
+      : t("console.off_shift");
+  } else if (!onShift) {
+    $("shift").textContent = t("console.off_shift");
+  }
+}
+
+$("status").addEventListener("change", (event) => send({ type: "status", status: event.target.value }));
+
+function announce(text) {
+  const region = $("announcer");
+  region.textContent = "";
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+function cue() {
+  if (!$("cues").checked) return;
+  if (document.hidden || activeId === null) document.title = `(${Math.max(1, unreadTotal)}) ${baseTitle}`;
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    gain.gain.value = 0.05;
+    tone.frequency.value = 660;
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.15);
+    tone.onended = () => audio.close();
+  } catch {
+    // No audio (autoplay policy or no device): the title and the announcement remain.
+  }
+}
+
+// The cue choice is the advisor's own, kept across shifts on this computer.
+const CUES_KEY = "neuvo-console-cues";
+$("cues").checked = localStorage.getItem(CUES_KEY) !== "off";
+$("cues").addEventListener("change", (event) => {
+  localStorage.setItem(CUES_KEY, event.target.checked ? "on" : "off");
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) link.probe(); // a laptop waking: is the socket still there?
+  if (!document.hidden && activeId) clearUnread(chats.get(activeId));
+});
+
+// ---- chats and tabs ------------------------------------------------------------------------
+const topicLabel = (id) => (setup.topics.find((topic) => topic.id === id) || { label: id }).label;
+
+function addOrRefreshChat(chat, isNew) {
+  let entry = chats.get(chat.id);
+  if (!entry || entry.ended) {
+    if (entry) removeChat(chat.id);
+    entry = createChat(chat);
+    chats.set(chat.id, entry);
+  }
+  for (const message of chat.messages) appendLine(entry, message);
+  if (isNew && activeId !== null && activeId !== chat.id) markUnread(entry);
+  if (activeId === null) select(chat.id);
+  $("no-chats").hidden = chats.size > 0;
+}
+
+function createChat(chat) {
+  const pane = $("pane-template").content.firstElementChild.cloneNode(true);
+  pane.id = `pane-${chat.id}`;
+  const tab = el("button", { type: "button", role: "tab", id: `tab-${chat.id}`, className: "tab" });
+  tab.setAttribute("aria-controls", pane.id);
+  tab.setAttribute("aria-selected", "false");
+  tab.tabIndex = -1;
+  chatNumber += 1;
+  tab.append(el("span", { className: "tab__label", textContent: `${chatNumber}. ${topicLabel(chat.topic)} · ${chat.language}` }),
+    el("span", { className: "tab__unread" }));
+  tab.addEventListener("click", () => select(chat.id));
+  tab.addEventListener("keydown", onTabKey);
+  pane.setAttribute("aria-labelledby", tab.id);
+  pane.hidden = true;
+  $("tabs").append(tab);
+  $("panes").append(pane);
+  const entry = { chat, pane, tab, unread: 0, lastSeq: 0, ended: false, typingTimer: null };
+  fillPane(entry);
+  return entry;
+}
+
+function onTabKey(event) {
+  const tabs = [...$("tabs").querySelectorAll("[role=tab]")];
+  const index = tabs.indexOf(event.currentTarget);
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const tab = tabs[(next + tabs.length) % tabs.length];
+  select(tab.id.slice(4));
+  tab.focus();
+}
+
+function select(id) {
+  activeId = id;
+  for (const [chatId, entry] of chats) {
+    const on = chatId === id;
+    entry.tab.setAttribute("aria-selected", String(on));
+    entry.tab.tabIndex = on ? 0 : -1;
+    entry.pane.hidden = !on;
+    if (on) clearUnread(entry);
+  }
+}
+
+function markUnread(entry) {
+  entry.unread += 1;
+  unreadTotal += 1;
+  entry.tab.querySelector(".tab__unread").textContent = t("console.unread", { count: entry.unread });
+}
+
+function clearUnread(entry) {
+  if (!entry) return;
+  unreadTotal -= entry.unread;
+  entry.unread = 0;
+  entry.tab.querySelector(".tab__unread").textContent = "";
+  if (unreadTotal <= 0) { unreadTotal = 0; document.title = baseTitle; }
+}
+
+function removeChat(id) {
+  const entry = chats.get(id);
+  if (!entry) return;
+  clearUnread(entry);
+  entry.tab.remove();
+  entry.pane.remove();
+  chats.delete(id);
+  if (activeId === id) {
+    activeId = null;
+    const first = chats.keys().next();
+    if (!first.done) select(first.value);
+  }
+  $("no-chats").hidden = chats.size > 0;
+}
+
+function endChat(entry, reason) {
+  entry.ended = true;
+  entry.pane.querySelector(".pane__meta").textContent += ` — ${reason}`;
+  for (const control of entry.pane.querySelectorAll("textarea, button, select, input")) control.disabled = true;
+  const dismiss = el("button", { type: "button", className: "button button--secondary", textContent: t("console.dismiss") });
+  dismiss.addEventListener("click", () => removeChat(entry.chat.id));
+  entry.pane.querySelector(".pane__meta").after(dismiss);
+  announce(reason);
+}
+
+function appendLine(entry, message) {
+  if (message.seq <= entry.lastSeq) return; // already shown (replay after reconnect)
+  entry.lastSeq = message.seq;
+  const who = t(`console.from.${message.from}`);
+  const time = clock(message.at);
+  const line = el("div", { className: `line line--${message.from}` }, [
+    el("span", { className: "line__who", textContent: `${who} ${time}` }),
+    el("p", { className: "line__text", textContent: message.text }),
+  ]);
+  entry.pane.querySelector(".pane__log").append(line);
+  line.scrollIntoView({ block: "nearest" });
+}
+
+// ---- the pane's controls -----------------------------------------------------------------
+function fillPane(entry) {
+  const { pane, chat } = entry;
+  const id = chat.id;
+  const q = (selector) => pane.querySelector(selector);
+  q(".pane__meta").textContent = t("console.chat_meta", {
+    topic: topicLabel(chat.topic), language: chat.language, minutes: Math.round(chat.waited_s / 60),
+  });
+  const textarea = q(".composer textarea");
+  textarea.id = `text-${id}`;
+  q(".composer__label").htmlFor = textarea.id;
+  q(".composer__label").textContent = t("console.composer");
+  q(".composer__send").textContent = t("console.send");
+  q(".composer__note").textContent = t("console.add_note");
+
+  const submit = (type) => {
+    const text = textarea.value.trim();
+    if (!text) return;
+    const frame = { type, chat: id, id: newClientId(), text };
+    outbox.set(frame.id, frame);
+    showPending(entry, frame);
+    link.transmit(frame);
+    textarea.value = "";
+    q(".pane__error").textContent = "";
   };
-
-  function handle(frame) {
-    const handler = handlers[frame.type];
-    if (handler) handler(frame);
-  }
-
-  // ---- status, queue, cues -----------------------------------------------------------------
-  // The server says when the queue changes (announced politely); the oldest wait keeps growing
-  // in between, shown beside it but not announced every minute.
-  let queueSeen = null;
-  function showWait() {
-    if (!queueSeen) return;
-    const waited = queueSeen.oldest + (Date.now() - queueSeen.at) / 1000;
-    $("queue-wait").textContent = queueSeen.length ? t("console.queue.wait", { minutes: Math.floor(waited / 60) }) : "";
-  }
-  function showQueue() {
-    $("queue").textContent = queueSeen.length
-      ? t("console.queue", { length: queueSeen.length })
-      : t("console.queue.empty");
-    showWait();
-  }
-  setInterval(showWait, 30000);
-
-  function showStatus(status, onShift, shiftEnds) {
-    const fieldset = $("status");
-    fieldset.disabled = false;
-    for (const input of fieldset.querySelectorAll("input")) input.checked = input.value === status;
-    if (shiftEnds !== undefined) {
-      $("shift").textContent = onShift
-        ? t("console.on_shift", { until: shiftEnds ? clock(shiftEnds) : "" })
-        : t("console.off_shift");
-    } else if (!onShift) {
-      $("shift").textContent = t("console.off_shift");
+  q(".composer").addEventListener("submit", (event) => { event.preventDefault(); submit("message"); });
+  q(".composer__note").addEventListener("click", () => submit("note"));
+  let lastTyping = 0;
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit("message");
+    } else if (Date.now() - lastTyping > 3000) {
+      lastTyping = Date.now();
+      send({ type: "typing", chat: id });
     }
-  }
-
-  $("status").addEventListener("change", (event) => send({ type: "status", status: event.target.value }));
-
-  function announce(text) {
-    const region = $("announcer");
-    region.textContent = "";
-    setTimeout(() => { region.textContent = text; }, 50);
-  }
-
-  function cue() {
-    if (!$("cues").checked) return;
-    if (document.hidden || activeId === null) document.title = `(${Math.max(1, unreadTotal)}) ${baseTitle}`;
-    try {
-      const audio = new AudioContext();
-      const tone = audio.createOscillator();
-      const gain = audio.createGain();
-      gain.gain.value = 0.05;
-      tone.frequency.value = 660;
-      tone.connect(gain).connect(audio.destination);
-      tone.start();
-      tone.stop(audio.currentTime + 0.15);
-      tone.onended = () => audio.close();
-    } catch {
-      // No audio (autoplay policy or no device): the title and the announcement remain.
-    }
-  }
-
-  // The cue choice is the advisor's own, kept across shifts on this computer.
-  const CUES_KEY = "neuvo-console-cues";
-  $("cues").checked = localStorage.getItem(CUES_KEY) !== "off";
-  $("cues").addEventListener("change", (event) => {
-    localStorage.setItem(CUES_KEY, event.target.checked ? "on" : "off");
   });
 
-  document.addEventListener("visibilitychange", () => {
-    if (!document.hidden && activeId) clearUnread(chats.get(activeId));
-  });
-
-  // ---- chats and tabs ------------------------------------------------------------------------
-  const topicLabel = (id) => (setup.topics.find((topic) => topic.id === id) || { label: id }).label;
-
-  function addOrRefreshChat(chat, isNew) {
-    let entry = chats.get(chat.id);
-    if (!entry || entry.ended) {
-      if (entry) removeChat(chat.id);
-      entry = createChat(chat);
-      chats.set(chat.id, entry);
-    }
-    for (const message of chat.messages) appendLine(entry, message);
-    if (isNew && activeId !== null && activeId !== chat.id) markUnread(entry);
-    if (activeId === null) select(chat.id);
-    $("no-chats").hidden = chats.size > 0;
-  }
-
-  function createChat(chat) {
-    const pane = $("pane-template").content.firstElementChild.cloneNode(true);
-    pane.id = `pane-${chat.id}`;
-    const tab = el("button", { type: "button", role: "tab", id: `tab-${chat.id}`, className: "tab" });
-    tab.setAttribute("aria-controls", pane.id);
-    tab.setAttribute("aria-selected", "false");
-    tab.tabIndex = -1;
-    chatNumber += 1;
-    tab.append(el("span", { className: "tab__label", textContent: `${chatNumber}. ${topicLabel(chat.topic)} · ${chat.language}` }),
-      el("span", { className: "tab__unread" }));
-    tab.addEventListener("click", () => select(chat.id));
-    tab.addEventListener("keydown", onTabKey);
-    pane.setAttribute("aria-labelledby", tab.id);
-    pane.hidden = true;
-    $("tabs").append(tab);
-    $("panes").append(pane);
-    const entry = { chat, pane, tab, unread: 0, lastSeq: 0, ended: false, typingTimer: null };
-    fillPane(entry);
-    return entry;
-  }
-
-  function onTabKey(event) {
-    const tabs = [...$("tabs").querySelectorAll("[role=tab]")];
-    const index = tabs.indexOf(event.currentTarget);
-    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
-    if (next === undefined) return;
+  fillHandbook(entry, textarea);
+  fillTransfer(entry);
+  const outcome = q(".close__outcome");
+  outcome.id = `outcome-${id}`;
+  q(".close__label").htmlFor = outcome.id;
+  q(".close__label").textContent = t("console.outcome");
+  for (const option of setup.outcomes) outcome.append(el("option", { value: option.id, textContent: option.label }));
+  q(".close__submit").textContent = t("console.close");
+  q(".close").addEventListener("submit", (event) => {
     event.preventDefault();
-    const tab = tabs[(next + tabs.length) % tabs.length];
-    select(tab.id.slice(4));
-    tab.focus();
-  }
+    send({ type: "close", chat: id, outcome: outcome.value });
+  });
+}
 
-  function select(id) {
-    activeId = id;
-    for (const [chatId, entry] of chats) {
-      const on = chatId === id;
-      entry.tab.setAttribute("aria-selected", String(on));
-      entry.tab.tabIndex = on ? 0 : -1;
-      entry.pane.hidden = !on;
-      if (on) clearUnread(entry);
-    }
-  }
+function showPending(entry, frame) {
+  const line = el("div", { className: `line line--pending line--${frame.type === "note" ? "note" : "advisor"}` }, [
+    el("span", { className: "line__who", textContent: t("console.sending") }),
+    el("p", { className: "line__text", textContent: frame.text }),
+  ]);
+  line.dataset.clientId = frame.id;
+  entry.pane.querySelector(".pane__log").append(line);
+}
 
-  function markUnread(entry) {
-    entry.unread += 1;
-    unreadTotal += 1;
-    entry.tab.querySelector(".tab__unread").textContent = t("console.unread", { count: entry.unread });
-  }
+let handbookCache = null;
+async function handbook() {
+  if (!handbookCache) handbookCache = fetch("/api/console/handbook", { credentials: "same-origin" }).then((r) => r.json());
+  return handbookCache;
+}
 
-  function clearUnread(entry) {
-    if (!entry) return;
-    unreadTotal -= entry.unread;
-    entry.unread = 0;
-    entry.tab.querySelector(".tab__unread").textContent = "";
-    if (unreadTotal <= 0) { unreadTotal = 0; document.title = baseTitle; }
-  }
-
-  function removeChat(id) {
-    const entry = chats.get(id);
-    if (!entry) return;
-    clearUnread(entry);
-    entry.tab.remove();
-    entry.pane.remove();
-    chats.delete(id);
-    if (activeId === id) {
-      activeId = null;
-      const first = chats.keys().next();
-      if (!first.done) select(first.value);
-    }
-    $("no-chats").hidden = chats.size > 0;
-  }
-
-  function endChat(entry, reason) {
-    entry.ended = true;
-    entry.pane.querySelector(".pane__meta").textContent += ` — ${reason}`;
-    for (const control of entry.pane.querySelectorAll("textarea, button, select, input")) control.disabled = true;
-    const dismiss = el("button", { type: "button", className: "button button--secondary", textContent: t("console.dismiss") });
-    dismiss.addEventListener("click", () => removeChat(entry.chat.id));
-    entry.pane.querySelector(".pane__meta").after(dismiss);
-    announce(reason);
-  }
-
-  function appendLine(entry, message) {
-    if (message.seq <= entry.lastSeq) return; // already shown (replay after reconnect)
-    entry.lastSeq = message.seq;
-    const who = t(`console.from.${message.from}`);
-    const time = clock(message.at);
-    const line = el("div", { className: `line line--${message.from}` }, [
-      el("span", { className: "line__who", textContent: `${who} ${time}` }),
-      el("p", { className: "line__text", textContent: message.text }),
-    ]);
-    entry.pane.querySelector(".pane__log").append(line);
-    line.scrollIntoView({ block: "nearest" });
-  }
-
-  // ---- the pane's controls -----------------------------------------------------------------
-  function fillPane(entry) {
-    const { pane, chat } = entry;
-    const id = chat.id;
-    const q = (selector) => pane.querySelector(selector);
-    q(".pane__meta").textContent = t("console.chat_meta", {
-      topic: topicLabel(chat.topic), language: chat.language, minutes: Math.round(chat.waited_s / 60),
-    });
-    const textarea = q(".composer textarea");
-    textarea.id = `text-${id}`;
-    q(".composer__label").htmlFor = textarea.id;
-    q(".composer__label").textContent = t("console.composer");
-    q(".composer__send").textContent = t("console.send");
-    q(".composer__note").textContent = t("console.add_note");
-
-    const submit = (type) => {
-      const text = textarea.value.trim();
-      if (!text) return;
-      const frame = { type, chat: id, id: crypto.randomUUID(), text };
-      outbox.set(frame.id, frame);
-      showPending(entry, frame);
-      send(frame);
-      textarea.value = "";
-      q(".pane__error").textContent = "";
-    };
-    q(".composer").addEventListener("submit", (event) => { event.preventDefault(); submit("message"); });
-    q(".composer__note").addEventListener("click", () => submit("note"));
-    let lastTyping = 0;
-    textarea.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        submit("message");
-      } else if (Date.now() - lastTyping > 3000) {
-        lastTyping = Date.now();
-        send({ type: "typing", chat: id });
-      }
-    });
-
-    fillHandbook(entry, textarea);
-    fillTransfer(entry);
-    const outcome = q(".close__outcome");
-    outcome.id = `outcome-${id}`;
-    q(".close__label").htmlFor = outcome.id;
-    q(".close__label").textContent = t("console.outcome");
-    for (const option of setup.outcomes) outcome.append(el("option", { value: option.id, textContent: option.label }));
-    q(".close__submit").textContent = t("console.close");
-    q(".close").addEventListener("submit", (event) => {
+function fillHandbook(entry, textarea) {
+  const { pane, chat } = entry;
+  const q = (selector) => pane.querySelector(selector);
+  q(".handbook summary").textContent = t("console.handbook");
+  const search = q(".handbook__search");
+  search.id = `handbook-${chat.id}`;
+  q(".handbook__label").htmlFor = search.id;
+  q(".handbook__label").textContent = t("console.handbook.search");
+  const list = q(".handbook__list");
+  const render = async () => {
+    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    const answers = (await handbook()).filter((a) => a.language === chat.language
+      && words.every((w) => `${a.title} ${a.text}`.toLowerCase().includes(w)));
+    list.replaceChildren(...answers.map((answer) => {
+      const button = el("button", { type: "button", className: "handbook__answer" }, [
+        el("strong", { textContent: answer.title }), el("span", { textContent: answer.text }),
+      ]);
+      button.addEventListener("click", () => {
+        textarea.value = textarea.value ? `${textarea.value}\n${answer.text}` : answer.text;
+        textarea.focus();
+      });
+      return el("li", {}, [button]);
+    }));
+    if (!answers.length) list.replaceChildren(el("li", { textContent: t("console.handbook.none") }));
+  };
+  // The latest search: Enter waits for it, so a fast typist inserts what they searched for.
+  let rendered = Promise.resolve();
+  const refresh = () => { rendered = render(); };
+  q(".handbook").addEventListener("toggle", refresh);
+  search.addEventListener("input", refresh);
+  search.addEventListener("keydown", async (event) => {
+    if (event.key === "Enter") {
       event.preventDefault();
-      send({ type: "close", chat: id, outcome: outcome.value });
-    });
-  }
-
-  function showPending(entry, frame) {
-    const line = el("div", { className: `line line--pending line--${frame.type === "note" ? "note" : "advisor"}` }, [
-      el("span", { className: "line__who", textContent: t("console.sending") }),
-      el("p", { className: "line__text", textContent: frame.text }),
-    ]);
-    line.dataset.clientId = frame.id;
-    entry.pane.querySelector(".pane__log").append(line);
-  }
-
-  let handbookCache = null;
-  async function handbook() {
-    if (!handbookCache) handbookCache = fetch("/api/console/handbook", { credentials: "same-origin" }).then((r) => r.json());
-    return handbookCache;
-  }
-
-  function fillHandbook(entry, textarea) {
-    const { pane, chat } = entry;
-    const q = (selector) => pane.querySelector(selector);
-    q(".handbook summary").textContent = t("console.handbook");
-    const search = q(".handbook__search");
-    search.id = `handbook-${chat.id}`;
-    q(".handbook__label").htmlFor = search.id;
-    q(".handbook__label").textContent = t("console.handbook.search");
-    const list = q(".handbook__list");
-    const render = async () => {
-      const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
-      const answers = (await handbook()).filter((a) => a.language === chat.language
-        && words.every((w) => `${a.title} ${a.text}`.toLowerCase().includes(w)));
-      list.replaceChildren(...answers.map((answer) => {
-        const button = el("button", { type: "button", className: "handbook__answer" }, [
-          el("strong", { textContent: answer.title }), el("span", { textContent: answer.text }),
-        ]);
-        button.addEventListener("click", () => {
-          textarea.value = textarea.value ? `${textarea.value}\n${answer.text}` : answer.text;
-          textarea.focus();
-        });
-        return el("li", {}, [button]);
-      }));
-      if (!answers.length) list.replaceChildren(el("li", { textContent: t("console.handbook.none") }));
-    };
-    // The latest search: Enter waits for it, so a fast typist inserts what they searched for.
-    let rendered = Promise.resolve();
-    const refresh = () => { rendered = render(); };
-    q(".handbook").addEventListener("toggle", refresh);
-    search.addEventListener("input", refresh);
-    search.addEventListener("keydown", async (event) => {
-      if (event.key === "Enter") {
-        event.preventDefault();
-        await rendered;
-        const first = list.querySelector("button");
-        if (first) first.click(); // insert the best match with one keystroke
-      }
-    });
-    // Alt+H from the composer opens the handbook search.
-    textarea.addEventListener("keydown", (event) => {
-      if (event.altKey && event.key.toLowerCase() === "h") {
-        event.preventDefault();
-        q(".handbook").open = true;
-        search.focus();
-      }
-    });
-  }
-
-  function fillTransfer(entry) {
-    const { pane, chat } = entry;
-    const q = (selector) => pane.querySelector(selector);
-    q(".transfer summary").textContent = t("console.transfer");
-    const kind = q(".transfer__kind");
-    const target = q(".transfer__target");
-    const note = q(".transfer__note");
-    for (const [node, label, name] of [[kind, ".transfer__kind-label", "kind"], [target, ".transfer__target-label", "target"],
-      [note, ".transfer__note-label", "note"]]) {
-      node.id = `transfer-${name}-${chat.id}`;
-      q(label).htmlFor = node.id;
-      q(label).textContent = t(`console.transfer.${name}`);
+      await rendered;
+      const first = list.querySelector("button");
+      if (first) first.click(); // insert the best match with one keystroke
     }
-    for (const value of ["advisor", "organisation", "topic"]) {
-      kind.append(el("option", { value, textContent: t(`console.transfer.to.${value}`) }));
-    }
-    const fillTargets = async () => {
-      let options = [];
-      if (kind.value === "advisor") {
-        const people = await (await fetch("/api/console/colleagues", { credentials: "same-origin" })).json();
-        options = people.map((p) => ({ id: p.username, label: `${p.name} (${p.organisation})` }));
-      } else {
-        options = kind.value === "organisation" ? setup.organisations : setup.topics;
-      }
-      target.replaceChildren(...options.map((o) => el("option", { value: o.id, textContent: o.label })));
-    };
-    kind.addEventListener("change", fillTargets);
-    q(".transfer").addEventListener("toggle", fillTargets);
-    q(".transfer__submit").textContent = t("console.transfer.submit");
-    q(".transfer__form").addEventListener("submit", (event) => {
+  });
+  // Alt+H from the composer opens the handbook search.
+  textarea.addEventListener("keydown", (event) => {
+    if (event.altKey && event.key.toLowerCase() === "h") {
       event.preventDefault();
-      if (!target.value) return;
-      send({ type: "transfer", chat: chat.id, to: { [kind.value]: target.value }, note: note.value.trim() || null });
-    });
-  }
+      q(".handbook").open = true;
+      search.focus();
+    }
+  });
+}
 
-  connect();
-})();
+function fillTransfer(entry) {
+  const { pane, chat } = entry;
+  const q = (selector) => pane.querySelector(selector);
+  q(".transfer summary").textContent = t("console.transfer");
+  const kind = q(".transfer__kind");
+  const target = q(".transfer__target");
+  const note = q(".transfer__note");
+  for (const [node, label, name] of [[kind, ".transfer__kind-label", "kind"], [target, ".transfer__target-label", "target"],
+    [note, ".transfer__note-label", "note"]]) {
+    node.id = `transfer-${name}-${chat.id}`;
+    q(label).htmlFor = node.id;
+    q(label).textContent = t(`console.transfer.${name}`);
+  }
+  for (const value of ["advisor", "organisation", "topic"]) {
+    kind.append(el("option", { value, textContent: t(`console.transfer.to.${value}`) }));
+  }
+  const fillTargets = async () => {
+    let options = [];
+    if (kind.value === "advisor") {
+      const people = await (await fetch("/api/console/colleagues", { credentials: "same-origin" })).json();
+      options = people.map((p) => ({ id: p.username, label: `${p.name} (${p.organisation})` }));
+    } else {
+      options = kind.value === "organisation" ? setup.organisations : setup.topics;
+    }
+    target.replaceChildren(...options.map((o) => el("option", { value: o.id, textContent: o.label })));
+  };
+  kind.addEventListener("change", fillTargets);
+  q(".transfer").addEventListener("toggle", fillTargets);
+  q(".transfer__submit").textContent = t("console.transfer.submit");
+  q(".transfer__form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!target.value) return;
+    send({ type: "transfer", chat: chat.id, to: { [kind.value]: target.value }, note: note.value.trim() || null });
+  });
+}
+
+link.connect();

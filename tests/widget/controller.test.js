@@ -1,0 +1,373 @@
+// The session controller without a DOM: server frames in through a fake socket, the visitor's
+// intents as calls, the view state read back. node --test tests/widget/
+
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+
+import { SessionController } from '../../widget/static/controller.js';
+import { FakeSocket, ManualTimers, SERVICE, fakeApi, memoryStore, quietly, settle }
+  from './fakes.js';
+
+const ACK_MS = 1000;
+
+beforeEach(() => FakeSocket.reset());
+
+/** A controller on fakes; `changes` counts its onChange calls, `news` its announcements. */
+function session({ record = {}, service = SERVICE, online = true } = {}) {
+  const timers = new ManualTimers();
+  const store = memoryStore(record);
+  const api = fakeApi(service);
+  const news = [];
+  let ids = 0;
+  const controller = new SessionController({
+    api, store, topic: 'work', ackTimeoutMs: ACK_MS,
+    onAnnounce: (item) => news.push(item),
+    WebSocket: FakeSocket, timers, now: timers.now, isOnline: () => online,
+    random: () => 0, newId: () => `id-${++ids}`,
+  });
+  return { controller, timers, store, api, news };
+}
+
+/** Started, queued and assigned to Anna: the socket is ready. */
+async function chatting() {
+  const fixture = session();
+  const { controller } = fixture;
+  controller.start('en');
+  await settle();
+  controller.startChat('work', 'en');
+  const socket = FakeSocket.last;
+  socket.accept();
+  socket.receive({ type: 'queued', chat: 'c1', token: 't1', position: 1, estimated_wait_s: 60 });
+  socket.receive({ type: 'assigned', advisor: { name: 'Anna', organisation: 'Kotka College' } });
+  return { ...fixture, socket };
+}
+
+const STORED_CHAT = {
+  lang: 'en', panelOpen: true, draft: '',
+  chat: {
+    id: 'c1', token: 't1', lastSeq: 4, topic: 'work', language: 'en', phase: 'chatting',
+    advisor: { name: 'Anna', organisation: 'Kotka College' }, wasAssigned: true, ended: null,
+    feedbackSaved: false, offerOffline: false,
+    history: [{ seq: 4, from: 'advisor', text: 'Hei', at: '2026-11-24T08:00:00Z' }],
+  },
+  outbox: [{ id: 'kept', text: 'not acked yet', at: '2026-11-24T08:01:00Z' }],
+};
+
+test('a start is queued, assigned, and a line is shown as sent on its ack', async () => {
+  const { controller, news, store } = session();
+  controller.start('en');
+  assert.equal(controller.view, 'loading');
+  await settle();
+  assert.equal(controller.view, 'before');
+  assert.deepEqual(controller.forms.before, { topic: 'work', language: 'en' });
+
+  controller.startChat('work', 'en');
+  const socket = FakeSocket.last;
+  assert.equal(socket.url, 'ws://chat.test/ws/visitor');
+  socket.accept();
+  assert.deepEqual(socket.sent, [{ type: 'start', topic: 'work', language: 'en' }]);
+
+  socket.receive({ type: 'queued', chat: 'c1', token: 't1', position: 2, estimated_wait_s: 120 });
+  assert.equal(controller.view, 'waiting');
+  assert.deepEqual(controller.queue, { position: 2, estimated_wait_s: 120 });
+  assert.equal(store.record.chat.id, 'c1');
+  assert.equal(store.record.chat.token, 't1');
+
+  socket.receive({ type: 'assigned', advisor: { name: 'Anna', organisation: 'Kotka College' } });
+  assert.equal(controller.view, 'chatting');
+  assert.deepEqual(news, [{ joined: { name: 'Anna', organisation: 'Kotka College' } }]);
+
+  assert.equal(controller.sendMessage('  Hei  '), null);
+  assert.deepEqual(socket.sent.at(-1), { type: 'message', id: 'id-1', text: 'Hei' });
+  assert.deepEqual(store.record.outbox.map((item) => item.id), ['id-1']);
+
+  socket.receive({ type: 'ack', id: 'id-1', seq: 1 });
+  assert.deepEqual(controller.book.outbox, []);
+  assert.deepEqual(controller.book.history.map((line) => [line.seq, line.text]), [[1, 'Hei']]);
+  assert.equal(controller.book.lastSeq, 0, 'an ack alone does not skip the replay of seq 1');
+
+  socket.receive({ type: 'message', seq: 1, from: 'visitor', text: 'Hei', at: 't1' });
+  socket.receive({ type: 'message', seq: 2, from: 'advisor', text: 'Moi', at: 't2' });
+  assert.equal(controller.book.lastSeq, 2);
+  assert.equal(store.record.chat.lastSeq, 2);
+  assert.deepEqual(news.at(-1), { unread: 1 }, 'the panel is closed: the line is counted');
+});
+
+test('a line too long or a chat already over is refused with words, and nothing is sent', async () => {
+  const { controller, socket } = await chatting();
+  const sent = socket.sent.length;
+  assert.deepEqual(controller.sendMessage('x'.repeat(2003)), { key: 'composer.over', count: 3 });
+  assert.equal(controller.sendMessage('   '), null);
+  assert.equal(socket.sent.length, sent);
+});
+
+test('a reload resumes after the last seq seen and re-sends the outbox once the server answered',
+  () => {
+    const { controller } = session({ record: STORED_CHAT });
+    controller.start('en');
+    assert.equal(controller.view, 'chatting', 'straight to the stored phase');
+    const socket = FakeSocket.last;
+    socket.accept();
+    assert.deepEqual(socket.sent, [{ type: 'resume', chat: 'c1', token: 't1', after: 4 }]);
+
+    socket.receive({ type: 'message', seq: 5, from: 'advisor', text: 'missed', at: 't5' });
+    assert.equal(socket.sent.length, 1, 'nothing re-sent before the chat state arrives');
+    socket.receive({ type: 'assigned', advisor: { name: 'Anna', organisation: 'Kotka College' } });
+    assert.deepEqual(socket.sent.at(-1), { type: 'message', id: 'kept', text: 'not acked yet' });
+  });
+
+test('a resume answered with the same advisor announces nobody new', () => {
+  const { controller, news } = session({ record: STORED_CHAT });
+  controller.start('en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'assigned',
+    advisor: { name: 'Anna', organisation: 'Kotka College' } });
+  assert.deepEqual(news, []);
+});
+
+test('an ack that never comes closes the deaf socket, resumes and re-sends the same id', async () => {
+  const { controller, timers, socket } = await chatting();
+  controller.sendMessage('into the void');
+  const warnings = quietly(() => timers.advance(ACK_MS));
+  assert.match(warnings.join('\n'), /no answer in 1000 ms/);
+  assert.equal(socket.closedWith, 1000, 'closed by the widget itself');
+  assert.equal(controller.connection, 'reconnecting');
+
+  timers.advance(0); // backoff with random() = 0
+  const again = FakeSocket.last;
+  assert.notEqual(again, socket);
+  again.accept();
+  assert.deepEqual(again.sent, [{ type: 'resume', chat: 'c1', token: 't1', after: 0 }]);
+  again.receive({ type: 'assigned', advisor: { name: 'Anna', organisation: 'Kotka College' } });
+  assert.deepEqual(again.sent.at(-1), { type: 'message', id: 'id-1', text: 'into the void' });
+  assert.equal(controller.connection, 'restored');
+  again.receive({ type: 'ack', id: 'id-1', seq: 1 });
+  assert.equal(controller.book.history.length, 1, 'shown once');
+  timers.advance(2 * ACK_MS); // silence: a ping, answered
+  again.receive({ type: 'pong' });
+  timers.advance(2000);
+  assert.equal(controller.connection, 'ok', '"restored" is shown for four seconds');
+});
+
+test('a socket silent for twice the ack timeout is pinged; a pong keeps it', async () => {
+  const { controller, timers, socket } = await chatting();
+  timers.advance(2 * ACK_MS);
+  assert.deepEqual(socket.sent.at(-1), { type: 'ping' });
+  socket.receive({ type: 'pong' });
+  timers.advance(ACK_MS);
+  assert.equal(socket.closedWith, null);
+  assert.equal(FakeSocket.made.length, 1);
+  assert.equal(controller.connection, 'ok');
+});
+
+test('an older server answers the ping with unknown_type: that counts as the answer', async () => {
+  const { controller, timers, socket } = await chatting();
+  timers.advance(2 * ACK_MS);
+  socket.receive({ type: 'error', code: 'unknown_type', message: 'no ping here' });
+  assert.equal(controller.notice, null, 'not shown to the visitor');
+  timers.advance(ACK_MS);
+  assert.equal(socket.closedWith, null);
+});
+
+test('an unanswered ping closes the socket and reconnects', async () => {
+  const { controller, timers, socket } = await chatting();
+  timers.advance(2 * ACK_MS);
+  quietly(() => timers.advance(ACK_MS));
+  assert.equal(socket.closedWith, 1000);
+  assert.equal(controller.connection, 'reconnecting');
+});
+
+test('a dropped socket while the browser is offline waits for the online event', async () => {
+  const { controller, socket } = await chatting();
+  controller.link.isOnline = () => false;
+  socket.drop(1006);
+  assert.equal(controller.connection, 'offline');
+  assert.equal(FakeSocket.made.length, 1);
+  controller.onOnline();
+  assert.equal(FakeSocket.made.length, 2);
+  assert.equal(controller.connection, 'reconnecting');
+});
+
+test('a start with no answer is given up and said, not retried alone', async () => {
+  const { controller } = session();
+  controller.start('en');
+  await settle();
+  controller.startChat('work', 'en');
+  FakeSocket.last.drop(1006);
+  assert.equal(controller.view, 'before');
+  assert.deepEqual(controller.startError, { key: 'before.connect_error' });
+  assert.equal(controller.startRequest, null);
+  assert.equal(FakeSocket.made.length, 1);
+});
+
+test('a start refused by the server shows its reason on the form', async () => {
+  const { controller } = session();
+  controller.start('en');
+  await settle();
+  controller.startChat('nope', 'en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'error', code: 'unknown_topic', message: 'no such topic' });
+  assert.deepEqual(controller.startError, { key: 'error.unknown_topic', text: 'no such topic' });
+  assert.equal(FakeSocket.last.closedWith, 1000);
+});
+
+test('a closed frame instead of queued offers the offline form with the choice kept', async () => {
+  const { controller } = session();
+  controller.start('en');
+  await settle();
+  controller.setDraft('my question');
+  controller.startChat('study', 'sv');
+  const socket = FakeSocket.last;
+  socket.accept();
+  socket.receive({ type: 'closed', reason: 'unstaffed', next_open: '2026-11-25T07:00:00Z' });
+  assert.equal(controller.view, 'closed');
+  assert.equal(controller.closedReason, 'unstaffed');
+  assert.equal(controller.service.next_open, '2026-11-25T07:00:00Z');
+  assert.equal(socket.closedWith, 1000);
+  const { topic, language, text } = controller.forms.offline;
+  assert.deepEqual({ topic, language, text }, { topic: 'study', language: 'sv', text: 'my question' });
+});
+
+test('a service open but unstaffed, or closed, is shown as such before any socket', async () => {
+  const unstaffed = session({ service: { ...SERVICE, accepting: false, open: true } });
+  unstaffed.controller.start('fi');
+  await settle();
+  assert.equal(unstaffed.controller.view, 'closed');
+  assert.equal(unstaffed.controller.closedReason, 'unstaffed');
+
+  const closed = session({ service: { ...SERVICE, accepting: false, open: false } });
+  closed.controller.start('fi');
+  await settle();
+  assert.equal(closed.controller.closedReason, 'closed');
+  assert.equal(FakeSocket.made.length, 0);
+});
+
+test('an offline message sent goes to the offline_sent view', async () => {
+  const { controller, api } = session({ service: { ...SERVICE, accepting: false, open: false } });
+  controller.start('en');
+  await settle();
+  const result = await controller.sendOfflineMessage({ topic: 'work', language: 'en',
+    text: 'Hello', contact: ' me@example.fi ' });
+  assert.equal(result.ok, true);
+  assert.deepEqual(api.offline, [{ topic: 'work', language: 'en', text: 'Hello',
+    contact: 'me@example.fi' }]);
+  assert.equal(controller.view, 'offline_sent');
+});
+
+test('an ended chat keeps its socket for feedback, then lets it go', async () => {
+  const { controller, socket, store } = await chatting();
+  controller.endChat();
+  assert.deepEqual(socket.sent.at(-1), { type: 'end' });
+  socket.receive({ type: 'ended', by: 'visitor', reason: null });
+  assert.equal(controller.view, 'ended');
+  assert.deepEqual(controller.chat.ended, { by: 'visitor', reason: null });
+  assert.equal(socket.closedWith, null, 'open: feedback may follow');
+
+  controller.sendFeedback(5, 'Kiitos');
+  assert.deepEqual(socket.sent.at(-1), { type: 'feedback', rating: 5, comment: 'Kiitos' });
+  assert.equal(controller.pendingFeedback.rating, 5);
+  socket.receive({ type: 'feedback_saved' });
+  assert.equal(controller.chat.feedbackSaved, true);
+  assert.equal(controller.pendingFeedback, null);
+  assert.equal(socket.closedWith, 1000);
+  assert.equal(store.record.chat.feedbackSaved, true);
+});
+
+test('feedback after a reload opens a socket, resumes, then sends it', () => {
+  const ended = structuredClone(STORED_CHAT);
+  ended.chat.phase = 'ended';
+  ended.chat.ended = { by: 'advisor', reason: null };
+  ended.outbox = [];
+  const { controller } = session({ record: ended });
+  controller.start('en');
+  assert.equal(controller.view, 'ended');
+  assert.equal(FakeSocket.made.length, 0, 'an ended chat needs no socket until feedback');
+  controller.sendFeedback(4, null);
+  const socket = FakeSocket.last;
+  socket.accept();
+  assert.equal(socket.sent[0].type, 'resume');
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  assert.deepEqual(socket.sent.at(-1), { type: 'feedback', rating: 4, comment: null });
+});
+
+test('a chat closed by the service before anyone answered offers the offline form', async () => {
+  const { controller } = session();
+  controller.start('en');
+  await settle();
+  controller.startChat('work', 'en');
+  const socket = FakeSocket.last;
+  socket.accept();
+  socket.receive({ type: 'queued', chat: 'c1', token: 't1', position: 1 });
+  controller.sendMessage('first');
+  socket.receive({ type: 'ack', id: 'id-1', seq: 1 });
+  controller.sendMessage('never stored');
+  socket.receive({ type: 'ended', by: 'system', reason: 'service_closed' });
+  assert.equal(controller.chat.offerOffline, true);
+  assert.equal(controller.forms.offline.text, 'first\n\nnever stored');
+  assert.deepEqual(controller.book.outbox, []);
+  assert.equal(socket.closedWith, 1000, 'no feedback without an advisor');
+});
+
+test('a stored chat that is not ours any more (4401) is forgotten and said', async () => {
+  const { controller, store } = session({ record: STORED_CHAT });
+  controller.start('en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'error', code: 'unauthorized' });
+  FakeSocket.last.drop(4401);
+  assert.equal(controller.chat, null);
+  await settle();
+  await settle();
+  assert.equal(controller.view, 'before');
+  assert.deepEqual(controller.notice, { key: 'notice.resume_failed' });
+  assert.equal(store.record.chat, null);
+});
+
+test('too_long puts the refused line back in the message box', async () => {
+  const { controller, socket } = await chatting();
+  controller.setDraft('draft');
+  controller.sendMessage('long one');
+  socket.receive({ type: 'error', code: 'too_long', message: 'too long' });
+  assert.deepEqual(controller.book.outbox, []);
+  assert.equal(controller.draft, 'long one\ndraft');
+  assert.deepEqual(controller.composerError, { key: 'error.too_long', text: 'too long' });
+});
+
+test('unavailable re-sends the outbox two seconds later with the same ids', async () => {
+  const { controller, timers, socket } = await chatting();
+  controller.sendMessage('try again');
+  socket.receive({ type: 'error', code: 'unavailable', message: 'busy' });
+  assert.deepEqual(controller.notice, { key: 'error.unavailable', text: 'busy' });
+  timers.advance(2000);
+  const resent = socket.sent.filter((frame) => frame.type === 'message');
+  assert.deepEqual(resent.map((frame) => frame.id), ['id-1', 'id-1']);
+});
+
+test('typing is sent to the advisor at most every three seconds', async () => {
+  const { controller, timers, socket } = await chatting();
+  controller.setDraft('a');
+  controller.setDraft('ab');
+  timers.advance(2 * ACK_MS);
+  socket.receive({ type: 'pong' });
+  timers.advance(1000);
+  controller.setDraft('abc');
+  assert.equal(socket.types().filter((type) => type === 'typing').length, 2);
+});
+
+test('an advisor typing shows for six seconds', async () => {
+  const { controller, timers, socket } = await chatting();
+  socket.receive({ type: 'typing', from: 'advisor' });
+  assert.equal(controller.advisorTyping, true);
+  timers.advance(6000);
+  assert.equal(controller.advisorTyping, false);
+});
+
+test('opening the panel clears the unread count and is kept', async () => {
+  const { controller, socket, store } = await chatting();
+  socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'one', at: 't' });
+  assert.equal(controller.unread, 1);
+  controller.openPanel();
+  assert.equal(controller.unread, 0);
+  assert.equal(store.record.panelOpen, true);
+  socket.receive({ type: 'message', seq: 2, from: 'advisor', text: 'two', at: 't' });
+  assert.equal(controller.unread, 0, 'seen in the open panel');
+});

@@ -1,0 +1,641 @@
+/*
+ * The visitor's session: what the widget shows and sends, without a DOM.
+ *
+ * Theory of operation
+ *
+ * - The controller is fed server frames (through its Connection) and the visitor's intents
+ *   (startChat, sendMessage, endChat, ...), keeps the session's state, and tells its listener
+ *   after every change: onChange(controller, { remount }) to render, onAnnounce(news) for the one
+ *   line a screen reader should hear. It never touches document or window: the socket, the
+ *   timers, the clock, the HTTP side and the storage are all handed in, so tests/widget drives
+ *   it with a fake socket and a manual clock.
+ * - Words are chosen, not written: errors and notices are { key, vars, count, text } values that
+ *   the views put into the visitor's language (Translator.say), so a language switch rewrites them.
+ * - The server is the record (docs/protocol.md). Kept in sessionStorage is just enough to pick a
+ *   chat up again after a reload or a dropped network: chat id, token, the last seq seen, the
+ *   lines shown, and an outbox of lines not acknowledged yet. An outbox line keeps its client id
+ *   across reconnects and the server dedupes by it: no line is lost and none is doubled.
+ *
+ * Views and what moves between them:
+ *
+ *   loading ──/api/service──▶ before (accepting) | closed (not accepting) | load_error
+ *   before ──start──▶ waiting (queued) | closed (closed frame)
+ *   waiting ──assigned──▶ chatting ──queued/position──▶ waiting (advisor lost; transfer)
+ *   waiting | chatting ──ended──▶ ended ──start again──▶ loading
+ *   closed ──offline message sent──▶ offline_sent ──back──▶ loading
+ *
+ * A page load with a stored chat goes straight to its stored phase (waiting, chatting, ended)
+ * and resumes. The connection state (reconnecting, offline, restored) is shown beside the view,
+ * not as a view of its own, so the visitor keeps reading and typing while it reconnects.
+ */
+
+import { ChatBook, countChars } from './book.js';
+import { Connection, newClientId } from './connection.js';
+
+const TYPING_EVERY_MS = 3000; // we send `typing` at most this often
+const TYPING_SHOWN_MS = 6000; // an advisor's `typing` stays on screen this long
+const RETRY_AFTER_ERROR_MS = 2000; // re-send the outbox after `unavailable` / `rate_limited`
+const RESTORED_SHOWN_MS = 4000; // "Connection restored" stays this long
+const SERVICE_STALE_MS = 60000; // re-ask /api/service when the panel opens after this
+const DRAFT_SAVE_DELAY_MS = 300;
+const DEFAULT_MAX_LENGTH = 2000; // PROTOCOL.md's default, until /api/service tells
+
+const FRAME_HANDLERS = {
+  queued: 'onQueued',
+  position: 'onPosition',
+  closed: 'onClosed',
+  assigned: 'onAssigned',
+  message: 'onMessage',
+  ack: 'onAck',
+  typing: 'onTyping',
+  ended: 'onEnded',
+  feedback_saved: 'onFeedbackSaved',
+  error: 'onError',
+};
+
+export class SessionController {
+  /**
+   * api: ServerApi (or a fake: socketUrl, service(), sendOfflineMessage(body)); store: load() and
+   * save(record); topic: data-topic; ackTimeoutMs; onChange, onAnnounce: the listener; and for
+   * tests WebSocket, timers ({ setTimeout, clearTimeout }), now, isOnline, random, newId.
+   */
+  constructor({ api, store, topic = null, ackTimeoutMs, onChange = () => {}, onAnnounce = () => {},
+    WebSocket, timers = globalThis, now = Date.now, isOnline = () => globalThis.navigator?.onLine,
+    random = Math.random, newId = () => newClientId() }) {
+    this.api = api;
+    this.store = store;
+    this.topic = topic;
+    this.onChange = onChange;
+    this.onAnnounce = onAnnounce;
+    this.timers = timers;
+    this.now = now;
+    this.newId = newId;
+    this.link = new Connection(api.socketUrl, {
+      onOpen: () => this.onOpen(),
+      onFrame: (frame) => this.handleFrame(frame),
+      onClose: (code, owed) => this.handleClose(code, owed),
+    }, { ackTimeoutMs, WebSocket, timers, now, isOnline, random, wanted: () => this.needsSocket() });
+    this.restore(store.load());
+  }
+
+  /** State from the stored record (language, panel, draft, chat); everything else fresh. */
+  restore(record) {
+    this.storedLang = record.lang;
+    this.lang = null; // the widget's language, once its texts have loaded
+    this.panelOpen = Boolean(record.panelOpen);
+    this.draft = typeof record.draft === 'string' ? record.draft : '';
+    const stored = record.chat;
+    this.chat = stored?.id && stored.token ? stripBook(stored) : null;
+    this.book = new ChatBook(this.chat ? {
+      history: stored.history || [], outbox: record.outbox || [], lastSeq: stored.lastSeq || 0,
+    } : {});
+    this.service = null;
+    this.serviceAt = 0;
+    this.view = null;
+    this.queue = {};
+    this.connection = 'ok';
+    this.startRequest = null;
+    this.startError = null;
+    this.pendingEnd = false;
+    this.pendingFeedback = null;
+    this.composerError = null;
+    this.advisorTyping = false;
+    this.lastTypingSent = 0;
+    this.unread = 0;
+    this.closedReason = 'closed';
+    this.notice = null;
+    this.timer = { typing: null, restored: null, retry: null, draft: null };
+    this.forms = {
+      before: { topic: null, language: null },
+      offline: { topic: null, language: null, text: '', contact: '' },
+      feedback: { rating: null, comment: '' },
+    };
+  }
+
+  /** The texts are in: show the stored chat (and resume it) or ask the service. */
+  start(lang) {
+    this.lang = lang;
+    if (this.chat) {
+      if (this.chat.offerOffline) this.prefillOfflineForm();
+      this.go(this.chat.phase);
+      if (this.needsSocket()) this.connect();
+      // The offline form lists the service's topics; the rest only needs max_length.
+      this.fetchService().then(() => this.changed({ remount: Boolean(this.chat?.offerOffline) }));
+    } else {
+      this.showEntry();
+    }
+  }
+
+  persist() {
+    this.clearTimer('draft');
+    this.store.save({
+      lang: this.lang || this.storedLang,
+      panelOpen: this.panelOpen,
+      draft: this.draft,
+      chat: this.chat && { ...this.chat, lastSeq: this.book.lastSeq, history: this.book.history },
+      outbox: this.book.outbox,
+    });
+  }
+
+  get maxLength() {
+    const limit = this.service?.max_length;
+    return Number.isInteger(limit) ? limit : DEFAULT_MAX_LENGTH;
+  }
+
+  changed({ remount = false } = {}) {
+    this.onChange(this, { remount });
+  }
+
+  go(view) {
+    this.view = view;
+    this.changed();
+  }
+
+  setLanguage(lang) {
+    this.lang = lang;
+    this.persist();
+  }
+
+  setConnection(state) {
+    this.clearTimer('restored');
+    this.connection = state;
+    this.changed();
+    if (state === 'restored') {
+      this.timer.restored = this.timers.setTimeout(() => this.setConnection('ok'),
+        RESTORED_SHOWN_MS);
+    }
+  }
+
+  /** A polite line under the header: an error frame, a chat that could not be resumed. */
+  setNotice(notice) {
+    this.notice = notice;
+    this.changed();
+  }
+
+  // -- the service ----------------------------------------------------------------------------
+
+  /** Without a chat: ask the service whether it takes chats now, and show that. */
+  async showEntry({ quiet = false } = {}) {
+    if (!quiet) this.go('loading');
+    const service = await this.fetchService();
+    if (this.chat || this.startRequest) return; // a chat began while we asked
+    if (!service) {
+      if (!quiet) this.go('load_error');
+      return;
+    }
+    if (service.accepting) {
+      this.go('before');
+    } else {
+      this.closedReason = service.open ? 'unstaffed' : 'closed';
+      this.go('closed');
+    }
+  }
+
+  async fetchService() {
+    try {
+      this.service = await this.api.service();
+      this.serviceAt = this.now();
+      this.fillFormDefaults();
+    } catch (error) {
+      console.warn('neuvo-chat: /api/service did not answer', error);
+    }
+    return this.service;
+  }
+
+  /** Preselect data-topic (if the service has it) and the widget's language (if offered). */
+  fillFormDefaults() {
+    const topics = (this.service.topics || []).map((topic) => topic.id);
+    const languages = this.service.languages || [];
+    const topic = topics.includes(this.topic) ? this.topic : topics[0] || null;
+    const language = languages.includes(this.lang) ? this.lang : languages[0] || null;
+    for (const form of [this.forms.before, this.forms.offline]) {
+      if (!topics.includes(form.topic)) form.topic = topic;
+      if (!languages.includes(form.language)) form.language = language;
+    }
+  }
+
+  // -- the panel --------------------------------------------------------------------------------
+
+  openPanel() {
+    this.panelOpen = true;
+    this.unread = 0;
+    this.persist();
+    this.changed();
+    const stale = this.now() - this.serviceAt > SERVICE_STALE_MS;
+    const entry = ['before', 'closed', 'load_error'].includes(this.view);
+    if (!this.chat && entry && stale) this.showEntry({ quiet: this.view !== 'load_error' });
+  }
+
+  closePanel() {
+    this.panelOpen = false;
+    this.persist();
+  }
+
+  // -- the connection -----------------------------------------------------------------------------
+
+  /** A socket is wanted while a start is pending, a chat is live, or feedback is on its way. */
+  needsSocket() {
+    if (this.startRequest) return true;
+    if (!this.chat) return false;
+    return this.chat.phase !== 'ended' || Boolean(this.pendingFeedback);
+  }
+
+  connect() {
+    this.link.connect();
+  }
+
+  disconnect() {
+    this.link.disconnect();
+  }
+
+  onOpen() {
+    const first = this.firstFrame();
+    if (first) this.link.send(first);
+    else this.disconnect(); // the chat was forgotten while the socket was opening
+  }
+
+  firstFrame() {
+    if (this.chat) {
+      const { id: chat, token } = this.chat;
+      return { type: 'resume', chat, token, after: this.book.lastSeq };
+    }
+    return this.startRequest && { type: 'start', ...this.startRequest };
+  }
+
+  /**
+   * Closed by the server, the network or the deaf check. 4401: the stored chat is not ours any
+   * more (expired, wrong token): forget it. 1012 (server restarting), 1006 (network) and the
+   * rest: reconnect with backoff and resume, as long as there is something to resume.
+   */
+  handleClose(code, owed) {
+    // An `end` without its `ended` may never have arrived: send it again after the resume (a
+    // resume that answers `ended` instead cancels it).
+    if (owed.has('end')) this.pendingEnd = true;
+    if (code === 4401 && this.chat?.phase === 'ended') {
+      // Feedback for an ended chat could not be sent; keep its transcript for download.
+      this.pendingFeedback = null;
+      this.setNotice({ key: 'notice.resume_failed' });
+      return;
+    }
+    if (code === 4401) {
+      this.forgetChat();
+      this.showEntry().then(() => this.setNotice({ key: 'notice.resume_failed' }));
+      return;
+    }
+    if (!this.chat && this.startRequest) {
+      // The start never got an answer. Say so and let the visitor try again, rather than
+      // retrying alone: a start that did arrive would leave a second chat in the queue.
+      this.startRequest = null;
+      this.startError = { key: 'before.connect_error' };
+      this.go('before');
+      return;
+    }
+    if (this.needsSocket()) this.scheduleReconnect();
+  }
+
+  scheduleReconnect() {
+    const state = this.link.scheduleReconnect();
+    if (state) this.setConnection(state);
+  }
+
+  /** The page is visible again (a phone waking): is the socket still there? */
+  probe() {
+    this.link.probe();
+  }
+
+  /** The browser lost its network: drop the socket now instead of waiting for it to time out. */
+  onOffline() {
+    if (!this.needsSocket()) return;
+    this.disconnect();
+    this.setConnection('offline');
+  }
+
+  onOnline() {
+    if (this.link.active) {
+      this.probe(); // another network now: the old socket may be gone without a word
+      return;
+    }
+    if (!this.needsSocket()) return;
+    this.setConnection('reconnecting');
+    this.link.reconnectNow();
+  }
+
+  /**
+   * The server has answered start/resume with the chat's current state (after replaying what
+   * we missed). Only now is the outbox re-sent: the replay first shows what did arrive, and
+   * the server dedupes the rest by id.
+   */
+  markReady() {
+    if (!this.link.markReady()) return;
+    if (this.connection !== 'ok') this.setConnection('restored');
+    this.flushOutbox();
+    this.sendPending();
+  }
+
+  flushOutbox() {
+    this.link.resend(this.book.outbox.map(messageFrame));
+  }
+
+  sendPending() {
+    if (!this.link.ready) return;
+    if (this.pendingEnd && this.link.send({ type: 'end' })) {
+      this.pendingEnd = false;
+      this.link.owe('end');
+    }
+    if (this.pendingFeedback && this.link.send({ type: 'feedback', ...this.pendingFeedback })) {
+      this.link.owe('feedback');
+    }
+  }
+
+  // -- frames from the server -----------------------------------------------------------------
+
+  handleFrame(frame) {
+    const handler = FRAME_HANDLERS[frame.type];
+    if (handler) this[handler](frame);
+    // Unknown types are ignored: the project may add frames (PROTOCOL.md) before we know them.
+  }
+
+  onQueued(frame) {
+    if (!this.chat && frame.token && frame.chat && this.startRequest) {
+      this.chat = { id: frame.chat, token: frame.token, ...this.startRequest, phase: 'waiting',
+        advisor: null, wasAssigned: false, ended: null, feedbackSaved: false };
+      this.book = new ChatBook();
+      this.startRequest = null;
+      this.startError = null;
+    }
+    this.onPosition(frame);
+  }
+
+  onPosition(frame) {
+    if (!this.chat) return;
+    this.queue = { position: frame.position, estimated_wait_s: frame.estimated_wait_s };
+    this.chat.phase = 'waiting';
+    this.chat.advisor = null;
+    this.advisorTyping = false;
+    this.persist();
+    this.markReady();
+    this.go('waiting');
+  }
+
+  /** Not taking chats (reply to `start`): offer the offline form with what was chosen. */
+  onClosed(frame) {
+    if (this.chat) return; // PROTOCOL.md sends it only instead of `queued`
+    const request = this.startRequest || {};
+    this.startRequest = null;
+    this.disconnect();
+    this.closedReason = frame.reason === 'unstaffed' ? 'unstaffed' : 'closed';
+    if (this.service && 'next_open' in frame) this.service.next_open = frame.next_open;
+    const form = this.forms.offline;
+    form.topic = request.topic || form.topic;
+    form.language = request.language || form.language;
+    if (this.draft && !form.text) form.text = this.draft;
+    this.go('closed');
+  }
+
+  onAssigned(frame) {
+    if (!this.chat) return;
+    const before = this.chat.advisor;
+    const advisor = frame.advisor || {};
+    this.chat.advisor = advisor;
+    this.chat.phase = 'chatting';
+    this.chat.wasAssigned = true;
+    this.advisorTyping = false;
+    this.persist();
+    this.markReady();
+    // A resume answers with `assigned` again: announce only a new advisor (first or transfer).
+    if (before?.name !== advisor.name || before?.organisation !== advisor.organisation) {
+      this.onAnnounce({ joined: advisor });
+    }
+    this.go('chatting');
+  }
+
+  onMessage(frame) {
+    if (!this.chat || !Number.isInteger(frame.seq) || typeof frame.text !== 'string') return;
+    if (!this.book.addMessage(frame)) return;
+    this.persist();
+    if (frame.from === 'advisor') {
+      this.advisorTyping = false;
+      if (!this.panelOpen) {
+        this.unread += 1;
+        this.onAnnounce({ unread: this.unread });
+      }
+    }
+    this.changed();
+  }
+
+  onAck(frame) {
+    this.link.acked(frame.id);
+    if (this.book.acknowledge(frame.id, frame.seq)) {
+      this.persist();
+      this.changed();
+    }
+  }
+
+  onTyping(frame) {
+    if (frame.from !== 'advisor') return;
+    this.advisorTyping = true;
+    this.clearTimer('typing');
+    this.timer.typing = this.timers.setTimeout(() => {
+      this.advisorTyping = false;
+      this.changed();
+    }, TYPING_SHOWN_MS);
+    this.changed();
+  }
+
+  /**
+   * The chat is over. Lines still in the outbox were never stored and now cannot be; when the
+   * service closed before anyone answered, they and everything the visitor wrote go into the
+   * offline form instead (DESIGN.md: "offered the offline form with what they typed kept").
+   */
+  onEnded(frame) {
+    if (!this.chat) return;
+    this.link.settleAll('message:');
+    this.link.settle('end');
+    if (this.chat.phase !== 'ended') {
+      const unsent = this.book.clearOutbox().map((item) => item.text);
+      this.link.inFlight = [];
+      this.pendingEnd = false;
+      this.advisorTyping = false;
+      this.chat.phase = 'ended';
+      this.chat.ended = { by: frame.by || null, reason: frame.reason || null };
+      this.chat.offerOffline = frame.reason === 'service_closed' && !this.chat.wasAssigned;
+      if (this.chat.offerOffline) this.prefillOfflineForm(unsent);
+      this.persist();
+    }
+    this.markReady();
+    const feedbackPossible = this.chat.wasAssigned && !this.chat.feedbackSaved;
+    if (!feedbackPossible && !this.pendingFeedback) this.disconnect();
+    this.go('ended');
+  }
+
+  /** The offline form, filled with the chat's topic, language and all the visitor wrote. */
+  prefillOfflineForm(unsent = []) {
+    const form = this.forms.offline;
+    form.topic = this.chat.topic;
+    form.language = this.chat.language;
+    form.text = [...this.book.visitorTexts(), ...unsent, this.draft].filter(Boolean).join('\n\n');
+    this.draft = '';
+  }
+
+  onFeedbackSaved() {
+    if (!this.chat) return;
+    this.chat.feedbackSaved = true;
+    this.pendingFeedback = null;
+    this.link.settle('feedback');
+    this.persist();
+    this.disconnect();
+    this.changed();
+  }
+
+  onError(frame) {
+    const words = { key: `error.${frame.code}`, text: frame.message || null };
+    switch (frame.code) {
+      case 'too_long': {
+        // Nothing was stored. The refused line is the oldest one still waiting for its ack
+        // (the server answers in order): put it back in the message box to be shortened.
+        const item = this.book.takeBack(this.link.takeOldestInFlight());
+        if (item) this.link.settle(`message:${item.id}`);
+        if (item) this.draft = this.draft ? `${item.text}\n${this.draft}` : item.text;
+        this.composerError = words;
+        this.persist();
+        this.changed();
+        return;
+      }
+      case 'unauthorized':
+        return; // close 4401 follows; handleClose forgets the chat
+      case 'unavailable':
+      case 'rate_limited':
+        if (!this.chat) break;
+        // Nothing was acked or saved: send again in a moment, with the same ids (the server
+        // answered, so it is not deaf: the clocks start again with the re-send).
+        if (this.link.owes('end')) this.pendingEnd = true; // `ended` cancels it
+        for (const key of ['message:', 'end', 'feedback']) this.link.settleAll(key);
+        this.clearTimer('retry');
+        this.timer.retry = this.timers.setTimeout(() => {
+          if (!this.link.ready) return;
+          this.flushOutbox();
+          this.sendPending();
+        }, RETRY_AFTER_ERROR_MS);
+        this.setNotice(words);
+        return;
+      default:
+        break;
+    }
+    if (this.startRequest && !this.chat) {
+      // The start itself was refused (unknown topic, too many new chats...): say why.
+      this.startRequest = null;
+      this.startError = words;
+      this.disconnect();
+      this.changed();
+      return;
+    }
+    if (this.pendingFeedback) {
+      this.pendingFeedback = null; // refused; the button comes back
+      this.link.settle('feedback');
+    }
+    this.setNotice(words);
+  }
+
+  // -- the visitor's intents ------------------------------------------------------------------
+
+  startChat(topic, language) {
+    if (this.startRequest || this.chat) return;
+    this.startRequest = { topic, language };
+    this.startError = null;
+    this.setNotice(null);
+    this.connect();
+  }
+
+  /** Returns the words for an error under the message box, or null when the line is on its way. */
+  sendMessage(rawText) {
+    const text = rawText.trim();
+    if (!text) return null;
+    const over = countChars(text) - this.maxLength;
+    if (over > 0) return { key: 'composer.over', count: over };
+    if (!this.chat || this.chat.phase === 'ended') return { key: 'error.chat_ended' };
+    const item = { id: this.newId(), text, at: new Date(this.now()).toISOString() };
+    this.book.queue(item);
+    this.composerError = null;
+    this.notice = null;
+    this.persist();
+    if (this.link.ready) this.link.transmit(messageFrame(item));
+    this.changed();
+    return null;
+  }
+
+  /** Keep the draft (saved a moment later) and tell the advisor, at most every 3 s. */
+  setDraft(text) {
+    this.draft = text;
+    this.clearTimer('draft');
+    this.timer.draft = this.timers.setTimeout(() => this.persist(), DRAFT_SAVE_DELAY_MS);
+    const now = this.now();
+    const someoneToTell = this.link.ready && this.chat?.phase === 'chatting';
+    if (text.trim() && someoneToTell && now - this.lastTypingSent >= TYPING_EVERY_MS) {
+      if (this.link.send({ type: 'typing' })) this.lastTypingSent = now;
+    }
+  }
+
+  endChat() {
+    if (!this.chat || this.chat.phase === 'ended') return;
+    this.pendingEnd = true;
+    this.sendPending();
+  }
+
+  sendFeedback(rating, comment) {
+    this.pendingFeedback = { rating, comment };
+    this.changed();
+    if (this.link.ready) this.sendPending();
+    else this.connect();
+  }
+
+  async sendOfflineMessage(values) {
+    const body = { topic: values.topic, language: values.language, text: values.text };
+    if (values.contact.trim()) body.contact = values.contact.trim();
+    try {
+      const result = await this.api.sendOfflineMessage(body);
+      if (result.ok) {
+        this.forms.offline.text = '';
+        this.forms.offline.contact = '';
+        this.go('offline_sent');
+      }
+      return result;
+    } catch (error) {
+      console.warn('neuvo-chat: offline message not sent', error);
+      return { ok: false, message: null };
+    }
+  }
+
+  startAgain() {
+    this.forgetChat();
+    this.showEntry();
+  }
+
+  forgetChat() {
+    this.disconnect();
+    for (const name of Object.keys(this.timer)) this.clearTimer(name);
+    this.chat = null;
+    this.book = new ChatBook();
+    this.draft = '';
+    this.pendingEnd = false;
+    this.pendingFeedback = null;
+    this.composerError = null;
+    this.advisorTyping = false;
+    this.forms.feedback = { rating: null, comment: '' };
+    this.notice = null;
+    this.setConnection('ok');
+    this.persist();
+  }
+
+  clearTimer(name) {
+    this.timers.clearTimeout(this.timer[name]);
+    this.timer[name] = null;
+  }
+}
+
+function messageFrame(item) {
+  return { type: 'message', id: item.id, text: item.text };
+}
+
+function stripBook({ history, lastSeq, ...chat }) {
+  return chat;
+}

@@ -1,0 +1,231 @@
+/*
+ * The widget's form parts: labelled fields tied to their hints and errors, the GOV.UK error
+ * summary, the character counter, and the offline, message and feedback forms. Each takes the
+ * element (`ui`: its session controller, its Translator) and returns { node, update? }.
+ */
+
+import { countChars } from './book.js';
+import { UI_LANGUAGES } from './i18n.js';
+import { h, setText } from './dom.js';
+
+export function topicOptions(ui) {
+  return (ui.session.service?.topics || []).map((topic) => ({
+    value: topic.id,
+    label: topic.label?.[ui.i18n.lang] || topic.label?.fi || topic.id,
+  }));
+}
+
+export function languageOptions(ui) {
+  return (ui.session.service?.languages || UI_LANGUAGES).map((code) => ({
+    value: code, label: ui.i18n.languageName(code),
+  }));
+}
+
+/** A labelled control with an optional hint and an error line, tied by aria-describedby. */
+function field(id, label, control, { hint = null, after = null } = {}) {
+  const hintNode = hint ? h('p', { id: `${id}-hint`, class: 'field__hint' }, hint) : null;
+  const error = h('p', { id: `${id}-error`, class: 'field__error', hidden: true });
+  const described = [hintNode && `${id}-hint`, after?.id, `${id}-error`].filter(Boolean);
+  control.id = id;
+  control.setAttribute('aria-describedby', described.join(' '));
+  const node = h('div', { class: 'field' },
+    h('label', { htmlFor: id, class: 'field__label' }, label), hintNode, error, control, after);
+  const setError = (prefix, message) => {
+    error.replaceChildren(...(message ? [h('span', { class: 'vh' }, prefix), ' ', message] : []));
+    error.hidden = !message;
+    if (message) control.setAttribute('aria-invalid', 'true');
+    else control.removeAttribute('aria-invalid');
+  };
+  return { node, control, setError };
+}
+
+export function selectField(id, label, options, selected, onChange) {
+  const select = h('select', { class: 'field__control',
+    onchange: (event) => onChange(event.target.value) },
+  options.map(({ value, label: text }) => h('option', { value, selected: value === selected },
+    text)));
+  return field(id, label, select);
+}
+
+/** "12 / 2000", or how many characters too many; the limit is /api/service's max_length. */
+function counter(ui, id) {
+  const node = h('p', { id, class: 'counter' });
+  const update = (text) => {
+    const count = countChars(text);
+    const max = ui.session.maxLength;
+    const over = count - max;
+    setText(node, over > 0 ? ui.i18n.plural('composer.over', over)
+      : ui.t('composer.count', { count, max }));
+    node.classList.toggle('counter--over', over > 0);
+    return over;
+  };
+  return { node, update };
+}
+
+/**
+ * The GOV.UK error summary: a heading and one line per problem, each linking to its field.
+ * The links focus the field themselves: a #fragment would neither reach into the shadow root
+ * nor leave the host page's URL alone.
+ */
+function errorSummary(ui) {
+  const node = h('div', { class: 'error-summary', tabIndex: -1, hidden: true });
+  const show = (problems) => {
+    node.replaceChildren();
+    node.hidden = problems.length === 0;
+    if (node.hidden) return;
+    const items = problems.map(({ message, control }) => h('li', {}, control
+      ? h('a', { href: '#', onclick: (event) => { event.preventDefault(); control.focus(); } },
+        message)
+      : message));
+    node.append(h('h4', { class: 'subheading' }, ui.t('error.summary_title')),
+      h('ul', {}, items));
+    node.focus();
+  };
+  return { node, show };
+}
+
+export function offlineForm(ui, introKey) {
+  const session = ui.session;
+  const values = session.forms.offline;
+  const summary = errorSummary(ui);
+  const topic = selectField('offline-topic', ui.t('field.topic'), topicOptions(ui), values.topic,
+    (value) => { values.topic = value; });
+  const language = selectField('offline-language', ui.t('field.language'), languageOptions(ui),
+    values.language, (value) => { values.language = value; });
+  const count = counter(ui, 'offline-text-count');
+  const textarea = h('textarea', { class: 'field__control', rows: 5, value: values.text,
+    oninput: () => { values.text = textarea.value; count.update(textarea.value); } });
+  const text = field('offline-text', ui.t('field.message'), textarea, { after: count.node });
+  count.update(values.text);
+  const input = h('input', { type: 'text', class: 'field__control', value: values.contact,
+    oninput: () => { values.contact = input.value; } });
+  const contact = field('offline-contact', ui.t('field.contact'), input,
+    { hint: ui.t('field.contact_hint') });
+  const submit = h('button', { type: 'submit', class: 'button' }, ui.t('offline.submit'));
+  let busy = false;
+
+  const validate = () => {
+    const problems = [];
+    const over = countChars(values.text.trim()) - session.maxLength;
+    if (!values.text.trim()) {
+      problems.push({ message: ui.t('offline.error_required'), control: textarea });
+    } else if (over > 0) {
+      problems.push({ message: ui.i18n.plural('composer.over', over), control: textarea });
+    }
+    text.setError(ui.t('error.prefix'), problems[0]?.message || null);
+    return problems;
+  };
+
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const problems = validate();
+    summary.show(problems);
+    if (problems.length > 0) return;
+    busy = true;
+    setText(submit, ui.t('offline.sending'));
+    const result = await session.sendOfflineMessage({ ...values, text: values.text.trim() });
+    busy = false;
+    setText(submit, ui.t('offline.submit'));
+    if (!result.ok) summary.show([{ message: result.message || ui.t('offline.error_generic') }]);
+  };
+
+  const node = h('form', { class: 'form', noValidate: true, onsubmit: onSubmit },
+    h('h4', { class: 'subheading' }, ui.t('offline.title')),
+    h('p', {}, ui.t(introKey)),
+    summary.node, topic.node, language.node, text.node, contact.node,
+    h('p', { class: 'muted' }, ui.t('offline.privacy')),
+    submit);
+  return { node };
+}
+
+/** Enter sends, Shift+Enter is a new line; the text survives view changes and reloads. */
+export function composerForm(ui, hintKey) {
+  const session = ui.session;
+  const count = counter(ui, 'composer-count');
+  const textarea = h('textarea', { class: 'field__control composer__input', rows: 3,
+    value: session.draft });
+  const message = field('composer', ui.t('composer.label'), textarea,
+    { hint: `${ui.t(hintKey)} ${ui.t('composer.keys')}`, after: count.node });
+  const send = h('button', { type: 'submit', class: 'button' }, ui.t('composer.send'));
+
+  const submit = () => {
+    const problem = session.sendMessage(textarea.value);
+    message.setError(ui.t('error.prefix'), problem && ui.i18n.say(problem));
+    if (!problem) {
+      textarea.value = '';
+      session.setDraft('');
+      count.update('');
+    }
+    textarea.focus();
+  };
+  textarea.addEventListener('keydown', (event) => {
+    // isComposing: Enter that confirms an IME composition is not a send.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  textarea.addEventListener('input', () => {
+    session.setDraft(textarea.value);
+    count.update(textarea.value);
+  });
+  const update = () => {
+    if (textarea.value !== session.draft) textarea.value = session.draft;
+    count.update(textarea.value);
+    if (session.composerError) {
+      message.setError(ui.t('error.prefix'), ui.i18n.say(session.composerError));
+    }
+  };
+  const node = h('form', { class: 'composer', onsubmit: (event) => {
+    event.preventDefault();
+    submit();
+  } }, message.node, h('div', { class: 'composer__actions' }, send));
+  return { node, textarea, update };
+}
+
+/** Rating 1–5 as a radio group in a fieldset, an optional comment, then thanks. */
+export function feedbackForm(ui) {
+  const session = ui.session;
+  const values = session.forms.feedback;
+  const thanks = h('p', { class: 'success', role: 'status', tabIndex: -1 });
+  const problem = h('p', { id: 'rating-error', class: 'field__error', hidden: true });
+  const radios = [1, 2, 3, 4, 5].map((rating) => {
+    const input = h('input', { type: 'radio', name: 'rating', id: `rating-${rating}`,
+      value: String(rating), checked: values.rating === rating,
+      onchange: () => { values.rating = rating; } });
+    return h('span', { class: 'rating__option' }, input,
+      h('label', { htmlFor: `rating-${rating}` }, ui.t(`feedback.rating_${rating}`)));
+  });
+  const group = h('fieldset', { class: 'rating', 'aria-describedby': 'rating-error' },
+    h('legend', { class: 'field__label' }, ui.t('feedback.legend')), problem,
+    h('div', { class: 'rating__options' }, radios));
+  const comment = h('textarea', { class: 'field__control', rows: 3, value: values.comment,
+    maxLength: session.maxLength, oninput: () => { values.comment = comment.value; } });
+  const submit = h('button', { type: 'submit', class: 'button' });
+  const form = h('form', { class: 'form', onsubmit: (event) => {
+    event.preventDefault();
+    if (!values.rating) {
+      problem.replaceChildren(h('span', { class: 'vh' }, ui.t('error.prefix')), ' ',
+        ui.t('feedback.required'));
+      problem.hidden = false;
+      radios[0].querySelector('input').focus();
+      return;
+    }
+    problem.hidden = true;
+    session.sendFeedback(values.rating, values.comment.trim() || null);
+  } }, group, field('feedback-comment', ui.t('feedback.comment'), comment).node, submit);
+
+  const update = () => {
+    const saved = Boolean(session.chat?.feedbackSaved);
+    setText(submit, ui.t(session.pendingFeedback ? 'feedback.sending' : 'feedback.submit'));
+    setText(thanks, saved ? ui.t('feedback.thanks') : '');
+    if (saved && !form.hidden) {
+      const hadFocus = form.contains(ui.shadowRoot.activeElement);
+      form.hidden = true;
+      if (hadFocus) thanks.focus();
+    }
+  };
+  update();
+  return { node: h('div', { class: 'feedback' }, form, thanks), update };
+}
