@@ -85,10 +85,14 @@ class ServiceStatus:
 
 @dataclass(frozen=True)
 class Colleague:
+    """A signed-in advisor as a colleague choosing whom to transfer to sees them."""
+
     username: str
     name: str
     organisation: str
     available: bool
+    on_shift: bool
+    languages: tuple[str, ...]
 
 
 class LiveService:
@@ -208,8 +212,10 @@ class LiveService:
         return queue_frame(self._core, self._core.clock.now())
 
     def signed_in(self) -> list[Colleague]:
+        on_shift = self._core.config.roster.on_shift(self._core.clock.now())
         return [
-            Colleague(p.username, p.name, p.organisation_name, p.status == "available")
+            Colleague(p.username, p.name, p.organisation_name, p.status == "available", p.username in on_shift,
+                      tuple(sorted(p.languages)))
             for p in self._core.state.advisors() if p.connected
         ]
 

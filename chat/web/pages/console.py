@@ -56,7 +56,8 @@ async def colleagues(request: Request) -> Response:
     """Advisors signed in now, for a transfer to a named colleague."""
     user = await signed_in(request, *DUTY_ROLES)
     return JSONResponse([
-        {"username": p.username, "name": p.name, "organisation": p.organisation, "available": p.available}
+        {"username": p.username, "name": p.name, "organisation": p.organisation, "available": p.available,
+         "on_shift": p.on_shift, "languages": list(p.languages)}
         for p in sorted(live_of(request).signed_in(), key=lambda p: p.name)
         if p.username != user.username
     ])
