@@ -56,6 +56,17 @@ async def save_feedback(
             record.rating = rating
 
 
+async def set_late_outcome(session: AsyncSession, *, chat: Chat, outcome: str) -> None:
+    """The outcome an advisor gives a chat that ended without one (the visitor left, it went
+    idle): on the chat and in its statistics record."""
+    chat.outcome = outcome
+    session.add(chat)
+    if chat.statistic_id is not None:
+        record = await session.get(ChatStatistic, chat.statistic_id)
+        if record is not None:
+            record.outcome = outcome
+
+
 async def record_refused(
     session: AsyncSession, *, reason: str, topic: str, language: str, now: datetime
 ) -> None:

@@ -22,10 +22,11 @@ from chat.live.commands import (
 )
 from chat.live.core import Core
 from chat.live.state import AdvisorPresence, LiveChat
-from chat.wire.errors import BadField, ChatEnded, NotYours
+from chat.wire.errors import BadField, CannotServe, ChatEnded, NotYours, UnknownTopic
 from chat.wire.outgoing import (
     Ack,
     AdvisorIdentity,
+    OutcomeSaved,
     SignedOut,
     StatusOut,
     Transferred,
@@ -34,8 +35,10 @@ from chat.wire.outgoing import (
     at_or_none,
     chat_card,
 )
-from routing.lifecycle import ChatEvent
-from storage import chats, duty, messages
+from routing.advisors import can_serve
+from routing.lifecycle import FINAL_STATES, ChatEvent
+from routing.types import AdvisorState, Target, ToAdvisor, ToOrganisation, WaitingChat
+from storage import chats, duty, messages, statistics
 
 
 async def connected(core: Core, command: AdvisorConnected) -> Welcome:
@@ -128,7 +131,7 @@ async def transfer(core: Core, command: TransferChat) -> Transferred:
 
 async def _transfer_note(core: Core, command: TransferChat) -> None:
     chat = own_chat(core, command.username, command.chat_id)
-    _check_target(core, _presence(core, command.username), command)
+    _check_target(core, _presence(core, command.username), chat, command)
     if command.note:
         await lines.write(
             core, chat, sender="note", text=command.note, client_id=f"transfer-{secrets.token_hex(8)}",
@@ -139,7 +142,7 @@ async def _transfer_note(core: Core, command: TransferChat) -> None:
 async def _hand_over(core: Core, command: TransferChat) -> Transferred:
     presence = _presence(core, command.username)
     chat = own_chat(core, command.username, command.chat_id)
-    _check_target(core, presence, command)
+    _check_target(core, presence, chat, command)  # again: the colleague may have left meanwhile
     if command.kind == "topic":
         # A chat sent to another topic simply is about that topic now.
         await core.requeue(chat, excluded=presence, topic=command.value)
@@ -151,29 +154,67 @@ async def _hand_over(core: Core, command: TransferChat) -> Transferred:
     return done
 
 
-def _check_target(core: Core, presence: AdvisorPresence, command: TransferChat) -> None:
+def _check_target(core: Core, presence: AdvisorPresence, chat: LiveChat, command: TransferChat) -> None:
+    """Refuse a transfer that names nobody, or that nobody signed in and on shift could take:
+    the chat would wait for no one."""
     config = core.config
+    if command.kind == "advisor" and command.value == presence.username:
+        raise BadField("field 'to.advisor' names yourself")
+    if command.kind == "organisation" and command.value not in {o.slug for o in config.organisations.values()}:
+        raise BadField(f"unknown organisation {command.value!r}")
+    if command.kind == "topic" and command.value not in config.topics:
+        raise UnknownTopic(f"unknown topic {command.value!r}; see /api/service")
+    if not _servers(core, _as_transferred(chat, presence, command)):
+        raise CannotServe(_nobody(command, chat))
+
+
+def _as_transferred(chat: LiveChat, presence: AdvisorPresence, command: TransferChat) -> WaitingChat:
+    """The chat as it would wait after the transfer."""
+    target: Target | None = None
     if command.kind == "advisor":
-        if command.value == presence.username:
-            raise BadField("field 'to.advisor' names yourself")
-        colleague = core.state.advisor(command.value)
-        if colleague is None or not colleague.connected:
-            raise BadField(f"advisor {command.value!r} is not signed in")
-        if command.value not in config.roster.on_shift(core.clock.now()):
-            # Chats reach only advisors on shift: the chat would wait for nobody.
-            raise BadField(f"advisor {command.value!r} is not on shift")
+        target = ToAdvisor(command.value)
     elif command.kind == "organisation":
-        if command.value not in {org.slug for org in config.organisations.values()}:
-            raise BadField(f"unknown organisation {command.value!r}")
-    elif command.value not in config.topics:
-        raise BadField(f"unknown topic {command.value!r}")
+        target = ToOrganisation(command.value)
+    return WaitingChat(
+        id=chat.id, arrived=chat.arrived_at, topic=command.value if command.kind == "topic" else chat.topic,
+        language=chat.language, target=target, excluded=presence.username,
+    )
+
+
+def _servers(core: Core, chat: WaitingChat) -> list[AdvisorState]:
+    on_shift = core.config.roster.on_shift(core.clock.now())
+    return [s for s in core.state.advisor_states() if s.signed_in and s.id in on_shift and can_serve(s, chat)]
+
+
+def _nobody(command: TransferChat, chat: LiveChat) -> str:
+    where = {"advisor": f"advisor {command.value!r}", "organisation": f"organisation {command.value!r}",
+             "topic": f"topic {command.value!r}"}[command.kind]
+    return (f"nobody signed in and on shift can take this chat at {where} (language {chat.language!r}); "
+            "the chat stays with you")
 
 
 async def close(core: Core, command: CloseChat) -> None:
+    """End the chat with an outcome; or, for the advisor's chat that already ended without one
+    (the visitor left, it went idle), give it its outcome now."""
     if command.outcome not in core.config.outcomes:
         raise BadField(f"unknown outcome {command.outcome!r}")
+    if core.state.chat(command.chat_id) is None:
+        await _late_outcome(core, command)
+        return
     chat = own_chat(core, command.username, command.chat_id)
     await core.end(chat, event=ChatEvent.END, by="advisor", reason=None, outcome=command.outcome)
+
+
+async def _late_outcome(core: Core, command: CloseChat) -> None:
+    presence = _presence(core, command.username)
+    async with core.db.transaction() as session:
+        row = await chats.chat_by_id(session, chat_id=command.chat_id)
+        if row is None or row.advisor_id != presence.user_id or row.status not in FINAL_STATES:
+            raise NotYours("this chat is not assigned to you")
+        if row.outcome is not None:
+            raise ChatEnded("this chat has ended and has its outcome")
+        await statistics.set_late_outcome(session, chat=row, outcome=command.outcome)
+    await core.to_advisor(command.username, OutcomeSaved(chat=command.chat_id, outcome=command.outcome))
 
 
 async def end_sessions(core: Core, command: EndSessions) -> None:

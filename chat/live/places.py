@@ -57,8 +57,9 @@ def place_of(core: Core, chat: LiveChat, now: datetime) -> tuple[int, int | None
 
 
 def _server_counter(states: list[AdvisorState], on_shift: frozenset[str]) -> Callable[[LiveChat], int]:
-    """How many signed-in, on-shift advisors could serve a chat like this one (cached by kind)."""
-    candidates = [s for s in states if s.id in on_shift and s.signed_in]
+    """How many available, on-shift advisors could serve a chat like this one (cached by kind).
+    Advisors who are away count for nothing: while all are, no wait can be promised."""
+    candidates = [s for s in states if s.id in on_shift and s.signed_in and s.available]
     cache: dict[tuple[object, ...], int] = {}
 
     def count(chat: LiveChat) -> int:

@@ -13,6 +13,7 @@ ProtocolError                    an error frame; the socket stays open
  ├── RateLimited     rate_limited
  ├── Unavailable     unavailable
  ├── Unauthorized    unauthorized (then close 4401)
+ ├── CannotServe     cannot_serve
  ├── NotEnded        not_ended (Neuvo's own)
  └── AlreadyStarted  already_started (Neuvo's own)
 
@@ -87,6 +88,13 @@ class Unavailable(ProtocolError):
 class Unauthorized(ProtocolError):
     code = "unauthorized"
     close_code = 4401
+
+
+class CannotServe(ProtocolError):
+    """A transfer to an advisor, organisation or topic whom nobody signed in and on shift can
+    serve (the chat's language, its topic; capacity aside): the chat stays with the sender."""
+
+    code = "cannot_serve"
 
 
 class NotEnded(ProtocolError):

@@ -187,6 +187,15 @@ class Transferred(OutFrame):
 
 
 @dataclass(frozen=True)
+class OutcomeSaved(OutFrame):
+    """Neuvo's own: the outcome of a chat that had ended without one is stored."""
+
+    type = "outcome_saved"
+    chat: str
+    outcome: str
+
+
+@dataclass(frozen=True)
 class QueueOut(OutFrame):
     type = "queue"
     length: int

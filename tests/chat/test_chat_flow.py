@@ -70,3 +70,24 @@ async def test_notes_never_reach_the_visitor(service: Service) -> None:
     await send(anna, {"type": "message", "chat": chat_id, "id": "a1", "text": "visible"})
     frame = await until(visitor, "message")
     assert frame["text"] == "visible" and frame["seq"] == 2
+
+
+async def test_a_chat_the_visitor_ended_gets_its_outcome_from_the_advisor_afterwards(service: Service) -> None:
+    talk = await service.chat("anna")
+    await send(talk.visitor, {"type": "end"})
+    assert (await until(talk.advisor, "ended"))["by"] == "visitor"
+    await send(talk.advisor, {"type": "close", "chat": talk.chat, "outcome": "referred"})
+    assert await until(talk.advisor, "outcome_saved") == {
+        "type": "outcome_saved", "chat": talk.chat, "outcome": "referred",
+    }
+    async with service.db.transaction() as session:
+        chat = await session.get(Chat, talk.chat)
+        assert chat is not None and chat.outcome == "referred" and chat.statistic_id is not None
+        record = await session.get(ChatStatistic, chat.statistic_id)
+        assert record is not None and record.outcome == "referred"
+    # Once given, it stays; and nobody else may give one.
+    await send(talk.advisor, {"type": "close", "chat": talk.chat, "outcome": "answered"})
+    assert (await until(talk.advisor, "error"))["code"] == "chat_ended"
+    bertil, _ = await service.advisor("bertil")
+    await send(bertil, {"type": "close", "chat": talk.chat, "outcome": "answered"})
+    assert (await until(bertil, "error"))["code"] == "not_yours"
