@@ -9,9 +9,12 @@ from chat.broker.base import Broker, Fanout, Subscription, subscribe
 
 
 def open_broker(redis_url: str | None) -> Broker:
-    """The memory broker; the Redis one (several processes) is chosen by URL once it exists."""
+    """The Redis broker when a Redis URL is given (several processes), else the memory broker.
+    Each is imported only when chosen: one process never imports redis."""
     if redis_url:
-        raise NotImplementedError("the Redis broker is not built yet; run one process without --redis")
+        from chat.broker.redis import RedisBroker
+
+        return RedisBroker(redis_url)
     from chat.broker.memory import MemoryBroker
 
     return MemoryBroker()

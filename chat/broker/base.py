@@ -30,8 +30,15 @@ class Subscription:
         except asyncio.QueueFull:
             # Nothing is lost: every message is in the database and the client replays on
             # resume. Better one reconnect than unbounded memory for a stalled reader.
+            self.lost()
+
+    def lost(self) -> None:
+        """Frames for this subscriber were lost (it fell behind, or the broker's connection
+        dropped): its next `get` raises SubscriberOverflow, so its socket closes and the client
+        resumes from storage."""
+        while not self._queue.empty():
             self._queue.get_nowait()
-            self._queue.put_nowait(None)
+        self._queue.put_nowait(None)
 
     async def get(self) -> Frame:
         frame = await self._queue.get()
@@ -49,6 +56,15 @@ class Fanout:
     def deliver(self, channel: str, frame: Frame) -> None:
         for subscription in tuple(self._subscribers.get(channel, ())):
             subscription.put(frame)
+
+    def channels(self) -> list[str]:
+        return list(self._subscribers)
+
+    def resync_all(self) -> None:
+        """Every local subscriber may have missed frames: each resumes from storage."""
+        for subscribers in tuple(self._subscribers.values()):
+            for subscription in tuple(subscribers):
+                subscription.lost()
 
     def add(self, channel: str, subscription: Subscription) -> bool:
         """Add a subscriber; True when it is the channel's first in this process."""

@@ -6,12 +6,19 @@ import json
 
 from chat.wire.outgoing import (
     AdvisorAssigned,
+    AdvisorCard,
+    AdvisorIdentity,
     ChatCard,
     Closed,
     HistoryEntry,
     MessageOut,
     Queued,
+    SignedOut,
+    VisitorAssigned,
+    Welcome,
     encode,
+    pack,
+    unpack,
 )
 
 
@@ -48,3 +55,20 @@ def test_nested_values_become_objects_and_lists() -> None:
 
 def test_text_is_sent_as_is_not_escaped_to_ascii() -> None:
     assert "päivää" in encode(MessageOut(seq=1, sender="advisor", text="päivää", at="t"))
+
+
+def test_every_frame_kind_packs_and_unpacks_to_the_same_value() -> None:
+    card = ChatCard(id="c", topic="work", language="fi", waited_s=5,
+                    messages=(HistoryEntry(seq=1, sender="visitor", text="Hei", at="t"),))
+    frames = [
+        AdvisorAssigned(chat=card),
+        VisitorAssigned(advisor=AdvisorCard(name="Anna", organisation="Kotka")),
+        VisitorAssigned(advisor=None),
+        MessageOut(seq=2, sender="advisor", text="päivää", at="t", chat="c"),
+        Welcome(advisor=AdvisorIdentity(username="anna", name="Anna", organisation="Kotka"), on_shift=True,
+                shift_ends=None, status="away", chats=(card,)),
+        Queued(chat="c", position=1, estimated_wait_s=None, token=None),
+        SignedOut(),
+    ]
+    for frame in frames:
+        assert unpack(pack(frame)) == frame
