@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.service import Service, send, until
+from datetime import UTC, datetime, timedelta
+
+from chat.web.pages.common import clock_span
+from storage import people, roster
+from tests.service import TUESDAY_10, Service, send, until
 
 
 async def test_my_chats_shows_labels_in_the_pages_language(service: Service) -> None:
@@ -30,3 +34,28 @@ async def test_the_offline_inbox_shows_topic_and_language_labels(service: Servic
         cookie = await service.session_cookie("anna")
         inbox = (await client.get("/console/offline", headers={"cookie": cookie})).text
     assert "Hyvinvointi · ruotsi" in inbox
+
+
+async def test_a_whole_day_shift_reads_00_24_and_an_overnight_one_says_plus_one(service: Service) -> None:
+    tomorrow = TUESDAY_10.replace(hour=0) + timedelta(days=1)
+    async with service.db.transaction() as session:
+        anna = await people.user_by_username(session, username="anna")
+        assert anna is not None and anna.id is not None
+        await roster.add_shifts(session, shifts=[
+            (anna.id, tomorrow, tomorrow + timedelta(days=1)),
+            (anna.id, tomorrow + timedelta(days=2, hours=20), tomorrow + timedelta(days=3, hours=2)),
+        ])
+    cookie = await service.session_cookie("anna")
+    async with await service.http() as client:
+        duty = (await client.get("/console", headers={"cookie": cookie})).text
+    assert "00:00–24:00" in duty and "00:00–00:00" not in duty
+    assert "20:00–02:00 (+1)" in duty
+    assert "08:00–17:00" in duty  # today's ordinary shift, as it was
+
+
+def test_clock_spans() -> None:
+    day = datetime(2026, 11, 24, tzinfo=UTC)
+    assert clock_span(day.replace(hour=9), day.replace(hour=16)) == "09:00–16:00"
+    assert clock_span(day, day + timedelta(days=1)) == "00:00–24:00"
+    assert clock_span(day.replace(hour=16), day + timedelta(days=1)) == "16:00–24:00"
+    assert clock_span(day.replace(hour=20), day + timedelta(days=1, hours=2)) == "20:00–02:00 (+1)"

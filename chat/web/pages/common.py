@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,20 @@ TEMPLATES = Jinja2Templates(
         autoescape=select_autoescape(default=True),
     )
 )
+
+
+def clock_span(start: datetime, end: datetime) -> str:
+    """A shift's local times as people write them: "09:00–16:00"; an end at the next midnight is
+    24:00 (a whole day is 00:00–24:00), and an end on a later day says how many days on
+    ("20:00–02:00 (+1)")."""
+    days = (end.date() - start.date()).days
+    end_text = end.strftime("%H:%M")
+    if end.time() == time(0) and days >= 1:
+        end_text, days = "24:00", days - 1
+    return f"{start:%H:%M}–{end_text}" + (f" (+{days})" if days else "")
+
+
+TEMPLATES.env.filters["clock_span"] = lambda span: clock_span(*span)
 
 
 class SignInRequired(Exception):

@@ -70,13 +70,27 @@ async def canned_answers(request: Request) -> Response:
     return JSONResponse([{"id": a.id, "language": a.language, "title": a.title, "text": a.text} for a in answers])
 
 
+async def _labels(request: Request) -> dict[str, dict[str, str]]:
+    """What people read for the ids stored on chats: topics, languages and outcomes, in the
+    page's language (an id no longer configured is shown as it is)."""
+    language = request_language(request)
+    t = Translator(language)
+    async with db_of(request).transaction() as session:
+        outcomes = await service.outcomes(session)
+    return {
+        "topics": {topic.id: _label(topic, language) for topic in live_of(request).config.topics.values()},
+        "languages": {code: t(f"coord.language.{code}") for code in live_of(request).config.languages},
+        "outcomes": {outcome.id: _label(outcome, language) for outcome in outcomes},
+    }
+
+
 async def inbox(request: Request) -> Response:
     user = await signed_in(request, *DUTY_ROLES)
     tz = tz_of(request)
     async with db_of(request).transaction() as session:
         waiting = await offline.open_offline_messages(session, user_id=user.id or 0)
     return render(request, "console_offline.html", {
-        "user": user,
+        "user": user, "labels": await _labels(request),
         "messages": [(m, m.created_at.astimezone(tz)) for m in waiting],
         "how": ANSWERED_HOW,
         "notice": request.query_params.get("notice"),
@@ -111,7 +125,7 @@ async def my_chats(request: Request) -> Response:
     async with db_of(request).transaction() as session:
         handled = await chats.chats_handled_by(session, user_id=user.id or 0)
     return render(request, "console_chats.html", {
-        "user": user, "chats": [(c, c.arrived_at.astimezone(tz)) for c in handled],
+        "user": user, "chats": [(c, c.arrived_at.astimezone(tz)) for c in handled], "labels": await _labels(request),
     })
 
 
