@@ -1,11 +1,11 @@
-"""What the coordinator pages share: the role check, periods chosen in the query string, and CSV
-answers."""
+"""What the coordinator pages share: the role check, periods chosen in the query string, CSV
+answers, and the administration with its refusals as form errors."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +14,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from chat.admin.changes import Administration
+from chat.admin.errors import Problem, Refused
+from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import hub_of, render, signed_in
 from storage import audit
 from storage.tables import User
@@ -92,6 +95,26 @@ def form_text(form: FormData, name: str) -> str:
     """A posted field, trimmed; "" when missing or not text."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def admin_of(request: Request) -> Administration:
+    """The administration every coordinator change goes through: one transaction with its audit
+    entry, then the hub reloads and routes again."""
+    admin: Administration = request.app.state.admin
+    return admin
+
+
+def form_errors(request: Request, refused: Refused, *, prefix: str, keys: Mapping[str, str],
+                fields: Mapping[str, str] | None = None,
+                values: Callable[[Problem], Mapping[str, object]] | None = None) -> dict[str, str]:
+    """A refusal as a form's errors: the field's id (`prefix-field`, or as `fields` maps it) to
+    the text of the problem's code in the catalogs (`keys`), in the page's language."""
+    t = Translator(request_language(request))
+    errors: dict[str, str] = {}
+    for problem in refused.problems:
+        field = (fields or {}).get(problem.field, f"{prefix}-{problem.field}")
+        errors.setdefault(field, t(keys[problem.code], **(values(problem) if values else problem.values)))
+    return errors
 
 
 async def changed(request: Request, actor: User, action: str, detail: str) -> None:
