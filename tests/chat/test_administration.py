@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from storage import people, service
 from storage.tables import AuditEntry
+from tests.chat.cli_process import neuvo_beside
 from tests.chat.coordinator_fixtures import COORDINATOR, coordinating, csrf_of
 from tests.service import Service
 
@@ -52,3 +53,18 @@ async def test_a_page_change_and_its_audit_entry_are_stored_together_or_not_at_a
         assert await audit_log(running) == [*log, (COORDINATOR, "organisation_add", "lappi Lappi AMK")]
         assert await version(running) == before + 1
 
+
+async def test_the_clis_changes_are_audited_and_raise_the_configuration_version(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (running, _):
+        csv = tmp_path / "roster.csv"
+        csv.write_text("username,date,start,end\nanna,2026-12-01,09:00,13:00\n")
+        before = await version(running)
+        for args in (("roster", "import", str(csv)), ("hours", "set", "mon-fri 08:00-18:00")):
+            done = await neuvo_beside(running.settings.database_url, *args)
+            assert done.returncode == 0, done.stderr
+        assert (await audit_log(running))[-2:] == [
+            ("cli", "roster_import", f"1 of 1 shifts from {csv}"),
+            ("cli", "hours_set", "mon 08:00-18:00; tue 08:00-18:00; wed 08:00-18:00; thu 08:00-18:00; "
+                                 "fri 08:00-18:00"),
+        ]
+        assert await version(running) == before + 2  # what a server reloads by (chat.live)

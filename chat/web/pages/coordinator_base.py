@@ -17,8 +17,7 @@ from starlette.responses import Response
 from chat.admin.changes import Administration
 from chat.admin.errors import Problem, Refused
 from chat.web.i18n import Translator, request_language
-from chat.web.pages.common import hub_of, render, signed_in
-from storage import audit
+from chat.web.pages.common import render, signed_in
 from storage.tables import User
 
 ROLE = "coordinator"
@@ -75,22 +74,6 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[o
     )
 
 
-def clock_value(value: object, *, end: bool = False) -> str | None:
-    """A form's "HH:MM" (and "24:00" as an end), normalised; None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if end and text == "24:00":
-        return text
-    try:
-        parsed = time.fromisoformat(text)
-    except ValueError:
-        return None
-    if len(text) != 5 or parsed.second or parsed.tzinfo:
-        return None
-    return parsed.strftime("%H:%M")
-
-
 def form_text(form: FormData, name: str) -> str:
     """A posted field, trimmed; "" when missing or not text."""
     value = form.get(name)
@@ -115,11 +98,3 @@ def form_errors(request: Request, refused: Refused, *, prefix: str, keys: Mappin
         field = (fields or {}).get(problem.field, f"{prefix}-{problem.field}")
         errors.setdefault(field, t(keys[problem.code], **(values(problem) if values else problem.values)))
     return errors
-
-
-async def changed(request: Request, actor: User, action: str, detail: str) -> None:
-    """After a coordinator's change: write it to the audit log and let routing see it at once."""
-    hub = hub_of(request)
-    async with hub.transaction() as session:
-        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
-    await hub.reconfigure()
