@@ -2,6 +2,7 @@
 
     RoutingError
     ├── BadSpec            a configuration string or value that cannot mean anything
+    │   └── SkippedTime    a local time the clock skips on that date (the spring change)
     └── IllegalTransition  a chat event that its current state does not allow
 
 Both are the caller's mistakes, never the visitor's: the server reports them to whoever typed the
@@ -9,6 +10,8 @@ configuration, or logs them as a bug.
 """
 
 from __future__ import annotations
+
+from datetime import date, time
 
 
 class RoutingError(Exception):
@@ -20,6 +23,18 @@ class BadSpec(RoutingError, ValueError):
 
     The message names the offending part, so it can be shown to the person who wrote it.
     """
+
+
+class SkippedTime(BadSpec):
+    """A wall-clock time entered for one date that the clock skips that day (see
+    `routing.wallclock.at`). `bound` says which end of a span it is, when it is one."""
+
+    def __init__(self, day: date, clock: time, bound: str = "") -> None:
+        what = f"{bound} time" if bound else "time"
+        super().__init__(f'{what} "{clock:%H:%M}" does not exist on {day.isoformat()} (clocks change)')
+        self.day = day
+        self.clock = clock
+        self.bound = bound
 
 
 class IllegalTransition(RoutingError):

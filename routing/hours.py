@@ -159,7 +159,7 @@ class OpeningHours:
     def _on(self, day: date) -> list[_Instants]:
         """The open intervals of one date as UTC instants, sorted by start."""
         spans = self._by_date.get(day, self._by_weekday[day.weekday()])
-        resolved = [(at(day, s, self.tz), at(day, e, self.tz)) for s, e in spans]
+        resolved = [(at(day, s, self.tz, recurring=True), at(day, e, self.tz, recurring=True)) for s, e in spans]
         # A span whose start falls in the spring-forward gap can resolve to nothing.
         return sorted((s, e) for s, e in resolved if e > s)
 

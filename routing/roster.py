@@ -20,7 +20,7 @@ from routing.errors import BadSpec
 from routing.hours import OpeningHours
 from routing.intervals import clip, subtract, union
 from routing.types import AdvisorId, Interval
-from routing.wallclock import ONE_DAY, at, utc
+from routing.wallclock import at, span, utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +90,12 @@ def expand_week(
     """The concrete shifts of the seven days from `week_start`, sorted by start then advisor.
 
     Template times are wall-clock times in `tz`, resolved date by date (see
-    `routing.wallclock.at`); template shifts come back in `tz`. Changes apply in the order given.
+    `routing.wallclock.span`); template shifts come back in `tz`. Changes apply in the order given.
     A change that matches no shift of this week, and an added shift that starts outside it, are
     ignored, so one list of changes can be passed for every week. A template shift whose clock
     times resolve to nothing (its start in the spring-forward gap, its end just after) is dropped.
     """
-    week, week_end = at(week_start, time(0), tz), at(week_start + timedelta(days=7), time(0), tz)
+    week, week_end = (at(week_start + timedelta(days=n), time(0), tz, recurring=True) for n in (0, 7))
     days = [week_start + timedelta(days=n) for n in range(7)]
     shifts = [
         shift
@@ -110,9 +110,7 @@ def expand_week(
 
 
 def _from_template(template: ShiftTemplate, day: date, tz: ZoneInfo) -> Shift | None:
-    overnight = template.end is not None and template.end <= template.start
-    start = at(day, template.start, tz)
-    end = at(day + ONE_DAY if overnight else day, template.end, tz)
+    start, end = span(day, template.start, template.end, tz, recurring=True)
     if end <= start:
         return None
     return Shift(template.advisor, start.astimezone(tz), end.astimezone(tz))

@@ -85,6 +85,12 @@ async def organisation_by_id(session: AsyncSession, *, organisation_id: int) -> 
     return await session.get(Organisation, organisation_id)
 
 
+async def rename_organisation(session: AsyncSession, *, organisation: Organisation, name: str) -> None:
+    organisation.name = name
+    session.add(organisation)
+    await session.flush()
+
+
 async def update_user(session: AsyncSession, *, user: User) -> None:
     session.add(user)
     await session.flush()

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete
+from sqlalchemy import Integer, String, cast, delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -27,6 +27,9 @@ DEFAULT_LANGUAGES = ("fi", "sv", "en")
 LANGUAGES_KEY = "languages"
 # Origins (scheme://host[:port]) of the sites that may embed the widget, besides NEUVO_WIDGET_ORIGINS.
 WIDGET_ORIGINS_KEY = "widget_origins"
+# A counter that every administrative change raises in its own transaction, so that a process that
+# did not make the change (the CLI made it, or another server) notices it on its next look.
+CONFIG_VERSION_KEY = "config_version"
 
 
 async def seed_defaults(session: AsyncSession) -> None:
@@ -37,6 +40,8 @@ async def seed_defaults(session: AsyncSession) -> None:
         session.add_all(Outcome.model_validate(outcome) for outcome in DEFAULT_OUTCOMES)
     if await get_setting(session, key=LANGUAGES_KEY) is None:
         await set_setting(session, key=LANGUAGES_KEY, value=json.dumps(list(DEFAULT_LANGUAGES)))
+    if await get_setting(session, key=CONFIG_VERSION_KEY) is None:
+        await set_setting(session, key=CONFIG_VERSION_KEY, value="0")
 
 
 async def topics(session: AsyncSession) -> Sequence[Topic]:
@@ -65,6 +70,31 @@ async def set_setting(session: AsyncSession, *, key: str, value: str) -> None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+async def config_version(session: AsyncSession) -> int:
+    """The configuration version: raised by every administrative change (see
+    `bump_config_version`); a server that last loaded its configuration at a lower one reloads."""
+    # Read from the database, not the session's identity map: `bump_config_version` updates in SQL.
+    value = (await session.execute(select(Setting.value).where(Setting.key == CONFIG_VERSION_KEY))).scalar()
+    return int(value) if value else 0
+
+
+async def bump_config_version(session: AsyncSession) -> int:
+    """Raise the configuration version by one, in the caller's transaction, and return the new
+    one. One UPDATE that adds in SQL, so two concurrent changes never both write the same number."""
+    await session.execute(
+        update(Setting)
+        .where(Setting.key == CONFIG_VERSION_KEY)  # type: ignore[arg-type]
+        .values(value=cast(cast(Setting.value, Integer) + 1, String))
+        .execution_options(synchronize_session=False)
+    )
+    version = await config_version(session)
+    if version == 0:  # a database that prepare() has not seeded
+        session.add(Setting(key=CONFIG_VERSION_KEY, value="1"))
+        await session.flush()
+        version = 1
+    return version
 
 
 async def weekly_opening(session: AsyncSession) -> Sequence[WeeklyOpeningRow]:
@@ -114,6 +144,10 @@ async def save_outcome(session: AsyncSession, *, outcome: Outcome) -> None:
 async def json_list_setting(session: AsyncSession, *, key: str) -> list[str]:
     value = await get_setting(session, key=key)
     return [str(item) for item in json.loads(value)] if value else []
+
+
+async def set_json_list_setting(session: AsyncSession, *, key: str, values: Sequence[str]) -> None:
+    await set_setting(session, key=key, value=json.dumps(list(values)))
 
 
 async def add_canned_answer(session: AsyncSession, *, language: str, title: str, text: str, position: int) -> None:

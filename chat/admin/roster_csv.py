@@ -1,7 +1,8 @@
 """Reading a roster CSV (username,date,start,end) into shifts, or into a report of every bad row.
 
 The whole file is checked before anything is imported: an operator fixes all the rows at once
-and never ends up with half a roster.
+and never ends up with half a roster. Dates and times are read by `routing.wallclock.span`, the
+rule every entry point uses: a time the clock skips on that date makes the row bad.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
+
+from chat.admin.errors import Problem, Refused
+from routing.errors import BadSpec
+from routing.wallclock import clock_time, span
 
 COLUMNS = ("username", "date", "start", "end")
 
@@ -22,30 +27,19 @@ class RosterShift:
     end: datetime
 
 
-class RosterFileError(Exception):
-    """Every bad row, each as `FILE:LINE: reason`."""
+class RosterFileError(Refused):
+    """Every bad row, each as `FILE:LINE: reason` in `lines`."""
 
     def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
+        super().__init__([Problem("file", "rows", line) for line in lines])
         self.lines = lines
 
 
-def _local(day: date, clock: time, tz: ZoneInfo) -> datetime | None:
-    """The instant the wall clock shows `clock` on `day`, or None when it skips that time."""
-    local = datetime.combine(day, clock, tzinfo=tz)
-    back = local.astimezone(UTC).astimezone(tz)
-    return local if back.replace(tzinfo=None) == local.replace(tzinfo=None) else None
-
-
 def _clock(value: str, column: str) -> time | None:
-    """HH:MM; 24:00 as None (midnight at the end of the day)."""
-    if value == "24:00" and column == "end":
-        return None
+    """HH:MM; 24:00 as an end (midnight at the end of the day) as None."""
     try:
-        if len(value) != 5:
-            raise ValueError
-        return time.fromisoformat(value)
-    except ValueError:
+        return clock_time(value, end=column == "end")
+    except BadSpec:
         raise ValueError(f'bad {column} time "{value}" (use HH:MM)') from None
 
 
@@ -57,18 +51,12 @@ def _row(fields: dict[str, str], users: set[str], tz: ZoneInfo) -> RosterShift:
         day = date.fromisoformat(fields["date"].strip())
     except ValueError:
         raise ValueError(f'bad date "{fields["date"].strip()}" (use YYYY-MM-DD)') from None
-    start_clock = _clock(fields["start"].strip(), "start")
-    end_clock = _clock(fields["end"].strip(), "end")
-    assert start_clock is not None
-    start = _local(day, start_clock, tz)
-    if start is None:
-        raise ValueError(f'start time "{fields["start"].strip()}" does not exist on {day} (clocks change)')
-    # An end not after the start is on the next day; 24:00 is the next day's midnight.
-    end_day = day if end_clock is not None and end_clock > start_clock else day + timedelta(days=1)
-    end = _local(end_day, end_clock or time(0), tz)
-    if end is None:
-        raise ValueError(f'end time "{fields["end"].strip()}" does not exist on {end_day} (clocks change)')
-    return RosterShift(username=username, start=start.astimezone(UTC), end=end.astimezone(UTC))
+    start = _clock(fields["start"].strip(), "start")
+    end = _clock(fields["end"].strip(), "end")
+    assert start is not None
+    # A time the clock skips that day raises SkippedTime, a ValueError naming it.
+    begins, ends = span(day, start, end, tz, recurring=False)
+    return RosterShift(username=username, start=begins, end=ends)
 
 
 def read_roster(name: str, text: str, *, users: set[str], tz: ZoneInfo) -> list[RosterShift]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from itertools import pairwise
 
 from chat.admin.passwords import hash_password
 from chat.base.settings import Settings
+from routing.wallclock import at
 from storage import handbook, people, roster, service
 from storage.database import Database
-from storage.tables import CannedAnswer, User, WeeklyOpeningRow
+from storage.tables import User, WeeklyOpeningRow
 
 ORGANISATIONS = (
     ("kotka-college", "Kotkan ammattiopisto"),
@@ -55,19 +57,17 @@ async def seed(db: Database, settings: Settings, now: datetime) -> str:
                 ))
             users.append(user)
         if not await handbook.canned_answers(session):
-            session.add_all(
-                CannedAnswer(language=language, title=title, text=text, position=n)
-                for n, (language, title, text) in enumerate(HANDBOOK)
-            )
+            for n, (language, title, text) in enumerate(HANDBOOK):
+                await service.add_canned_answer(session, language=language, title=title, text=text, position=n)
         await service.replace_weekly_opening(
             session, rows=[WeeklyOpeningRow(weekday=day, start="00:00", end="24:00") for day in range(7)]
         )
+        # Midnight to midnight from yesterday on, 15 days (a day over a clock change is 23 or 25 hours).
         today = now.astimezone(settings.tz).date()
-        days = [today + timedelta(days=n) for n in range(-1, 14)]
-        midnights = [datetime.combine(day, time(0), settings.tz) for day in days]
+        midnights = [at(today + timedelta(days=n), time(0), settings.tz, recurring=True) for n in range(-1, 15)]
         await roster.add_shifts(session, shifts=(
-            (user.id or 0, start, start + timedelta(days=1))
-            for user in users if user.role == "advisor" for start in midnights
+            (user.id or 0, start, end)
+            for user in users if user.role == "advisor" for start, end in pairwise(midnights)
         ))
     base = f"http://{settings.host}:{settings.port}"
     lines = [

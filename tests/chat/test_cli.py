@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.chat.cli_process import neuvo_process
 
 PASSWORD = "correct horse battery\n"
 
 
 def neuvo(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "chat", *args],
-        input=stdin, capture_output=True, text=True, env={**os.environ, "NEUVO_DATABASE_URL": f"sqlite:///{db}"},
-        timeout=60,
-    )
+    return neuvo_process(f"sqlite:///{db}", *args, stdin=stdin)
 
 
 @pytest.fixture

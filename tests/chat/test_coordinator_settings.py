@@ -11,7 +11,7 @@ from sqlmodel import select
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from chat.web.pages.coordinator_settings import normalised_origin
+from chat.admin.settings import normalised_origin
 from storage import handbook
 from storage.tables import AuditEntry
 from tests.chat.coordinator_fixtures import coordinating, csrf_of

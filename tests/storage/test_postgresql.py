@@ -1,5 +1,6 @@
 """The same server on PostgreSQL (asyncpg) as on SQLite: migrations, a whole chat, seqs under
-concurrent writers, durability across a restart of the app."""
+concurrent writers, durability across a restart of the app, the configuration version under
+concurrent changes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from storage import service
+from storage.database import Database
+from storage.setup import prepare
 from storage.tables import ChatStatistic, Message
 from tests.postgres import new_database
 from tests.service import running, send, until
@@ -62,3 +66,19 @@ async def test_waiting_chats_survive_an_app_restart_on_postgresql(tmp_path: Path
         visitor = await service.visitor()
         await send(visitor, {"type": "resume", "chat": tokens[1][0], "token": tokens[1][1], "after": 0})
         assert (await until(visitor, "position"))["position"] == 2
+
+
+async def test_concurrent_changes_each_raise_the_configuration_version_on_postgresql(postgres: str) -> None:
+    db = Database(new_database(postgres))
+    await prepare(db)
+
+    async def bump() -> None:
+        async with db.transaction() as session:
+            await service.bump_config_version(session)
+
+    try:
+        await asyncio.gather(*(bump() for _ in range(10)))
+        async with db.transaction() as session:
+            assert await service.config_version(session) == 10
+    finally:
+        await db.close()

@@ -1,11 +1,11 @@
-"""What the coordinator pages share: the role check, periods chosen in the query string, and CSV
-answers."""
+"""What the coordinator pages share: the role check, periods chosen in the query string, CSV
+answers, and the administration with its refusals as form errors."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,8 +14,10 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from chat.web.pages.common import hub_of, render, signed_in
-from storage import audit
+from chat.admin.changes import Administration
+from chat.admin.errors import Problem, Refused
+from chat.web.i18n import Translator, request_language
+from chat.web.pages.common import render, signed_in
 from storage.tables import User
 
 ROLE = "coordinator"
@@ -72,31 +74,27 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[o
     )
 
 
-def clock_value(value: object, *, end: bool = False) -> str | None:
-    """A form's "HH:MM" (and "24:00" as an end), normalised; None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if end and text == "24:00":
-        return text
-    try:
-        parsed = time.fromisoformat(text)
-    except ValueError:
-        return None
-    if len(text) != 5 or parsed.second or parsed.tzinfo:
-        return None
-    return parsed.strftime("%H:%M")
-
-
 def form_text(form: FormData, name: str) -> str:
     """A posted field, trimmed; "" when missing or not text."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
 
 
-async def changed(request: Request, actor: User, action: str, detail: str) -> None:
-    """After a coordinator's change: write it to the audit log and let routing see it at once."""
-    hub = hub_of(request)
-    async with hub.transaction() as session:
-        await audit.audit(session, actor=actor.username, action=action, detail=detail, now=hub.clock.now())
-    await hub.reconfigure()
+def admin_of(request: Request) -> Administration:
+    """The administration every coordinator change goes through: one transaction with its audit
+    entry, then the hub reloads and routes again."""
+    admin: Administration = request.app.state.admin
+    return admin
+
+
+def form_errors(request: Request, refused: Refused, *, prefix: str, keys: Mapping[str, str],
+                fields: Mapping[str, str] | None = None,
+                values: Callable[[Problem], Mapping[str, object]] | None = None) -> dict[str, str]:
+    """A refusal as a form's errors: the field's id (`prefix-field`, or as `fields` maps it) to
+    the text of the problem's code in the catalogs (`keys`), in the page's language."""
+    t = Translator(request_language(request))
+    errors: dict[str, str] = {}
+    for problem in refused.problems:
+        field = (fields or {}).get(problem.field, f"{prefix}-{problem.field}")
+        errors.setdefault(field, t(keys[problem.code], **(values(problem) if values else problem.values)))
+    return errors

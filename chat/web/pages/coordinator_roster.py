@@ -1,9 +1,11 @@
 """The roster: each advisor's weekly shift template, one week's concrete shifts with one-off
-changes (cancel, swap, extra shift), applying the templates to a week, and CSV import."""
+changes (cancel, swap, extra shift), applying the templates to a week, and CSV import. The
+checks and the changes are chat.admin.roster's."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from contextlib import suppress
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
@@ -11,24 +13,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from chat.admin.roster_csv import RosterFileError, read_roster
-from chat.live.config import clock_time
+from chat.admin import roster as admin_roster
+from chat.admin.errors import NotFound, Refused
+from chat.admin.roster_csv import RosterFileError
 from chat.web.i18n import Translator, request_language
 from chat.web.ical import feed_path
 from chat.web.pages.common import checked_form, hub_of, redirect
 from chat.web.pages.coordinator_base import (
-    WEEKDAYS,
-    changed,
-    clock_value,
+    admin_of,
     coordinator,
+    form_errors,
     form_text,
     local_midnight,
     monday_of,
     page,
     parse_day,
 )
-from routing.roster import ShiftTemplate, expand_week
-from storage import people, roster, rostering
+from storage import people, rostering
 from storage.tables import User
 
 DONE = ("applied", "added", "cancelled", "swapped")
@@ -75,44 +76,28 @@ async def roster_page(request: Request) -> Response:
     return await _render(request, user, monday, done=message)
 
 
-async def _advisor(form: FormData, request: Request, field: str) -> User | None:
-    async with hub_of(request).transaction() as session:
-        found = await people.user_by_username(session, username=form_text(form, field))
-    return found if found is not None and found.active else None
+KEYS = {"advisor": "coord.roster.error.advisor", "weekday": "coord.roster.error.weekday", "time": "coord.error.time",
+        "date": "coord.error.date", "skipped": "coord.roster.error.skipped"}
 
 
 async def add_template(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    t = Translator(request_language(request))
     monday = _form_week(form, request)
-    advisor = await _advisor(form, request, "advisor")
-    weekday = form_text(form, "weekday")
-    start, end = clock_value(form.get("start")), clock_value(form.get("end"), end=True)
-    errors = {}
-    if advisor is None:
-        errors["tpl-advisor"] = t("coord.roster.error.advisor")
-    if weekday not in WEEKDAYS:
-        errors["tpl-weekday"] = t("coord.roster.error.weekday")
-    if start is None:
-        errors["tpl-start"] = t("coord.error.time")
-    if end is None:
-        errors["tpl-end"] = t("coord.error.time")
-    if errors or advisor is None or advisor.id is None or start is None or end is None:
-        values = {k: form_text(form, k) for k in ("advisor", "weekday", "start", "end")}
+    values = {k: form_text(form, k) for k in ("advisor", "weekday", "start", "end")}
+    try:
+        await admin_roster.add_template(admin_of(request), actor=user.username, **values)
+    except Refused as refused:
+        errors = form_errors(request, refused, prefix="tpl", keys=KEYS)
         return await _render(request, user, monday, errors=errors, values=values, status=400)
-    async with hub_of(request).transaction() as session:
-        await rostering.add_template(session, user_id=advisor.id, weekday=WEEKDAYS.index(weekday), start=start, end=end)
-    await changed(request, user, "template_add", f"{advisor.username} {weekday} {start}-{end}")
     return redirect(f"/coordinator/roster?week={monday.isoformat()}#templates")
 
 
 async def delete_template(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    async with hub_of(request).transaction() as session:
-        await rostering.delete_template(session, template_id=request.path_params["template_id"])
-    await changed(request, user, "template_delete", str(request.path_params["template_id"]))
+    await admin_roster.delete_template(admin_of(request), actor=user.username,
+                                       template_id=request.path_params["template_id"])
     return redirect(f"/coordinator/roster?week={_form_week(form, request).isoformat()}#templates")
 
 
@@ -120,60 +105,33 @@ async def apply_templates(request: Request) -> Response:
     """Write the concrete shifts of the templates for the chosen week (identical ones skipped)."""
     user = await coordinator(request)
     form = await checked_form(request)
-    hub = hub_of(request)
-    monday = _week(form.get("week"), hub.clock.now().astimezone(hub.tz).date())
-    async with hub.transaction() as session:
-        users = {u.id: u for u in await people.active_users(session)}
-        templates = [
-            ShiftTemplate(advisor=str(row.user_id), weekday=row.weekday, start=clock_time(row.start) or time(0),
-                          end=clock_time(row.end))
-            for row in await rostering.templates(session) if row.user_id in users
-        ]
-        shifts = expand_week(templates, (), monday, hub.tz)
-        added = await roster.add_shifts(
-            session, shifts=((int(s.advisor), s.start.astimezone(UTC), s.end.astimezone(UTC)) for s in shifts))
-    await changed(request, user, "roster_apply", f"week {monday.isoformat()}: {added} shifts")
+    monday = _form_week(form, request)
+    await admin_roster.apply_templates(admin_of(request), actor=user.username, monday=monday)
     return redirect(f"/coordinator/roster?week={monday.isoformat()}&done=applied#shifts")
 
 
 async def add_shift(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    hub = hub_of(request)
-    t = Translator(request_language(request))
-    monday = _week(form.get("week"), hub.clock.now().astimezone(hub.tz).date())
-    advisor = await _advisor(form, request, "advisor")
+    monday = _form_week(form, request)
     day = parse_day(form.get("day"))
-    start, end = clock_value(form.get("start")), clock_value(form.get("end"), end=True)
-    errors = {}
-    if advisor is None:
-        errors["shift-advisor"] = t("coord.roster.error.advisor")
-    if day is None:
-        errors["shift-day"] = t("coord.error.date")
-    if start is None:
-        errors["shift-start"] = t("coord.error.time")
-    if end is None:
-        errors["shift-end"] = t("coord.error.time")
-    if errors or advisor is None or advisor.id is None or day is None or start is None or end is None:
+    try:
+        await admin_roster.add_shift(admin_of(request), actor=user.username, advisor=form_text(form, "advisor"),
+                                     day=day, start=form_text(form, "start"), end=form_text(form, "end"))
+    except Refused as refused:
         values = {f"shift_{k}": form_text(form, k) for k in ("advisor", "day", "start", "end")}
+        errors = form_errors(request, refused, prefix="shift", keys=KEYS)
         return await _render(request, user, monday, errors=errors, values=values, status=400)
-    begins = datetime.combine(day, time.fromisoformat(start), hub.tz)
-    end_clock = clock_time(end)
-    ends_day = day if end_clock is not None and end_clock > begins.time() else day + timedelta(days=1)
-    ends = datetime.combine(ends_day, end_clock or time(0), hub.tz)
-    async with hub.transaction() as session:
-        await roster.add_shifts(session, shifts=[(advisor.id, begins.astimezone(UTC), ends.astimezone(UTC))])
-    await changed(request, user, "shift_add", f"{advisor.username} {begins.isoformat()}-{ends.isoformat()}")
+    assert day is not None
     return redirect(f"/coordinator/roster?week={monday_of(day).isoformat()}&done=added#shifts")
 
 
 async def cancel_shift(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    async with hub_of(request).transaction() as session:
-        shift = await rostering.cancel_shift(session, shift_id=request.path_params["shift_id"])
-    if shift is not None:
-        await changed(request, user, "shift_cancel", f"{shift.user_id} {shift.start.isoformat()}")
+    with suppress(NotFound):  # cancelled meanwhile: what the coordinator wanted
+        await admin_roster.cancel_shift(admin_of(request), actor=user.username,
+                                        shift_id=request.path_params["shift_id"])
     week = _form_week(form, request).isoformat()
     return redirect(f"/coordinator/roster?week={week}&done=cancelled#shifts")
 
@@ -181,14 +139,14 @@ async def cancel_shift(request: Request) -> Response:
 async def swap_shift(request: Request) -> Response:
     user = await coordinator(request)
     form = await checked_form(request)
-    replacement = await _advisor(form, request, "advisor")
     week = _form_week(form, request).isoformat()
-    if replacement is None or replacement.id is None:
+    try:
+        await admin_roster.swap_shift(admin_of(request), actor=user.username,
+                                      shift_id=request.path_params["shift_id"], advisor=form_text(form, "advisor"))
+    except Refused:
         return redirect(f"/coordinator/roster?week={week}#shifts")
-    async with hub_of(request).transaction() as session:
-        shift = await rostering.swap_shift(session, shift_id=request.path_params["shift_id"], user_id=replacement.id)
-    if shift is not None:
-        await changed(request, user, "shift_swap", f"{shift.start.isoformat()} to {replacement.username}")
+    except NotFound:
+        pass  # the shift is gone, or the other advisor has the same one already
     return redirect(f"/coordinator/roster?week={week}&done=swapped#shifts")
 
 
@@ -196,9 +154,8 @@ async def import_shifts(request: Request) -> Response:
     """Import a CSV of shifts, or import nothing and report every bad row."""
     user = await coordinator(request)
     form = await checked_form(request)
-    hub = hub_of(request)
     t = Translator(request_language(request))
-    monday = _week(form.get("week"), hub.clock.now().astimezone(hub.tz).date())
+    monday = _form_week(form, request)
     upload = form.get("file")
     text = ""
     name = "roster.csv"
@@ -212,21 +169,13 @@ async def import_shifts(request: Request) -> Response:
             await form.close()
     if not text.strip():
         return await _render(request, user, monday, errors={"file": t("coord.roster.error.file")}, status=400)
-    async with hub.transaction() as session:
-        users = {u.username: u for u in await people.active_users(session)}
-        try:
-            shifts = read_roster(name, text, users=set(users), tz=hub.tz)
-        except RosterFileError as error:
-            report = error.lines
-        else:
-            report = []
-            added = await roster.add_shifts(
-                session, shifts=((users[s.username].id or 0, s.start, s.end) for s in shifts))
-    if report:
-        return await _render(request, user, monday, errors={"file": t("coord.roster.error.rows", count=len(report))},
-                             report=report, status=400)
-    await changed(request, user, "roster_import", f"{added} of {len(shifts)} shifts from {name}")
-    return await _render(request, user, monday, done=t("coord.roster.imported", added=added, total=len(shifts)))
+    try:
+        imported = await admin_roster.import_csv(admin_of(request), actor=user.username, name=name, text=text)
+    except RosterFileError as error:
+        errors = {"file": t("coord.roster.error.rows", count=len(error.lines))}
+        return await _render(request, user, monday, errors=errors, report=error.lines, status=400)
+    return await _render(request, user, monday,
+                         done=t("coord.roster.imported", added=imported.added, total=imported.total))
 
 
 routes = [
