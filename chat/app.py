@@ -1,5 +1,5 @@
 """The application factory: routes, middleware, and a lifespan that opens and closes storage,
-broker and hub. No module-level state: everything hangs off the app built here."""
+broker and the live service. No module-level state: everything hangs off the app built here."""
 
 from __future__ import annotations
 

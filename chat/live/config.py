@@ -1,4 +1,4 @@
-"""The service's configuration as the hub sees it: loaded from the database into routing values,
+"""The service's configuration as the live service sees it: loaded from the database into routing values,
 and reloaded now and then so that changes made by the CLI or the coordinator pages take effect."""
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ class ServiceConfig:
     # in for these (see `chat.middleware.widget_origins` and `/api/service`).
     widget_origins: frozenset[str] = frozenset()
     retention_days: int | None = None
+    # The administration's configuration version this was loaded at (storage.service).
+    version: int = 0
 
     def organisation_of(self, user: User) -> Organisation:
         return self.organisations[user.organisation_id]
@@ -78,6 +80,7 @@ async def load_config(session: Session, *, now: datetime, tz: ZoneInfo) -> Servi
         rostered_hours=rostered,
         widget_origins=frozenset(await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)),
         retention_days=await retention.retention_days(session, default=0) or None,
+        version=await service.config_version(session),
     )
 
 

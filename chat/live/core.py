@@ -35,7 +35,7 @@ from chat.wire.outgoing import (
 )
 from routing import policy
 from routing.lifecycle import ChatEvent, ChatState, next_state
-from storage import chats, messages, statistics
+from storage import chats, messages, service, statistics
 from storage.database import Database
 from storage.tables import Message
 
@@ -84,6 +84,12 @@ class Core:
         async with self.db.transaction() as session:
             self._config = await load_config(session, now=now, tz=self.tz)
         self.config_loaded_at = now
+
+    async def config_is_stale(self) -> bool:
+        """Whether an administrative change (made here, in another process or by the CLI) came
+        after the configuration in use: one small read."""
+        async with self.db.transaction() as session:
+            return await service.config_version(session) != self.config.version
 
     def presence_of(self, username: str, now: datetime) -> AdvisorPresence:
         """The advisor's presence, made (away, no chats, no socket yet: their grace running from

@@ -11,7 +11,7 @@ from chat.live.core import Core
 from routing.deadlines import ChatClock, Limits, lost_advisors, overdue_chats
 from storage import duty
 
-CONFIG_REFRESH = timedelta(seconds=30)
+CONFIG_REFRESH = timedelta(minutes=10)  # the roster window loaded spans weeks
 
 
 def limits(settings: Settings) -> Limits:
@@ -25,8 +25,9 @@ def limits(settings: Settings) -> Limits:
 
 async def apply_deadlines(core: Core, now: datetime) -> None:
     """Apply whatever time alone has changed; routing follows (shifts may have started)."""
-    if now - core.config_loaded_at >= CONFIG_REFRESH:
-        await core.reload_config()  # the CLI, in another process, may have changed it
+    if now - core.config_loaded_at >= CONFIG_REFRESH or await core.config_is_stale():
+        # Changed by the CLI or another process; or time moved the loaded roster window on.
+        await core.reload_config()
     bounds = limits(core.settings)
     gone = {presence.username: presence.gone_since for presence in core.state.advisors()}
     for username in lost_advisors(gone, now=now, grace=bounds.advisor_grace):

@@ -1,7 +1,7 @@
 """Incoming frames: JSON text decoded into typed values, or a ProtocolError naming what is wrong.
 
 Only shape is checked here (types, required fields, lengths of ids). What a frame means for a chat
-(is the topic known, is the chat theirs) is the hub's business.
+(is the topic known, is the chat theirs) is the live service's business.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def _str(frame: Mapping[str, Any], name: str, *, max_chars: int = MAX_ID_CHARS) 
 
 
 def _text(frame: Mapping[str, Any], name: str) -> str:
-    # Length against the message limit is the hub's check (too_long), not a shape error.
+    # Length against the message limit is the live service's check (too_long), not a shape error.
     value = frame.get(name)
     if not isinstance(value, str) or not value.strip():
         raise BadField(f"field {name!r} must be a non-empty string")

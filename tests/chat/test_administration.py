@@ -18,18 +18,18 @@ PEOPLE = "/coordinator/people"
 
 
 async def audit_log(service_: Service) -> list[tuple[str, str, str]]:
-    async with service_.hub.db.transaction() as session:
+    async with service_.db.transaction() as session:
         entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars().all()  # type: ignore[arg-type]
     return [(e.actor, e.action, e.detail) for e in entries]
 
 
 async def version(service_: Service) -> int:
-    async with service_.hub.db.transaction() as session:
+    async with service_.db.transaction() as session:
         return await service.config_version(session)
 
 
 async def lappi_exists(service_: Service) -> bool:
-    async with service_.hub.db.transaction() as session:
+    async with service_.db.transaction() as session:
         return await people.organisation_by_slug(session, slug="lappi") is not None
 
 
@@ -38,7 +38,7 @@ async def test_a_page_change_and_its_audit_entry_are_stored_together_or_not_at_a
         csrf = await csrf_of(client, PEOPLE)
         before, log = await version(running), await audit_log(running)
         # The database refuses every audit entry: the change that would go with it must not stay.
-        async with running.hub.db.engine.begin() as connection:
+        async with running.db.engine.begin() as connection:
             await connection.execute(text(
                 "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no'); END"))
         form = {"csrf": csrf, "slug": "lappi", "name": "Lappi AMK"}
@@ -46,7 +46,7 @@ async def test_a_page_change_and_its_audit_entry_are_stored_together_or_not_at_a
         assert not await lappi_exists(running)
         assert (await version(running), await audit_log(running)) == (before, log)
 
-        async with running.hub.db.engine.begin() as connection:
+        async with running.db.engine.begin() as connection:
             await connection.execute(text("DROP TRIGGER refuse_audit"))
         assert (await client.post(f"{PEOPLE}/organisations", data=form)).status_code == 303
         assert await lappi_exists(running)

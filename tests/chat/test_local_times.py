@@ -38,7 +38,7 @@ async def form(client: httpx.AsyncClient, csrf: str, advisor: str, start: str, e
 
 
 async def spring_shifts(service: Service, username: str) -> list[tuple[datetime, datetime]]:
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         user = await people.user_by_username(session, username=username)
         assert user is not None and user.id is not None
         rows = await roster.shifts_of_user(session, user_id=user.id, start=datetime(2027, 3, 27, tzinfo=UTC),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from contextlib import AbstractAsyncContextManager
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from chat.live.commands import EndSessions, Reconfigure
-from chat.live.config import ServiceConfig
 from chat.web import auth, i18n
-from chat.web.context import clock_of, db_of, live_of, sessions_of, settings_of
-from storage.database import Session
+from chat.web.context import sessions_of
 from storage.tables import User
 
 TEMPLATES = Jinja2Templates(
@@ -52,35 +48,6 @@ TEMPLATES.env.filters["clock_span"] = lambda span: clock_span(*span)
 
 class SignInRequired(Exception):
     """A page needs a signed-in user; the app answers with a redirect to the sign-in page."""
-
-
-class PageServices:
-    """What the coordinator pages still reach through one object until they move to chat.admin
-    and chat.web.context (a step of issue 11 in progress)."""
-
-    def __init__(self, request: Request) -> None:
-        self.live = live_of(request)
-        self.db = db_of(request)
-        self.clock = clock_of(request)
-        self.settings = settings_of(request)
-        self.tz = self.settings.tz
-
-    def transaction(self) -> AbstractAsyncContextManager[Session]:
-        return self.db.transaction()
-
-    @property
-    def config(self) -> ServiceConfig:
-        return self.live.config
-
-    async def reconfigure(self) -> None:
-        await self.live.run(Reconfigure())
-
-    async def sessions_ended(self, username: str) -> None:
-        await self.live.run(EndSessions(username))
-
-
-def hub_of(request: Request) -> PageServices:
-    return PageServices(request)
 
 
 async def signed_in(request: Request, *roles: str) -> User:

@@ -82,7 +82,7 @@ def form_text(form: FormData, name: str) -> str:
 
 def admin_of(request: Request) -> Administration:
     """The administration every coordinator change goes through: one transaction with its audit
-    entry, then the hub reloads and routes again."""
+    entry, then the live service reloads and routes again."""
     admin: Administration = request.app.state.admin
     return admin
 

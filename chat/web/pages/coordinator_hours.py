@@ -1,6 +1,6 @@
 """Opening hours: the weekly intervals, and exception dates (closed all day, or other hours that
 day). The checks and changes are chat.admin.hours' (routing's own checks, so the page accepts
-exactly what routing can use); the hub reloads its configuration after a change so routing sees
+exactly what routing can use); the live service reloads its configuration after a change so routing sees
 it at once."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from starlette.routing import Route
 from chat.admin import hours
 from chat.admin.errors import Refused
 from chat.admin.hours import KINDS
+from chat.web.context import clock_of, db_of, tz_of
 from chat.web.i18n import Translator, request_language
-from chat.web.pages.common import checked_form, hub_of, redirect
+from chat.web.pages.common import checked_form, redirect
 from chat.web.pages.coordinator_base import WEEKDAYS, admin_of, coordinator, form_errors, form_text, page, parse_day
 from storage import service
 from storage.tables import User
@@ -25,9 +26,8 @@ DONE = ("weekly_added", "weekly_deleted", "exception_saved", "exception_deleted"
 
 async def _render(request: Request, user: User, *, errors: dict[str, str] | None = None,
                   values: dict[str, str] | None = None, status: int = 200) -> Response:
-    hub = hub_of(request)
-    today = hub.clock.now().astimezone(hub.tz).date()
-    async with hub.transaction() as session:
+    today = clock_of(request).now().astimezone(tz_of(request)).date()
+    async with db_of(request).transaction() as session:
         weekly = await service.weekly_opening(session)
         exceptions = [row for row in await service.opening_exceptions(session) if row.day >= today]
     done = request.query_params.get("done")

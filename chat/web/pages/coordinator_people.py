@@ -20,8 +20,10 @@ from starlette.routing import Route
 from chat.admin import people as admin_people
 from chat.admin.errors import NotFound, Refused
 from chat.admin.people import ROLES, Profile
+from chat.live.commands import EndSessions
+from chat.web.context import db_of, live_of
 from chat.web.i18n import Translator, request_language
-from chat.web.pages.common import checked_form, hub_of, redirect
+from chat.web.pages.common import checked_form, redirect
 from chat.web.pages.coordinator_base import admin_of, coordinator, form_errors, form_text, page
 from storage import people
 from storage.tables import User
@@ -42,22 +44,22 @@ def _done(request: Request) -> str | None:
 
 async def _choices(request: Request) -> dict[str, Any]:
     """The (value, text) options of the user forms' selects and checkboxes."""
-    hub = hub_of(request)
     language = request_language(request)
     t = Translator(language)
-    async with hub.transaction() as session:
+    config = live_of(request).config
+    async with db_of(request).transaction() as session:
         organisations = await people.organisations(session)
     return {
         "organisation_options": [(str(o.id), o.name) for o in organisations],
         "role_options": [(role, t(f"coord.people.role.{role}")) for role in ROLES],
-        "language_options": [(code, t(f"coord.language.{code}")) for code in hub.config.languages],
-        "topic_options": [(topic.id, getattr(topic, f"label_{language}")) for topic in hub.config.topics.values()],
+        "language_options": [(code, t(f"coord.language.{code}")) for code in config.languages],
+        "topic_options": [(topic.id, getattr(topic, f"label_{language}")) for topic in config.topics.values()],
     }
 
 
 async def _render(request: Request, user: User, *, errors: dict[str, str] | None = None,
                   values: dict[str, Any] | None = None, status: int = 200) -> Response:
-    async with hub_of(request).transaction() as session:
+    async with db_of(request).transaction() as session:
         organisations = await people.organisations(session)
         users = await people.all_users(session)
     context: dict[str, Any] = {
@@ -141,7 +143,7 @@ async def add_user(request: Request) -> Response:
 
 
 async def _user(request: Request) -> User:
-    async with hub_of(request).transaction() as session:
+    async with db_of(request).transaction() as session:
         found = await people.user_by_username(session, username=request.path_params["username"])
     if found is None:
         raise HTTPException(404, "no such user")
@@ -156,7 +158,7 @@ def _stored_values(user: User) -> dict[str, Any]:
 
 async def _render_user(request: Request, actor: User, subject: User, *, errors: dict[str, str] | None = None,
                        values: dict[str, Any] | None = None, status: int = 200) -> Response:
-    organisations = hub_of(request).config.organisations
+    organisations = live_of(request).config.organisations
     context: dict[str, Any] = {
         "subject": subject, "organisation": organisations.get(subject.organisation_id), "errors": errors or {},
         "values": values or _stored_values(subject), "done": _done(request), **await _choices(request),
@@ -202,7 +204,7 @@ async def set_password(request: Request) -> Response:
                                        password=_password(form))
     if refused := await _user_change(request, actor, subject, change, prefix="new"):
         return refused
-    await hub_of(request).sessions_ended(subject.username)
+    await live_of(request).run(EndSessions(subject.username))
     if subject.id == actor.id:
         return redirect("/sign-in")
     return redirect(f"/coordinator/people/users/{subject.username}?done=password_set#password")
@@ -218,7 +220,7 @@ async def set_active(request: Request) -> Response:
     if refused := await _user_change(request, actor, subject, change, prefix="", fields={"active": "deactivate"}):
         return refused
     if not active:
-        await hub_of(request).sessions_ended(subject.username)
+        await live_of(request).run(EndSessions(subject.username))
     return redirect(f"/coordinator/people/users/{subject.username}?done={'reactivated' if active else 'deactivated'}")
 
 

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chat.web.context import clock_of, db_of, live_of, tz_of
 from chat.web.i18n import Translator, request_language
-from chat.web.pages.common import hub_of
 from chat.web.pages.coordinator_base import (
     WEEKDAYS,
     coordinator,
@@ -94,13 +94,12 @@ def _hours(value: float) -> str:
 
 async def coverage_page(request: Request) -> Response:
     user = await coordinator(request)
-    hub = hub_of(request)
-    now = hub.clock.now()
-    tz = hub.tz
+    now = clock_of(request).now()
+    tz = tz_of(request)
     kind, first, following = _period(request, tz, now.astimezone(tz).date())
     start, end = local_midnight(first, tz), local_midnight(following, tz)
-    async with hub.transaction() as session:
-        result = await coverage.coverage(session, start=start, end=end, hours_=hub.config.hours, now=now)
+    async with db_of(request).transaction() as session:
+        result = await coverage.coverage(session, start=start, end=end, hours_=live_of(request).config.hours, now=now)
     summary = [
         ("open", result.open_hours), ("planned", result.planned_hours),
         ("planned_open", result.planned_open_hours), ("actual", result.actual_hours),
@@ -130,11 +129,10 @@ async def coverage_page(request: Request) -> Response:
 
 
 def _labels(request: Request, outcomes: dict[str, str]) -> dict[str, dict[str, str]]:
-    hub = hub_of(request)
     language = request_language(request)
     t = Translator(language)
-    topics = {k: getattr(v, f"label_{language}", k) for k, v in hub.config.topics.items()}
-    organisations = {o.slug: o.name for o in hub.config.organisations.values()}
+    topics = {k: getattr(v, f"label_{language}", k) for k, v in live_of(request).config.topics.items()}
+    organisations = {o.slug: o.name for o in live_of(request).config.organisations.values()}
     return {
         "hour": {f"{h:02d}": f"{h:02d}" for h in range(24)},
         "weekday": {str(n): t(f"coord.weekday.{name}") for n, name in enumerate(WEEKDAYS)},
@@ -171,16 +169,15 @@ def _summary(report: Report) -> list[tuple[str, int | float | None, bool]]:
 
 async def statistics_page(request: Request) -> Response:
     user = await coordinator(request)
-    hub = hub_of(request)
-    tz = hub.tz
-    today = hub.clock.now().astimezone(tz).date()
+    tz = tz_of(request)
+    today = clock_of(request).now().astimezone(tz).date()
     first = parse_day(request.query_params.get("from")) or today.replace(day=1)
     last = parse_day(request.query_params.get("to")) or today
     errors = {}
     if last < first:
         errors["to"] = Translator(request_language(request))("coord.error.period")
         last = first
-    async with hub.transaction() as session:
+    async with db_of(request).transaction() as session:
         report = await reports.report(session, start=local_midnight(first, tz),
                                       end=local_midnight(last + timedelta(days=1), tz))
         language = request_language(request)
@@ -218,13 +215,12 @@ async def statistics_page(request: Request) -> Response:
 
 async def overview(request: Request) -> Response:
     user = await coordinator(request)
-    hub = hub_of(request)
-    now = hub.clock.now()
-    monday = monday_of(now.astimezone(hub.tz).date())
-    async with hub.transaction() as session:
-        week = await coverage.coverage(session, start=local_midnight(monday, hub.tz),
-                                       end=local_midnight(monday + timedelta(days=7), hub.tz),
-                                       hours_=hub.config.hours, now=now)
+    now = clock_of(request).now()
+    monday = monday_of(now.astimezone(tz_of(request)).date())
+    async with db_of(request).transaction() as session:
+        week = await coverage.coverage(session, start=local_midnight(monday, tz_of(request)),
+                                       end=local_midnight(monday + timedelta(days=7), tz_of(request)),
+                                       hours_=live_of(request).config.hours, now=now)
     return page(request, "coordinator/overview.html", user, {"week": week, "hours": _hours, "monday": monday})
 
 

@@ -16,9 +16,10 @@ from starlette.routing import Route
 from chat.admin import roster as admin_roster
 from chat.admin.errors import NotFound, Refused
 from chat.admin.roster_csv import RosterFileError
+from chat.web.context import clock_of, db_of, tz_of
 from chat.web.i18n import Translator, request_language
 from chat.web.ical import feed_path
-from chat.web.pages.common import checked_form, hub_of, redirect
+from chat.web.pages.common import checked_form, redirect
 from chat.web.pages.coordinator_base import (
     admin_of,
     coordinator,
@@ -40,16 +41,14 @@ def _week(value: object, today: date) -> date:
 
 
 def _form_week(form: FormData, request: Request) -> date:
-    hub = hub_of(request)
-    return _week(form.get("week"), hub.clock.now().astimezone(hub.tz).date())
+    return _week(form.get("week"), clock_of(request).now().astimezone(tz_of(request)).date())
 
 
 async def _render(request: Request, user: User, monday: date, *, errors: dict[str, str] | None = None,
                   values: dict[str, str] | None = None, report: list[str] | None = None,
                   done: str | None = None, status: int = 200) -> Response:
-    hub = hub_of(request)
-    tz = hub.tz
-    async with hub.transaction() as session:
+    tz = tz_of(request)
+    async with db_of(request).transaction() as session:
         advisors = [u for u in await people.active_users(session)]
         templates = await rostering.templates(session)
         shifts = await rostering.shifts_with_users(
@@ -69,8 +68,7 @@ async def _render(request: Request, user: User, monday: date, *, errors: dict[st
 
 async def roster_page(request: Request) -> Response:
     user = await coordinator(request)
-    hub = hub_of(request)
-    monday = _week(request.query_params.get("week"), hub.clock.now().astimezone(hub.tz).date())
+    monday = _week(request.query_params.get("week"), clock_of(request).now().astimezone(tz_of(request)).date())
     done = request.query_params.get("done")
     message = Translator(request_language(request))(f"coord.roster.done.{done}") if done in DONE else None
     return await _render(request, user, monday, done=message)

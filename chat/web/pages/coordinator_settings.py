@@ -2,7 +2,7 @@
 handbook's canned answers, transcript retention, and the sites allowed to embed the widget.
 
 The checks and the changes are chat.admin.settings'. Every change is written to the audit log and
-the hub reloads its configuration at once, so a new topic or origin applies to the next visitor."""
+the live service reloads its configuration at once, so a new topic or origin applies to the next visitor."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from starlette.routing import Route
 from chat.admin import settings
 from chat.admin.errors import NotFound, Problem, Refused
 from chat.admin.settings import LABEL_LANGUAGES
+from chat.web.context import db_of, live_of, settings_of
 from chat.web.i18n import Translator, request_language
-from chat.web.pages.common import checked_form, hub_of, redirect
+from chat.web.pages.common import checked_form, redirect
 from chat.web.pages.coordinator_base import admin_of, coordinator, form_errors, form_text, page
 from storage import handbook, retention, service
 from storage.tables import User
@@ -35,23 +36,22 @@ def _t(request: Request) -> Translator:
 
 async def _render(request: Request, user: User, *, errors: dict[str, str] | None = None,
                   values: dict[str, str] | None = None, status: int = 200) -> Response:
-    hub = hub_of(request)
-    async with hub.transaction() as session:
+    async with db_of(request).transaction() as session:
         topics = await service.topics(session)
         outcomes = await service.outcomes(session)
         answers = await handbook.canned_answers(session)
         stored_origins = await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)
-        days = await retention.retention_days(session, default=hub.settings.retention_days)
+        days = await retention.retention_days(session, default=settings_of(request).retention_days)
     t = _t(request)
     done = request.query_params.get("done")
-    languages = hub.config.languages
+    languages = live_of(request).config.languages
     context: dict[str, Any] = {
         "topics": topics, "outcomes": outcomes, "labels": LABEL_LANGUAGES,
         "answers": [(code, [a for a in answers if a.language == code]) for code in languages],
         "language_options": [(code, t(f"coord.language.{code}")) for code in languages],
         "stored_origins": stored_origins,
-        "server_origins": [o for o in hub.settings.widget_origins if o not in stored_origins],
-        "retention_days": days, "default_retention_days": hub.settings.retention_days,
+        "server_origins": [o for o in settings_of(request).widget_origins if o not in stored_origins],
+        "retention_days": days, "default_retention_days": settings_of(request).retention_days,
         "errors": errors or {}, "values": values or {},
         "done": t(f"coord.settings.done.{done}") if done in DONE else None,
     }
@@ -134,7 +134,7 @@ async def add_answer(request: Request) -> Response:
     language, title, text = form_text(form, "language"), form_text(form, "title"), form_text(form, "text")
     try:
         await settings.add_answer(admin_of(request), actor=user.username, language=language, title=title, text=text,
-                                  max_chars=hub_of(request).settings.max_message_chars)
+                                  max_chars=settings_of(request).max_message_chars)
     except Refused as refused:
         values = {"answer_language": language, "answer_title": title, "answer_text": text}
         return await _render(request, user, errors=_errors(request, refused, "answer"), values=values, status=400)
@@ -149,7 +149,7 @@ async def edit_answer(request: Request) -> Response:
     prefix = f"answer-{answer_id}"
     try:
         await settings.edit_answer(admin_of(request), actor=user.username, answer_id=answer_id, title=title,
-                                   text=text, max_chars=hub_of(request).settings.max_message_chars)
+                                   text=text, max_chars=settings_of(request).max_message_chars)
     except NotFound:
         raise HTTPException(404, "no such answer") from None
     except Refused as refused:
@@ -187,7 +187,7 @@ async def add_origin(request: Request) -> Response:
     typed = form_text(form, "origin")
     try:
         await settings.add_origin(admin_of(request), actor=user.username, origin=typed,
-                                  server_origins=hub_of(request).settings.widget_origins)
+                                  server_origins=settings_of(request).widget_origins)
     except Refused as refused:
         errors = form_errors(request, refused, prefix="", keys=KEYS, fields={"origin": "origin"})
         return await _render(request, user, errors=errors, values={"origin": typed}, status=400)
