@@ -22,9 +22,11 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from chat.broker.base import Fanout, Frame
-from chat.wire.outgoing import pack, unpack
+from chat.wire.outgoing import OutFrame
+from chat.wire.packing import Kinds, pack, unpack
 
 log = logging.getLogger("neuvo.broker")
+FRAMES = Kinds(OutFrame)
 RECONNECT_S = (0.1, 0.25, 0.5, 1.0, 2.0)  # then every 2 s
 
 
@@ -108,7 +110,8 @@ class RedisBroker:
                 continue
             channel = message["channel"].decode() if isinstance(message["channel"], bytes) else message["channel"]
             try:
-                frame = unpack(message["data"].decode() if isinstance(message["data"], bytes) else message["data"])
+                frame = unpack(message["data"].decode() if isinstance(message["data"], bytes) else message["data"],
+                               FRAMES)
             except (ValueError, KeyError, TypeError):
                 log.error("dropped a frame that does not unpack on %s", channel.split(":")[0])
                 continue

@@ -22,7 +22,7 @@ from chat.live.commands import (
 )
 from chat.live.core import Core
 from chat.live.state import AdvisorPresence, LiveChat
-from chat.wire.errors import BadField, CannotServe, ChatEnded, NotYours, UnknownTopic
+from chat.wire.errors import BadField, CannotServe, ChatEnded, NotYours, Unauthorized, UnknownTopic
 from chat.wire.outgoing import (
     Ack,
     AdvisorIdentity,
@@ -44,10 +44,12 @@ from storage import chats, duty, messages, statistics
 async def connected(core: Core, command: AdvisorConnected) -> Welcome:
     """Count a socket of the advisor and build their `welcome`. A reconnect within the grace
     period finds the presence still there and keeps its status and chats."""
-    user = command.user
     now = core.clock.now()
-    if user.username not in core.config.users:
-        await core.reload_config()
+    if command.username not in core.config.users:
+        await core.reload_config()  # a user added since the configuration was loaded
+    user = core.config.users.get(command.username)
+    if user is None:
+        raise Unauthorized("this account is not active")
     fresh = core.state.advisor(user.username) is None
     presence = core.presence_of(user.username, now)
     async with core.db.transaction() as session:

@@ -16,11 +16,11 @@ from chat.wire.outgoing import (
     FeedbackSaved,
     OutFrame,
     Queued,
+    QueueOut,
     StatusOut,
     Transferred,
     Welcome,
 )
-from storage.tables import User
 
 R = TypeVar("R", covariant=True)
 
@@ -93,7 +93,7 @@ class GiveFeedback(Command[FeedbackSaved]):
 class AdvisorConnected(Command[Welcome]):
     """A socket of the signed-in advisor opened; the answer is its `welcome`."""
 
-    user: User
+    username: str
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,62 @@ class Tick(Command[None]):
 @dataclass(frozen=True)
 class Reconfigure(Command[None]):
     """The administration changed something: reload the configuration and route again."""
+
+
+@dataclass(frozen=True)
+class Rejoin(Command[None]):
+    """After the live service moved to another process (several processes): what the sockets of
+    one process carry, so the new owner counts them again. `advisors` are (username, sockets,
+    status); `visitors` are (chat id, sockets)."""
+
+    advisors: tuple[tuple[str, int, str], ...]
+    visitors: tuple[tuple[str, int], ...]
+
+
+# -- questions (read only; asked of whichever process owns the live state) -------------------
+
+
+@dataclass(frozen=True)
+class AskStatus(Command["ServiceStatus"]):
+    """What /api/service tells a visitor before they start."""
+
+
+@dataclass(frozen=True)
+class AskQueue(Command[QueueOut]):
+    """The `queue` frame as it is now."""
+
+
+@dataclass(frozen=True)
+class AskColleagues(Command[list["Colleague"]]):
+    """Advisors signed in now, for a transfer."""
+
+
+@dataclass(frozen=True)
+class AskCarries(Command[bool]):
+    """Whether the chat is live (waiting or active)."""
+
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    open: bool
+    accepting: bool
+    next_open: str | None
+    queue_length: int
+    estimated_wait_s: int | None
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A signed-in advisor as a colleague choosing whom to transfer to sees them."""
+
+    username: str
+    name: str
+    organisation: str
+    available: bool
+    on_shift: bool
+    languages: tuple[str, ...]
 
 
 @dataclass(frozen=True)

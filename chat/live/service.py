@@ -23,7 +23,6 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from chat.base.clock import Clock
@@ -45,6 +44,7 @@ from storage.database import Database
 from storage.errors import STORAGE_FAILURES
 
 log = logging.getLogger("neuvo.live")
+_NOT_A_QUESTION = object()
 R = TypeVar("R")
 Handler = Callable[[Core, Any], Awaitable[Any]]
 
@@ -70,29 +70,6 @@ UNLOCKED: dict[type[c.Command[Any]], Handler] = {
     c.TransferChat: advisor.transfer,
     c.EndSessions: advisor.end_sessions,
 }
-
-
-@dataclass(frozen=True)
-class ServiceStatus:
-    """What /api/service tells a visitor before they start."""
-
-    open: bool
-    accepting: bool
-    next_open: str | None
-    queue_length: int
-    estimated_wait_s: int | None
-
-
-@dataclass(frozen=True)
-class Colleague:
-    """A signed-in advisor as a colleague choosing whom to transfer to sees them."""
-
-    username: str
-    name: str
-    organisation: str
-    available: bool
-    on_shift: bool
-    languages: tuple[str, ...]
 
 
 class LiveService:
@@ -138,6 +115,9 @@ class LiveService:
             await core.reload_config()
             core.wake()
             return None
+        question = self._answer(command)
+        if question is not _NOT_A_QUESTION:
+            return question
         handler = UNLOCKED.get(type(command))
         if handler is not None:
             return await handler(core, command)
@@ -195,12 +175,23 @@ class LiveService:
     def metrics(self) -> Metrics:
         return self._core.metrics
 
-    def status(self) -> ServiceStatus:
+    def _answer(self, command: c.Command[Any]) -> Any:
+        if isinstance(command, c.AskStatus):
+            return self.status()
+        if isinstance(command, c.AskQueue):
+            return self.queue()
+        if isinstance(command, c.AskColleagues):
+            return self.signed_in()
+        if isinstance(command, c.AskCarries):
+            return self.carries(command.chat_id)
+        return _NOT_A_QUESTION
+
+    def status(self) -> c.ServiceStatus:
         core = self._core
         now = core.clock.now()
         is_open = core.is_open(now)
         waiting = core.state.waiting()
-        return ServiceStatus(
+        return c.ServiceStatus(
             open=is_open,
             accepting=core.accepting(now),
             next_open=None if is_open else at_or_none(core.config.hours.next_open(now), core.tz),
@@ -211,10 +202,10 @@ class LiveService:
     def queue(self) -> QueueOut:
         return queue_frame(self._core, self._core.clock.now())
 
-    def signed_in(self) -> list[Colleague]:
+    def signed_in(self) -> list[c.Colleague]:
         on_shift = self._core.config.roster.on_shift(self._core.clock.now())
         return [
-            Colleague(p.username, p.name, p.organisation_name, p.status == "available", p.username in on_shift,
+            c.Colleague(p.username, p.name, p.organisation_name, p.status == "available", p.username in on_shift,
                       tuple(sorted(p.languages)))
             for p in self._core.state.advisors() if p.connected
         ]

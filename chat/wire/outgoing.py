@@ -14,8 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from types import UnionType
-from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from storage.tables import Chat, Message
@@ -270,63 +269,3 @@ def chat_card(chat: Chat, history: Sequence[Message], now: datetime, tz: ZoneInf
             HistoryEntry(seq=m.seq, sender=m.sender, text=m.text, at=at(m.created_at, tz)) for m in history
         ),
     )
-
-
-# -- between processes ----------------------------------------------------------------------
-
-PACKED_KINDS: dict[str, type[OutFrame]] = {}
-
-
-def _register_kinds() -> None:
-    stack: list[type[OutFrame]] = [OutFrame]
-    while stack:
-        for kind in stack.pop().__subclasses__():
-            PACKED_KINDS[kind.__name__] = kind
-            stack.append(kind)
-
-
-def pack(frame: OutFrame) -> str:
-    """The frame as text another process can `unpack` into the same value (the broker carries
-    frames between processes this way; sockets still send `encode`'s wire form)."""
-    return json.dumps({"kind": type(frame).__name__, "fields": _packed(frame)}, ensure_ascii=False,
-                      separators=(",", ":"))
-
-
-def unpack(text: str) -> OutFrame:
-    if not PACKED_KINDS:
-        _register_kinds()
-    data = json.loads(text)
-    frame = _build(PACKED_KINDS[data["kind"]], data["fields"])
-    assert isinstance(frame, OutFrame)
-    return frame
-
-
-def _packed(value: Any) -> dict[str, Any]:
-    return {spec.name: _packed_value(getattr(value, spec.name)) for spec in fields(value)}
-
-
-def _packed_value(value: Any) -> Any:
-    if isinstance(value, tuple | list):
-        return [_packed_value(item) for item in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return _packed(value)
-    return value
-
-
-def _build(kind: type[Any], data: dict[str, Any]) -> Any:
-    hints = get_type_hints(kind)
-    return kind(**{name: _typed(hints[name], value) for name, value in data.items()})
-
-
-def _typed(hint: Any, value: Any) -> Any:
-    """The packed value rebuilt as `hint` says: nested frames' parts, tuples of them, or None."""
-    if value is None:
-        return None
-    options = [h for h in get_args(hint) if h is not type(None)] if get_origin(hint) in (Union, UnionType) else [hint]
-    for option in options:
-        if isinstance(option, type) and hasattr(option, "__dataclass_fields__"):
-            return _build(option, value)
-        if get_origin(option) is tuple:
-            item = get_args(option)[0]
-            return tuple(_typed(item, entry) for entry in value)
-    return value

@@ -26,7 +26,7 @@ class AdvisorConnection(Connection):
 
     async def opened(self) -> None:
         gate = await self.follow(advisor_channel(self.user.username), self._forward)
-        welcome = await self.live.run(c.AdvisorConnected(self.user))
+        welcome = await self.live.run(c.AdvisorConnected(self.user.username))
         self.counted = True
         for chat in welcome.chats:
             self.seen[chat.id] = chat.last_seq
