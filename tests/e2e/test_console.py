@@ -186,7 +186,7 @@ async def test_a_line_sent_into_a_deaf_console_socket_arrives_once_after_the_con
     await expect(page.locator("#connection")).to_contain_text("Connected")
     await expect(pane.locator(".line--pending")).to_have_count(0)
     await expect(pane.locator(".line__text", has_text="Kuuluuko?")).to_have_count(1)
-    async with service.hub.db.transaction() as session:
+    async with service.db.transaction() as session:
         stored = await session.get(Chat, chat_id)
     assert stored is not None and stored.last_seq == 1
 
