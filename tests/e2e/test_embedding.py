@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.e2e.browser import Host, Widget, advisor_side
+from tests.e2e.browser import Host, Widget, advisor_side, in_a_chat
 from tests.service import Service
 
 I18N = Path(__file__).resolve().parents[2] / "widget" / "static" / "i18n"
@@ -56,12 +56,7 @@ def differences(plain: dict[str, dict[str, Any]], other: dict[str, dict[str, Any
 
 async def test_html_from_an_advisor_is_shown_as_text_and_runs_nothing(
         page: Page, service: Service, host: Host) -> None:
-    advisor = await advisor_side(service)
-    widget = Widget(page)
-    await widget.load(host.url(service.base, html_lang="en"))
-    await widget.open()
-    await widget.start()
-    await advisor.take()
+    widget, advisor = await in_a_chat(page, service, host)
 
     attack = "<img src=x onerror=window.__pwned=1>"
     await advisor.say(attack)

@@ -29,8 +29,8 @@ function session({ record = {}, service = SERVICE, online = true } = {}) {
 }
 
 /** Started, queued and assigned to Anna: the socket is ready. */
-async function chatting() {
-  const fixture = session();
+async function chatting(options = {}) {
+  const fixture = session(options);
   const { controller } = fixture;
   controller.start('en');
   await settle();
@@ -330,6 +330,30 @@ test('too_long puts the refused line back in the message box', async () => {
   assert.deepEqual(controller.book.outbox, []);
   assert.equal(controller.draft, 'long one\ndraft');
   assert.deepEqual(controller.composerError, { key: 'error.too_long', text: 'too long' });
+});
+
+test('a too-long error follows the text: counted down while over, gone once within max_length',
+  async () => {
+    const { controller, socket } = await chatting();
+    const long = 'x'.repeat(2003);
+    controller.setDraft(long);
+    controller.sendMessage(long);
+    assert.deepEqual(controller.composerError, { key: 'composer.over', count: 3 });
+    controller.setDraft('x'.repeat(2001));
+    assert.deepEqual(controller.composerError, { key: 'composer.over', count: 1 });
+    controller.setDraft('x'.repeat(2000));
+    assert.equal(controller.composerError, null, 'within the limit: no error before sending');
+    assert.equal(socket.sent.filter((frame) => frame.type === 'message').length, 0);
+  });
+
+test('a too_long from the server clears once the line put back is short enough', async () => {
+  const { controller, socket } = await chatting({ service: { ...SERVICE, max_length: 10 } });
+  controller.sendMessage('long one');
+  socket.receive({ type: 'error', code: 'too_long', message: 'too long' });
+  controller.setDraft('long one!!!');
+  assert.deepEqual(controller.composerError, { key: 'composer.over', count: 1 });
+  controller.setDraft('long one');
+  assert.equal(controller.composerError, null);
 });
 
 test('unavailable re-sends the outbox two seconds later with the same ids', async () => {
