@@ -154,7 +154,7 @@ async def test_data_lang_sv_and_html_lang_en_choose_the_widget_language_and_the_
     await expect(widget.button("svenska")).to_have_attribute("aria-pressed", "true")
     await expect(widget.button("English")).to_have_attribute("aria-pressed", "false")
     await expect(page.get_by_label(CATALOGS["sv"]["field.chat_language"], exact=True).locator("option:checked")) \
-        .to_have_text("engelska")  # language names in the widget's language; the choice is kept
+        .to_have_text("svenska")  # names in the widget's language; the chat's language follows it (issue 12.7)
     await expect(page.get_by_role("group", name=CATALOGS["sv"]["language_switch.label"])).to_be_visible()
 
     await page.reload()

@@ -188,6 +188,30 @@ test('a dropped socket while the browser is offline waits for the online event',
   assert.equal(controller.connection, 'reconnecting');
 });
 
+test('the chat language follows the widget language until the visitor picks one', async () => {
+  const { controller } = session();
+  controller.start('fi');
+  await settle();
+  assert.equal(controller.forms.before.language, 'fi');
+  controller.setLanguage('en');
+  assert.equal(controller.forms.before.language, 'en', 'an English visitor is not left in Finnish');
+  assert.equal(controller.forms.offline.language, 'en');
+  controller.chooseChatLanguage('sv');
+  controller.setLanguage('fi');
+  assert.equal(controller.forms.before.language, 'sv', 'the visitor chose: kept');
+  assert.equal(controller.forms.offline.language, 'sv', 'one choice for both forms');
+});
+
+test('the chat language follows only to a language the service offers', async () => {
+  const { controller } = session({ service: { ...SERVICE, languages: ['fi', 'sv'] } });
+  controller.start('sv');
+  await settle();
+  controller.setLanguage('en');
+  assert.equal(controller.forms.before.language, 'sv');
+  controller.setLanguage('fi');
+  assert.equal(controller.forms.before.language, 'fi');
+});
+
 test('a start with no answer is given up and said, not retried alone', async () => {
   const { controller } = session();
   controller.start('en');

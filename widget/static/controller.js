@@ -108,6 +108,7 @@ export class SessionController {
     this.closedReason = 'closed';
     this.notice = null;
     this.timer = { typing: null, restored: null, retry: null, draft: null };
+    this.chatLanguageChosen = false;
     this.forms = {
       before: { topic: null, language: null },
       offline: { topic: null, language: null, text: '', contact: '' },
@@ -154,9 +155,25 @@ export class SessionController {
     this.changed();
   }
 
+  /**
+   * The widget's language. The chat's language on the forms follows it (when the service offers
+   * it), so an English visitor is not queued for Finnish, unless the visitor chose one.
+   */
   setLanguage(lang) {
     this.lang = lang;
+    const offered = this.service?.languages || [];
+    if (!this.chatLanguageChosen && offered.includes(lang)) this.setChatLanguage(lang);
     this.persist();
+  }
+
+  /** The visitor picked the chat's language themselves: the widget's language no longer moves it. */
+  chooseChatLanguage(language) {
+    this.chatLanguageChosen = true;
+    this.setChatLanguage(language);
+  }
+
+  setChatLanguage(language) {
+    for (const form of [this.forms.before, this.forms.offline]) form.language = language;
   }
 
   setConnection(state) {

@@ -91,7 +91,7 @@ export function offlineForm(ui, introKey) {
   const topic = selectField('offline-topic', ui.t('field.topic'), topicOptions(ui), values.topic,
     (value) => { values.topic = value; });
   const language = selectField('offline-language', ui.t('field.language'), languageOptions(ui),
-    values.language, (value) => { values.language = value; });
+    values.language, (value) => session.chooseChatLanguage(value));
   const count = counter(ui, 'offline-text-count');
   const textarea = h('textarea', { class: 'field__control', rows: 5, value: values.text,
     oninput: () => { values.text = textarea.value; count.update(textarea.value); } });
