@@ -67,7 +67,7 @@ async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visi
     await pane.get_by_label("Message").press("Enter")
     assert (await until(visitor, "message", seq=2))["text"] == "Yhteishaku alkaa maaliskuussa."
 
-    await pane.get_by_label("Message").fill("Kysyi hakuajoista")
+    await pane.get_by_label("Internal note", exact=True).fill("Kysyi hakuajoista")
     await pane.get_by_role("button", name="Add internal note").click()
     await expect(pane.locator(".line--note")).to_contain_text("Kysyi hakuajoista")
 
@@ -93,6 +93,47 @@ async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visi
     assert frame["advisor"]["name"] == "Bertil"
     assert all(f.get("from") != "note" for f in frames)
     await no_violations(page, "console with a transferred chat")
+
+
+async def test_writing_an_internal_note_tells_the_visitor_nothing_not_even_that_someone_types(
+    service: Service, page: Page
+) -> None:
+    """Issue 12.4: the note has its own box, apart from the message to the visitor, and typing in
+    it sends no `typing` frame."""
+    await on_duty(page, service.base)
+    visitor, chat_id = await visitor_chat(service)
+    await until(visitor, "assigned")
+    pane = page.locator(f"#pane-{chat_id}")
+    message = pane.get_by_label("Message", exact=True)
+    note = pane.get_by_label("Internal note", exact=True)
+    await expect(note).to_have_accessible_description(
+        "The visitor sees neither the note nor that you are writing it. Enter saves it.")
+
+    await message.focus()
+    await page.keyboard.press("Tab")  # Send
+    await page.keyboard.press("Tab")
+    await expect(note).to_be_focused()
+    await page.keyboard.type("Kysyy hakuajoista; ohjaisin opintoneuvojalle", delay=30)
+    await page.keyboard.press("Enter")
+    await expect(pane.locator(".line--note:not(.line--pending)")).to_contain_text("ohjaisin opintoneuvojalle")
+    await expect(note).to_have_value("")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=ARTIFACTS / "note-written-1280.png", full_page=True)
+    await page.set_viewport_size({"width": 375, "height": 740})
+    await page.screenshot(path=ARTIFACTS / "note-written-375.png", full_page=True)
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await no_violations(page, "console after a note was written")
+
+    # The note is stored (acked) and the visitor's ping is answered after anything sent before it.
+    await send(visitor, {"type": "ping"})
+    frames = []
+    while (frame := await receive(visitor))["type"] != "pong":
+        frames.append(frame)
+    assert [f["type"] for f in frames if f["type"] in ("typing", "message")] == []
+
+    # The message box still says so, which shows the visitor's socket would have heard it.
+    await message.press_sequentially("Hei", delay=30)
+    assert (await until(visitor, "typing"))["from"] == "advisor"
 
 
 async def test_three_chats_at_once_each_in_a_tab_with_unread_counts_and_one_closed_with_an_outcome(
