@@ -122,7 +122,8 @@ const handlers = {
     // The server answered, so the socket hears us: a refused line stays in the outbox as before.
     link.settleAll("message:");
     const target = activeId && chats.get(activeId);
-    const message = frame.message || frame.code;
+    // Our own words for the codes the console knows (a refused transfer), else the server's.
+    const message = texts[`console.error.${frame.code}`] || frame.message || frame.code;
     if (target) target.pane.querySelector(".pane__error").textContent = message;
     else setConnection(message);
   },
@@ -448,6 +449,13 @@ function fillHandbook(entry, textarea) {
   });
 }
 
+/** "Bertil · Kaakko UAS · sv, fi · away": whom the chat would reach, and whether they can take it now. */
+function colleagueLabel(person) {
+  const status = !person.on_shift ? "off_shift" : person.available ? "available" : "away";
+  return [person.name, person.organisation, (person.languages || []).join(", "), t(`console.colleague.${status}`)]
+    .filter(Boolean).join(" · ");
+}
+
 function fillTransfer(entry) {
   const { pane, chat } = entry;
   const q = (selector) => pane.querySelector(selector);
@@ -468,7 +476,7 @@ function fillTransfer(entry) {
     let options = [];
     if (kind.value === "advisor") {
       const people = await (await fetch("/api/console/colleagues", { credentials: "same-origin" })).json();
-      options = people.map((p) => ({ id: p.username, label: `${p.name} (${p.organisation})` }));
+      options = people.map((p) => ({ id: p.username, label: colleagueLabel(p) }));
     } else {
       options = kind.value === "organisation" ? setup.organisations : setup.topics;
     }
