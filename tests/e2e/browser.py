@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Locator, Page, expect
 from sqlalchemy import select
 from starlette.requests import Request
@@ -36,6 +37,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
                  "--disable-sync", "--no-first-run", "--disable-gpu"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget"
 DESKTOP = {"width": 1280, "height": 800}
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 # What a careless (or hostile) host site might have in its stylesheet. None of it may reach the widget.
 HOSTILE_CSS = """
@@ -287,6 +289,27 @@ class AdvisorSide:
             frames.append(frame)
             if stop(frame):
                 return frames
+
+
+async def in_a_chat(page: Page, service: Service, host: Host) -> tuple[Widget, AdvisorSide]:
+    """An English visitor on the host page, in a chat about work that Anna has taken."""
+    advisor = await advisor_side(service)
+    widget = Widget(page)
+    await widget.load(host.url(service.base, html_lang="en"))
+    await widget.open()
+    await widget.start()
+    await advisor.take()
+    return widget, advisor
+
+
+async def expect_no_violations(page: Page, state: str) -> None:
+    await Widget(page).settled()  # axe would see the colours half way through the panel's fade-in
+    results = await Axe().run(page, options=WCAG)
+    # (the package's own generate_report() cannot print targets inside a shadow root: they are lists)
+    found = [f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+        f"    {node['target']}: {node['html'][:160]}\n      {node.get('failureSummary', '')}" for node in v["nodes"])
+        for v in results.response["violations"]]
+    assert not found, f"axe, {state}:\n" + "\n".join(found)
 
 
 async def stored_lines(service: Service, chat: str) -> list[Message]:

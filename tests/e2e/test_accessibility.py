@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Locator, Page, expect
 
-from tests.e2e.browser import Host, Proxy, Widget, advisor_side
+from tests.e2e.browser import Host, Proxy, Widget, advisor_side, expect_no_violations
 from tests.service import Service
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SATURDAY_NOON = datetime.fromisoformat("2026-11-28T12:00:00+02:00")
 
 
@@ -155,16 +153,6 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     await expect(widget.launcher).to_be_hidden()
     await page.keyboard.press("Escape")
     await expect(widget.launcher).to_be_focused()
-
-
-async def expect_no_violations(page: Page, state: str) -> None:
-    await Widget(page).settled()  # axe would see the colours half way through the panel's fade-in
-    results = await Axe().run(page, options=WCAG)
-    # (the package's own generate_report() cannot print targets inside a shadow root: they are lists)
-    found = [f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-        f"    {node['target']}: {node['html'][:160]}\n      {node.get('failureSummary', '')}" for node in v["nodes"])
-        for v in results.response["violations"]]
-    assert not found, f"axe, {state}:\n" + "\n".join(found)
 
 
 async def test_axe_finds_no_wcag_violations_in_any_state_of_a_chat(

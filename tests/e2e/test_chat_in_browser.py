@@ -11,7 +11,7 @@ from playwright.async_api import ConsoleMessage, Page, WebSocket, expect
 from sqlalchemy import select
 
 from storage.tables import Feedback
-from tests.e2e.browser import Host, Proxy, Widget, advisor_side, stored_lines
+from tests.e2e.browser import Host, Proxy, Widget, advisor_side, in_a_chat, stored_lines
 from tests.service import Service, send, until
 
 
@@ -79,12 +79,7 @@ async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transc
 
 async def test_a_reload_in_the_middle_of_a_chat_resumes_it_with_the_whole_history_once(
         page: Page, service: Service, host: Host) -> None:
-    advisor = await advisor_side(service)
-    widget = Widget(page)
-    await widget.load(host.url(service.base, html_lang="en"))
-    await widget.open()
-    await widget.start()
-    await advisor.take()
+    widget, advisor = await in_a_chat(page, service, host)
     for n in (1, 2):
         await widget.say(f"visitor line {n}")
         await advisor.heard(f"visitor line {n}")

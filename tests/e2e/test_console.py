@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, WebSocketRoute, expect
 from sqlmodel import select
 from websockets.asyncio.client import ClientConnection
 
@@ -46,6 +48,15 @@ async def no_violations(page: Page, state: str) -> None:
     assert not found, f"axe, {state}: {found}"
 
 
+async def screenshots(page: Page, name: str) -> None:
+    """The whole page at 1280 and at a phone's 375 px (test-artifacts/console/NAME-WIDTH.png)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1280, 800), (375, 740)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+    await page.set_viewport_size({"width": 1280, "height": 800})
+
+
 async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visitor_sees_no_note(
     service: Service, page: Page
 ) -> None:
@@ -67,7 +78,7 @@ async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visi
     await pane.get_by_label("Message").press("Enter")
     assert (await until(visitor, "message", seq=2))["text"] == "Yhteishaku alkaa maaliskuussa."
 
-    await pane.get_by_label("Message").fill("Kysyi hakuajoista")
+    await pane.get_by_label("Internal note", exact=True).fill("Kysyi hakuajoista")
     await pane.get_by_role("button", name="Add internal note").click()
     await expect(pane.locator(".line--note")).to_contain_text("Kysyi hakuajoista")
 
@@ -93,6 +104,98 @@ async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visi
     assert frame["advisor"]["name"] == "Bertil"
     assert all(f.get("from") != "note" for f in frames)
     await no_violations(page, "console with a transferred chat")
+
+
+async def test_writing_an_internal_note_tells_the_visitor_nothing_not_even_that_someone_types(
+    service: Service, page: Page
+) -> None:
+    """Issue 12.4: the note has its own box, apart from the message to the visitor, and typing in
+    it sends no `typing` frame."""
+    await on_duty(page, service.base)
+    visitor, chat_id = await visitor_chat(service)
+    await until(visitor, "assigned")
+    pane = page.locator(f"#pane-{chat_id}")
+    message = pane.get_by_label("Message", exact=True)
+    note = pane.get_by_label("Internal note", exact=True)
+    await expect(note).to_have_accessible_description(
+        "The visitor sees neither the note nor that you are writing it. Enter saves it.")
+
+    await message.focus()
+    await page.keyboard.press("Tab")  # Send
+    await page.keyboard.press("Tab")
+    await expect(note).to_be_focused()
+    await page.keyboard.type("Kysyy hakuajoista; ohjaisin opintoneuvojalle", delay=30)
+    await page.keyboard.press("Enter")
+    await expect(pane.locator(".line--note:not(.line--pending)")).to_contain_text("ohjaisin opintoneuvojalle")
+    await expect(note).to_have_value("")
+    await screenshots(page, "note-written")
+    await no_violations(page, "console after a note was written")
+
+    # The note is stored (acked) and the visitor's ping is answered after anything sent before it.
+    await send(visitor, {"type": "ping"})
+    frames = []
+    while (frame := await receive(visitor))["type"] != "pong":
+        frames.append(frame)
+    assert [f["type"] for f in frames if f["type"] in ("typing", "message")] == []
+
+    # The message box still says so, which shows the visitor's socket would have heard it.
+    await message.press_sequentially("Hei", delay=30)
+    assert (await until(visitor, "typing"))["from"] == "advisor"
+
+
+async def test_the_transfer_list_says_who_speaks_what_and_who_is_away_and_a_refused_transfer_says_why(
+    service: Service, page: Page
+) -> None:
+    """Issue 12.1, the console's part. The server's refusal (`cannot_serve`, which another branch
+    adds) is played here by answering the console's transfer frame on its way to the server."""
+    bertil, _ = await service.advisor("bertil")  # signed in, away
+    await service.available("chloe")
+
+    async def colleagues(route: Route) -> None:  # Chloe's shift is over, as far as the list says
+        people = await (await route.fetch()).json()
+        await route.fulfill(json=[{**p, "on_shift": p["username"] != "chloe"} for p in people])
+
+    await page.route("**/api/console/colleagues", colleagues)
+
+    def refuse_transfers(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_console(message: str | bytes) -> None:
+            if isinstance(message, str) and json.loads(message).get("type") == "transfer":
+                ws.send(json.dumps({"type": "error", "code": "cannot_serve", "message": "cannot serve"}))
+            else:
+                server.send(message)
+
+        ws.on_message(from_console)
+
+    await page.route_web_socket(re.compile(r"/ws/advisor$"), refuse_transfers)
+    await on_duty(page, service.base)
+    visitor, chat_id = await visitor_chat(service)
+    await until(visitor, "assigned")
+    pane = page.locator(f"#pane-{chat_id}")
+    await expect(pane).to_be_visible()
+
+    await pane.get_by_text("Transfer", exact=True).click()
+    await pane.get_by_label("To", exact=True).select_option("advisor")
+    target = pane.get_by_label("Choose")
+    await expect(target.locator("option")).to_have_text([
+        "Bertil · Kaakko UAS · fi, sv · away",
+        "Chloe · TE Office · en · not on shift",
+    ])
+    await target.select_option("bertil")
+    await pane.get_by_label("Note for the receiver").fill("Ruotsiksi, kiitos")
+    await pane.get_by_role("button", name="Transfer the chat").click()
+
+    await expect(pane.get_by_role("alert")).to_have_text(
+        "The transfer is not possible: nobody who could take this chat (its language and topic) is signed in "
+        "and on shift now. The chat stays with you.")
+    await expect(page.locator(f"#tab-{chat_id}")).to_be_visible()
+    await expect(pane.locator(".pane__meta")).not_to_contain_text("Transferred")
+    await expect(pane.get_by_label("Message", exact=True)).to_be_enabled()
+    await expect(pane.get_by_label("Note for the receiver")).to_have_value("Ruotsiksi, kiitos")
+    await screenshots(page, "transfer-refused")
+    await no_violations(page, "console with a refused transfer")
+    await bertil.close()
 
 
 async def test_three_chats_at_once_each_in_a_tab_with_unread_counts_and_one_closed_with_an_outcome(

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.e2e.browser import Host, Widget, advisor_side
+from tests.e2e.browser import Host, Widget, advisor_side, in_a_chat
 from tests.service import Service
 
 I18N = Path(__file__).resolve().parents[2] / "widget" / "static" / "i18n"
@@ -56,12 +56,7 @@ def differences(plain: dict[str, dict[str, Any]], other: dict[str, dict[str, Any
 
 async def test_html_from_an_advisor_is_shown_as_text_and_runs_nothing(
         page: Page, service: Service, host: Host) -> None:
-    advisor = await advisor_side(service)
-    widget = Widget(page)
-    await widget.load(host.url(service.base, html_lang="en"))
-    await widget.open()
-    await widget.start()
-    await advisor.take()
+    widget, advisor = await in_a_chat(page, service, host)
 
     attack = "<img src=x onerror=window.__pwned=1>"
     await advisor.say(attack)
@@ -159,7 +154,7 @@ async def test_data_lang_sv_and_html_lang_en_choose_the_widget_language_and_the_
     await expect(widget.button("svenska")).to_have_attribute("aria-pressed", "true")
     await expect(widget.button("English")).to_have_attribute("aria-pressed", "false")
     await expect(page.get_by_label(CATALOGS["sv"]["field.chat_language"], exact=True).locator("option:checked")) \
-        .to_have_text("engelska")  # language names in the widget's language; the choice is kept
+        .to_have_text("svenska")  # names in the widget's language; the chat's language follows it (issue 12.7)
     await expect(page.get_by_role("group", name=CATALOGS["sv"]["language_switch.label"])).to_be_visible()
 
     await page.reload()

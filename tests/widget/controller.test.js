@@ -29,8 +29,8 @@ function session({ record = {}, service = SERVICE, online = true } = {}) {
 }
 
 /** Started, queued and assigned to Anna: the socket is ready. */
-async function chatting() {
-  const fixture = session();
+async function chatting(options = {}) {
+  const fixture = session(options);
   const { controller } = fixture;
   controller.start('en');
   await settle();
@@ -188,6 +188,30 @@ test('a dropped socket while the browser is offline waits for the online event',
   assert.equal(controller.connection, 'reconnecting');
 });
 
+test('the chat language follows the widget language until the visitor picks one', async () => {
+  const { controller } = session();
+  controller.start('fi');
+  await settle();
+  assert.equal(controller.forms.before.language, 'fi');
+  controller.setLanguage('en');
+  assert.equal(controller.forms.before.language, 'en', 'an English visitor is not left in Finnish');
+  assert.equal(controller.forms.offline.language, 'en');
+  controller.chooseChatLanguage('sv');
+  controller.setLanguage('fi');
+  assert.equal(controller.forms.before.language, 'sv', 'the visitor chose: kept');
+  assert.equal(controller.forms.offline.language, 'sv', 'one choice for both forms');
+});
+
+test('the chat language follows only to a language the service offers', async () => {
+  const { controller } = session({ service: { ...SERVICE, languages: ['fi', 'sv'] } });
+  controller.start('sv');
+  await settle();
+  controller.setLanguage('en');
+  assert.equal(controller.forms.before.language, 'sv');
+  controller.setLanguage('fi');
+  assert.equal(controller.forms.before.language, 'fi');
+});
+
 test('a start with no answer is given up and said, not retried alone', async () => {
   const { controller } = session();
   controller.start('en');
@@ -330,6 +354,30 @@ test('too_long puts the refused line back in the message box', async () => {
   assert.deepEqual(controller.book.outbox, []);
   assert.equal(controller.draft, 'long one\ndraft');
   assert.deepEqual(controller.composerError, { key: 'error.too_long', text: 'too long' });
+});
+
+test('a too-long error follows the text: counted down while over, gone once within max_length',
+  async () => {
+    const { controller, socket } = await chatting();
+    const long = 'x'.repeat(2003);
+    controller.setDraft(long);
+    controller.sendMessage(long);
+    assert.deepEqual(controller.composerError, { key: 'composer.over', count: 3 });
+    controller.setDraft('x'.repeat(2001));
+    assert.deepEqual(controller.composerError, { key: 'composer.over', count: 1 });
+    controller.setDraft('x'.repeat(2000));
+    assert.equal(controller.composerError, null, 'within the limit: no error before sending');
+    assert.equal(socket.sent.filter((frame) => frame.type === 'message').length, 0);
+  });
+
+test('a too_long from the server clears once the line put back is short enough', async () => {
+  const { controller, socket } = await chatting({ service: { ...SERVICE, max_length: 10 } });
+  controller.sendMessage('long one');
+  socket.receive({ type: 'error', code: 'too_long', message: 'too long' });
+  controller.setDraft('long one!!!');
+  assert.deepEqual(controller.composerError, { key: 'composer.over', count: 1 });
+  controller.setDraft('long one');
+  assert.equal(controller.composerError, null);
 });
 
 test('unavailable re-sends the outbox two seconds later with the same ids', async () => {

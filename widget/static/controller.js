@@ -40,6 +40,9 @@ const SERVICE_STALE_MS = 60000; // re-ask /api/service when the panel opens afte
 const DRAFT_SAVE_DELAY_MS = 300;
 const DEFAULT_MAX_LENGTH = 2000; // PROTOCOL.md's default, until /api/service tells
 
+// Errors under the message box that are about the text's length (updated as it is edited).
+const LENGTH_ERRORS = new Set(['composer.over', 'error.too_long']);
+
 const FRAME_HANDLERS = {
   queued: 'onQueued',
   position: 'onPosition',
@@ -105,6 +108,7 @@ export class SessionController {
     this.closedReason = 'closed';
     this.notice = null;
     this.timer = { typing: null, restored: null, retry: null, draft: null };
+    this.chatLanguageChosen = false;
     this.forms = {
       before: { topic: null, language: null },
       offline: { topic: null, language: null, text: '', contact: '' },
@@ -151,9 +155,25 @@ export class SessionController {
     this.changed();
   }
 
+  /**
+   * The widget's language. The chat's language on the forms follows it (when the service offers
+   * it), so an English visitor is not queued for Finnish, unless the visitor chose one.
+   */
   setLanguage(lang) {
     this.lang = lang;
+    const offered = this.service?.languages || [];
+    if (!this.chatLanguageChosen && offered.includes(lang)) this.setChatLanguage(lang);
     this.persist();
+  }
+
+  /** The visitor picked the chat's language themselves: the widget's language no longer moves it. */
+  chooseChatLanguage(language) {
+    this.chatLanguageChosen = true;
+    this.setChatLanguage(language);
+  }
+
+  setChatLanguage(language) {
+    for (const form of [this.forms.before, this.forms.offline]) form.language = language;
   }
 
   setConnection(state) {
@@ -550,9 +570,9 @@ export class SessionController {
   sendMessage(rawText) {
     const text = rawText.trim();
     if (!text) return null;
-    const over = countChars(text) - this.maxLength;
-    if (over > 0) return { key: 'composer.over', count: over };
-    if (!this.chat || this.chat.phase === 'ended') return { key: 'error.chat_ended' };
+    const over = this.overLimit(text);
+    if (over > 0) return this.refuse({ key: 'composer.over', count: over });
+    if (!this.chat || this.chat.phase === 'ended') return this.refuse({ key: 'error.chat_ended' });
     const item = { id: this.newId(), text, at: new Date(this.now()).toISOString() };
     this.book.queue(item);
     this.composerError = null;
@@ -563,9 +583,32 @@ export class SessionController {
     return null;
   }
 
-  /** Keep the draft (saved a moment later) and tell the advisor, at most every 3 s. */
+  /** The words under the message box for a line that was not sent; also returned. */
+  refuse(words) {
+    this.composerError = words;
+    this.changed();
+    return words;
+  }
+
+  /** How many characters the text (as it would be sent) has beyond max_length. */
+  overLimit(text) {
+    return countChars(text.trim()) - this.maxLength;
+  }
+
+  /**
+   * Keep the draft (saved a moment later) and tell the advisor, at most every 3 s. A length
+   * error under the box follows the text: the count while it is over, nothing once it fits.
+   */
   setDraft(text) {
     this.draft = text;
+    if (LENGTH_ERRORS.has(this.composerError?.key)) {
+      const over = this.overLimit(text);
+      const words = over > 0 ? { key: 'composer.over', count: over } : null;
+      if (words?.count !== this.composerError.count || words?.key !== this.composerError.key) {
+        this.composerError = words;
+        this.changed();
+      }
+    }
     this.clearTimer('draft');
     this.timer.draft = this.timers.setTimeout(() => this.persist(), DRAFT_SAVE_DELAY_MS);
     const now = this.now();

@@ -91,7 +91,7 @@ export function offlineForm(ui, introKey) {
   const topic = selectField('offline-topic', ui.t('field.topic'), topicOptions(ui), values.topic,
     (value) => { values.topic = value; });
   const language = selectField('offline-language', ui.t('field.language'), languageOptions(ui),
-    values.language, (value) => { values.language = value; });
+    values.language, (value) => session.chooseChatLanguage(value));
   const count = counter(ui, 'offline-text-count');
   const textarea = h('textarea', { class: 'field__control', rows: 5, value: values.text,
     oninput: () => { values.text = textarea.value; count.update(textarea.value); } });
@@ -149,9 +149,17 @@ export function composerForm(ui, hintKey) {
     { hint: `${ui.t(hintKey)} ${ui.t('composer.keys')}`, after: count.node });
   const send = h('button', { type: 'submit', class: 'button' }, ui.t('composer.send'));
 
+  // The words under the box are the controller's (a refused line, a length that changed).
+  let shownError = null;
+  const showError = () => {
+    const words = ui.i18n.say(session.composerError) || null;
+    if (words === shownError) return;
+    shownError = words;
+    message.setError(ui.t('error.prefix'), words);
+  };
+
   const submit = () => {
     const problem = session.sendMessage(textarea.value);
-    message.setError(ui.t('error.prefix'), problem && ui.i18n.say(problem));
     if (!problem) {
       textarea.value = '';
       session.setDraft('');
@@ -173,9 +181,7 @@ export function composerForm(ui, hintKey) {
   const update = () => {
     if (textarea.value !== session.draft) textarea.value = session.draft;
     count.update(textarea.value);
-    if (session.composerError) {
-      message.setError(ui.t('error.prefix'), ui.i18n.say(session.composerError));
-    }
+    showError();
   };
   const node = h('form', { class: 'composer', onsubmit: (event) => {
     event.preventDefault();

@@ -55,7 +55,7 @@ function viewBefore(ui) {
   const topic = selectField('before-topic', ui.t('field.topic'), topicOptions(ui), choice.topic,
     (value) => { choice.topic = value; });
   const language = selectField('before-language', ui.t('field.chat_language'),
-    languageOptions(ui), choice.language, (value) => { choice.language = value; });
+    languageOptions(ui), choice.language, (value) => session.chooseChatLanguage(value));
   const problem = h('p', { class: 'field__error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'button' });
   const form = h('form', { class: 'form', onsubmit: (event) => {

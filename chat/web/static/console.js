@@ -122,7 +122,8 @@ const handlers = {
     // The server answered, so the socket hears us: a refused line stays in the outbox as before.
     link.settleAll("message:");
     const target = activeId && chats.get(activeId);
-    const message = frame.message || frame.code;
+    // Our own words for the codes the console knows (a refused transfer), else the server's.
+    const message = texts[`console.error.${frame.code}`] || frame.message || frame.code;
     if (target) target.pane.querySelector(".pane__error").textContent = message;
     else setConnection(message);
   },
@@ -320,31 +321,17 @@ function fillPane(entry) {
   q(".pane__meta").textContent = t("console.chat_meta", {
     topic: topicLabel(chat.topic), language: chat.language, minutes: Math.round(chat.waited_s / 60),
   });
-  const textarea = q(".composer textarea");
-  textarea.id = `text-${id}`;
-  q(".composer__label").htmlFor = textarea.id;
-  q(".composer__label").textContent = t("console.composer");
-  q(".composer__send").textContent = t("console.send");
-  q(".composer__note").textContent = t("console.add_note");
-
-  const submit = (type) => {
-    const text = textarea.value.trim();
-    if (!text) return;
-    const frame = { type, chat: id, id: newClientId(), text };
-    outbox.set(frame.id, frame);
-    showPending(entry, frame);
-    link.transmit(frame);
-    textarea.value = "";
-    q(".pane__error").textContent = "";
-  };
-  q(".composer").addEventListener("submit", (event) => { event.preventDefault(); submit("message"); });
-  q(".composer__note").addEventListener("click", () => submit("note"));
+  // Two boxes: the message to the visitor, and the internal note apart from it, so that
+  // writing a note never tells the visitor that someone is typing.
+  const textarea = fillComposer(entry, q(".composer:not(.composer--note)"), "message", {
+    label: "console.composer", button: "console.send",
+  });
+  fillComposer(entry, q(".composer--note"), "note", {
+    label: "console.note", button: "console.add_note", hint: "console.note.hint",
+  });
   let lastTyping = 0;
-  textarea.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      submit("message");
-    } else if (Date.now() - lastTyping > 3000) {
+  textarea.addEventListener("input", () => {
+    if (textarea.value.trim() && Date.now() - lastTyping > 3000) {
       lastTyping = Date.now();
       send({ type: "typing", chat: id });
     }
@@ -362,6 +349,41 @@ function fillPane(entry) {
     event.preventDefault();
     send({ type: "close", chat: id, outcome: outcome.value });
   });
+}
+
+/** One box that sends `type` (message or note) on its button or Enter; Shift+Enter: a new line. */
+function fillComposer(entry, form, type, keys) {
+  const id = entry.chat.id;
+  const q = (selector) => form.querySelector(selector);
+  const textarea = q("textarea");
+  textarea.id = `${type}-${id}`;
+  q(".composer__label").htmlFor = textarea.id;
+  q(".composer__label").textContent = t(keys.label);
+  q(".composer__send").textContent = t(keys.button);
+  const hint = q(".composer__hint");
+  if (hint) {
+    hint.id = `${type}-hint-${id}`;
+    hint.textContent = t(keys.hint);
+    textarea.setAttribute("aria-describedby", hint.id);
+  }
+  const submit = () => {
+    const text = textarea.value.trim();
+    if (!text) return;
+    const frame = { type, chat: id, id: newClientId(), text };
+    outbox.set(frame.id, frame);
+    showPending(entry, frame);
+    link.transmit(frame);
+    textarea.value = "";
+    entry.pane.querySelector(".pane__error").textContent = "";
+  };
+  form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  return textarea;
 }
 
 function showPending(entry, frame) {
@@ -427,6 +449,13 @@ function fillHandbook(entry, textarea) {
   });
 }
 
+/** "Bertil · Kaakko UAS · sv, fi · away": whom the chat would reach, and whether they can take it now. */
+function colleagueLabel(person) {
+  const status = !person.on_shift ? "off_shift" : person.available ? "available" : "away";
+  return [person.name, person.organisation, (person.languages || []).join(", "), t(`console.colleague.${status}`)]
+    .filter(Boolean).join(" · ");
+}
+
 function fillTransfer(entry) {
   const { pane, chat } = entry;
   const q = (selector) => pane.querySelector(selector);
@@ -447,7 +476,7 @@ function fillTransfer(entry) {
     let options = [];
     if (kind.value === "advisor") {
       const people = await (await fetch("/api/console/colleagues", { credentials: "same-origin" })).json();
-      options = people.map((p) => ({ id: p.username, label: `${p.name} (${p.organisation})` }));
+      options = people.map((p) => ({ id: p.username, label: colleagueLabel(p) }));
     } else {
       options = kind.value === "organisation" ? setup.organisations : setup.topics;
     }
