@@ -76,15 +76,17 @@ class LineWriter:
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             fresh = await self._store_or_fail(batch)
+            # Writers hear their seq first, then the line is announced: a sender's `ack` goes out
+            # before its own copy of the line, so a client never shows the line twice meanwhile.
+            for pending in batch:
+                if not pending.done.done():
+                    pending.done.set_result((pending.chat.client_seqs or {})[pending.client_id])
             for chat, message in fresh:
                 try:
                     await self.announce(chat, message)
                 except Exception:
                     # Stored is stored: the parties get it on resume. The writer must live on.
                     log.exception("announcing a stored line failed")
-            for pending in batch:
-                if not pending.done.done():
-                    pending.done.set_result((pending.chat.client_seqs or {})[pending.client_id])
 
     async def _store_or_fail(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
         """Store the batch; if it fails, each line alone, so one bad line fails only itself."""

@@ -91,3 +91,15 @@ async def test_a_chat_the_visitor_ended_gets_its_outcome_from_the_advisor_afterw
     bertil, _ = await service.advisor("bertil")
     await send(bertil, {"type": "close", "chat": talk.chat, "outcome": "answered"})
     assert (await until(bertil, "error"))["code"] == "not_yours"
+
+
+async def test_the_sender_hears_its_ack_before_its_own_copy_of_the_line(service: Service) -> None:
+    talk = await service.chat("anna")
+    for n in range(10):
+        await send(talk.visitor, {"type": "message", "id": f"v{n}", "text": f"line {n}"})
+        first, second = await receive(talk.visitor), await receive(talk.visitor)
+        assert (first["type"], second["type"]) == ("ack", "message"), (first, second)
+        await send(talk.advisor, {"type": "message", "chat": talk.chat, "id": f"a{n}", "text": f"reply {n}"})
+        frames = [await receive(talk.advisor) for _ in range(3)]  # the visitor's line, the ack, the copy
+        assert [f["type"] for f in frames] == ["message", "ack", "message"], frames
+        assert (await receive(talk.visitor))["text"] == f"reply {n}"
