@@ -19,8 +19,9 @@ from starlette.staticfiles import StaticFiles
 from chat.admin.changes import Administration
 from chat.base.clock import Clock, SystemClock
 from chat.base.settings import Settings
-from chat.broker import open_broker
+from chat.broker import Broker, open_broker
 from chat.live.commands import Reconfigure
+from chat.live.interface import Live
 from chat.live.service import LiveService
 from chat.web import api
 from chat.web.auth import Sessions
@@ -63,6 +64,15 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return api.problem(500, "server_error", "something went wrong on our side; nothing you sent was lost")
 
 
+def _live_service(db: Database, broker: Broker, settings: Settings, clock: Clock) -> Live:
+    """One process on its own, or one of several sharing the live state through Redis."""
+    if settings.redis_url:
+        from chat.cluster.live import ClusterLive
+
+        return ClusterLive(db=db, broker=broker, settings=settings, clock=clock)
+    return LiveService(db=db, broker=broker, settings=settings, clock=clock)
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
     service_clock = clock or SystemClock()
 
@@ -73,7 +83,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         app.state.secret_key = settings.secret_key or await stored_secret_key(db)
         broker = open_broker(settings.redis_url)
         await broker.connect()
-        live = LiveService(db=db, broker=broker, settings=settings, clock=service_clock)
+        live = _live_service(db, broker, settings, service_clock)
         await live.start()
         background = [
             asyncio.create_task(live.ticks()),

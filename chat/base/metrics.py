@@ -28,9 +28,16 @@ class Metrics:
         self.frames_refused = Counter("neuvo_frames_refused", "Frames answered with an error, by code.", ["code"],
                                       registry=self.registry)
 
+        self._gauges = _Gauges(lambda: {})
+        self.registry.register(self._gauges)
+
     def watch(self, gauges: Callable[[], dict[str, tuple[str, float]]]) -> None:
-        """Gauges read at scrape time: name -> (help, value)."""
-        self.registry.register(_Gauges(gauges))
+        """Gauges read at scrape time: name -> (help, value). A later call replaces the source
+        (the live state changed hands: several processes)."""
+        self._gauges.read = gauges
+
+    def unwatch(self) -> None:
+        self._gauges.read = lambda: {}
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

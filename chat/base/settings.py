@@ -40,6 +40,8 @@ class Settings:
     retention_days: int = 90
     session_hours: float = 12.0
     tick_s: float = 1.0
+    lease_s: float = 5.0
+    command_timeout_s: float = 10.0
     demo: bool = False
 
     @property

@@ -17,6 +17,7 @@ from chat.live.commands import (
     AdvisorTyping,
     CloseChat,
     EndSessions,
+    Rejoin,
     SetStatus,
     TransferChat,
 )
@@ -70,6 +71,31 @@ async def connected(core: Core, command: AdvisorConnected) -> Welcome:
         status=presence.status,
         chats=tuple(cards),
     )
+
+
+async def rejoin(core: Core, command: Rejoin) -> None:
+    """Count again what one process's sockets carry, after the live state changed hands (it was
+    rebuilt from storage, nobody connected): advisors with their status, visitors' chats."""
+    now = core.clock.now()
+    async with core.db.transaction() as session:
+        for username, sockets, status in command.advisors:
+            if username not in core.config.users:
+                continue  # deactivated meanwhile: their sockets are being closed
+            fresh = core.state.advisor(username) is None
+            presence = core.presence_of(username, now)
+            if fresh:
+                await duty.open_period(session, user_id=presence.user_id, kind="signed_in", now=now)
+            if status == "available" and presence.status != "available":
+                await duty.open_period(session, user_id=presence.user_id, kind="available", now=now)
+                core.state.status_set(presence, "available", now)
+            for _ in range(sockets):
+                core.state.advisor_connected(presence)
+    for chat_id, sockets in command.visitors:
+        chat = core.state.chat(chat_id)
+        if chat is not None:
+            for _ in range(sockets):
+                core.state.visitor_connected(chat)
+    core.wake()
 
 
 async def disconnected(core: Core, command: AdvisorDisconnected) -> None:

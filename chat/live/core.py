@@ -43,7 +43,9 @@ log = logging.getLogger("neuvo.live")
 
 
 class Core:
-    def __init__(self, *, db: Database, broker: Broker, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, *, db: Database, broker: Broker, settings: Settings, clock: Clock, metrics: Metrics | None = None
+    ) -> None:
         self.db = db
         self.broker = broker
         self.settings = settings
@@ -52,7 +54,7 @@ class Core:
         self.state = LiveState()
         self.lock = asyncio.Lock()
         self.wakeup = asyncio.Event()
-        self.metrics = Metrics()
+        self.metrics = metrics or Metrics()
         self.metrics.watch(self._gauges)
         self.new_chats_per_address = SlidingCounter(limit=settings.chats_per_address, window=600)
         self.writer = LineWriter(db=db, clock=clock, announce=self.announce_line)
@@ -177,8 +179,13 @@ class Core:
 
     async def _assign(self, chat: LiveChat, presence: AdvisorPresence, now: datetime) -> None:
         async with self.db.transaction() as session:
-            row = await chats.chat_by_id(session, chat_id=chat.id)
+            row = await chats.chat_to_change(session, chat_id=chat.id)
             assert row is not None
+            if row.status != ChatState.WAITING:
+                # Several processes: an owner that lost its lease unnoticed may still be routing;
+                # the database decides, so a chat is never handed out twice.
+                log.error("assignment skipped: the chat is no longer waiting in storage")
+                return
             await chats.assign_chat(
                 session, chat=row, status=next_state(chat.status, ChatEvent.ASSIGN), user_id=presence.user_id,
                 organisation_id=presence.organisation_id, now=now,

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar, cast
@@ -35,6 +33,7 @@ from chat.live import visitor_commands as visitor
 from chat.live.config import ServiceConfig
 from chat.live.core import Core
 from chat.live.deadlines import apply_deadlines
+from chat.live.ids import ChatIds
 from chat.live.places import QueueAnnouncer, place_of, queue_frame
 from chat.live.recovery import restore
 from chat.live.state import LiveState
@@ -58,6 +57,7 @@ LOCKED: dict[type[c.Command[Any]], Handler] = {
     c.AdvisorDisconnected: advisor.disconnected,
     c.SetStatus: advisor.set_status,
     c.CloseChat: advisor.close,
+    c.Rejoin: advisor.rejoin,
 }
 # Reads, lines and typing; and the transfer, which takes the lock itself after its note.
 UNLOCKED: dict[type[c.Command[Any]], Handler] = {
@@ -73,11 +73,13 @@ UNLOCKED: dict[type[c.Command[Any]], Handler] = {
 
 
 class LiveService:
-    def __init__(self, *, db: Database, broker: Broker, settings: Settings, clock: Clock) -> None:
-        self._core = Core(db=db, broker=broker, settings=settings, clock=clock)
+    def __init__(
+        self, *, db: Database, broker: Broker, settings: Settings, clock: Clock, metrics: Metrics | None = None
+    ) -> None:
+        self._core = Core(db=db, broker=broker, settings=settings, clock=clock, metrics=metrics)
         self._queue = QueueAnnouncer()
         self._dispatcher: asyncio.Task[None] | None = None
-        self._last_id_ns = 0
+        self._ids = ChatIds()
 
     # -- start and stop ------------------------------------------------------------------------
 
@@ -90,6 +92,7 @@ class LiveService:
         self._core.writer.start()
 
     async def stop(self) -> None:
+        self._core.metrics.unwatch()
         await self._core.writer.stop()
         if self._dispatcher is not None:
             self._dispatcher.cancel()
@@ -125,10 +128,10 @@ class LiveService:
             return await LOCKED[type(command)](core, command)
 
     def new_chat_id(self) -> str:
-        """A unique id that sorts in creation order: chats arriving at the same instant are
-        still served first come, first served (the queue orders by arrival, then id)."""
-        self._last_id_ns = max(self._last_id_ns + 1, time.time_ns())
-        return f"{self._last_id_ns:016x}{secrets.token_hex(4)}"
+        return self._ids.new()
+
+    async def healthy(self) -> bool:
+        return True  # the database is checked by /healthz itself; nothing else to reach
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
         """The frames published on a channel, for a socket to forward."""

@@ -48,8 +48,8 @@ async def _with_database(settings: Settings, work: Callable[[Database], Awaitabl
 def serve(settings: Settings) -> None:
     import uvicorn
 
-    if settings.redis_url:
-        raise CommandError("several processes over Redis are not built yet: run one process without --redis")
+    if settings.redis_url and not settings.database_url.startswith(("postgresql", "postgres")):
+        raise CommandError("several processes share one PostgreSQL database: set NEUVO_DATABASE_URL to postgresql://...")
     logs.configure()
     from chat.app import create_app
 

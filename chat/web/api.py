@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from chat.base.settings import Settings
+from chat.live.commands import AskStatus
 from chat.live.config import ServiceConfig
 from chat.web import auth
 from chat.web.context import clock_of, db_of, live_of, sessions_of, settings_of
@@ -48,7 +49,7 @@ async def _json_object(request: Request) -> dict[str, Any] | JSONResponse:
 
 async def service(request: Request) -> Response:
     live = live_of(request)
-    status = live.status()
+    status = await live.run(AskStatus())
     config = live.config
     settings = settings_of(request)
     return JSONResponse({
@@ -145,6 +146,6 @@ async def metrics(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    if await db_of(request).ping():
+    if await db_of(request).ping() and await live_of(request).healthy():
         return JSONResponse({"status": "ok"})
-    return problem(503, "unhealthy", "the database is not reachable")
+    return problem(503, "unhealthy", "the database or Redis is not reachable")

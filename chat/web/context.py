@@ -12,7 +12,7 @@ from starlette.requests import HTTPConnection
 from chat.admin.changes import Administration
 from chat.base.clock import Clock
 from chat.base.settings import Settings
-from chat.live.service import LiveService
+from chat.live.interface import Live
 from chat.web.auth import Sessions
 from storage.database import Database
 
@@ -25,8 +25,8 @@ def _given(connection: HTTPConnection, name: str, kind: type[T]) -> T:
     return value
 
 
-def live_of(connection: HTTPConnection) -> LiveService:
-    return _given(connection, "live", LiveService)
+def live_of(connection: HTTPConnection) -> Live:
+    return _given(connection, "live", Live)  # type: ignore[type-abstract]  # a runtime-checkable Protocol
 
 
 def admin_of(connection: HTTPConnection) -> Administration:

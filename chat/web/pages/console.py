@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from chat.live.commands import AskColleagues
 from chat.web import ical
 from chat.web.context import clock_of, db_of, live_of, settings_of, tz_of
 from chat.web.i18n import Translator, catalog, request_language
@@ -58,7 +59,7 @@ async def colleagues(request: Request) -> Response:
     return JSONResponse([
         {"username": p.username, "name": p.name, "organisation": p.organisation, "available": p.available,
          "on_shift": p.on_shift, "languages": list(p.languages)}
-        for p in sorted(live_of(request).signed_in(), key=lambda p: p.name)
+        for p in sorted(await live_of(request).run(AskColleagues()), key=lambda p: p.name)
         if p.username != user.username
     ])
 

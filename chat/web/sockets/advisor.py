@@ -7,7 +7,7 @@ from starlette.websockets import WebSocket
 from chat.base.settings import Settings
 from chat.broker.channels import advisor_channel
 from chat.live import commands as c
-from chat.live.service import LiveService
+from chat.live.interface import Live
 from chat.web.context import live_of, sessions_of, settings_of
 from chat.web.sockets.connection import Connection
 from chat.wire.incoming import ADVISOR_FRAMES, Close, Frame, Say, Status, Transfer, Typing
@@ -18,7 +18,7 @@ from storage.tables import User
 class AdvisorConnection(Connection):
     parsers = ADVISOR_FRAMES
 
-    def __init__(self, live: LiveService, websocket: WebSocket, settings: Settings, user: User) -> None:
+    def __init__(self, live: Live, websocket: WebSocket, settings: Settings, user: User) -> None:
         super().__init__(live, websocket, rate=settings.advisor_rate, close_after_s=settings.rate_close_after_s)
         self.user = user
         self.seen: dict[str, int] = {}
@@ -31,7 +31,7 @@ class AdvisorConnection(Connection):
         for chat in welcome.chats:
             self.seen[chat.id] = chat.last_seq
         await self.send(welcome)
-        await self.send(self.live.queue())  # later ones only on change
+        await self.send(await self.live.run(c.AskQueue()))  # later ones only on change
         gate.set()
 
     async def handle(self, frame: Frame) -> None:

@@ -13,7 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from chat.base.ratelimit import TokenBucket
 from chat.broker.base import SubscriberOverflow
-from chat.live.service import LiveService
+from chat.live.interface import Live
 from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
 from chat.wire.incoming import Frame, Parser, Ping, decode
 from chat.wire.outgoing import OutFrame, Pong, SignedOut, encode
@@ -30,7 +30,7 @@ class Connection:
 
     parsers: Mapping[str, Parser]
 
-    def __init__(self, live: LiveService, websocket: WebSocket, *, rate: float, close_after_s: float) -> None:
+    def __init__(self, live: Live, websocket: WebSocket, *, rate: float, close_after_s: float) -> None:
         self.live = live
         self.websocket = websocket
         self.bucket = TokenBucket(rate=rate, burst=3 * rate, now=time.monotonic())

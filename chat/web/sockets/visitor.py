@@ -7,7 +7,7 @@ from starlette.websockets import WebSocket
 from chat.base.settings import Settings
 from chat.broker.channels import visitor_channel
 from chat.live import commands as c
-from chat.live.service import LiveService
+from chat.live.interface import Live
 from chat.web.context import live_of, settings_of
 from chat.web.sockets.connection import Connection
 from chat.wire.errors import AlreadyStarted, NotStarted
@@ -18,7 +18,7 @@ from chat.wire.outgoing import Closed, MessageOut, OutFrame
 class VisitorConnection(Connection):
     parsers = VISITOR_FRAMES
 
-    def __init__(self, live: LiveService, websocket: WebSocket, settings: Settings, address: str) -> None:
+    def __init__(self, live: Live, websocket: WebSocket, settings: Settings, address: str) -> None:
         super().__init__(live, websocket, rate=settings.visitor_rate, close_after_s=settings.rate_close_after_s)
         self.address = address
         self.chat_id: str | None = None
@@ -26,7 +26,7 @@ class VisitorConnection(Connection):
 
     async def handle(self, frame: Frame) -> None:
         if isinstance(frame, Start | Resume):
-            if self.chat_id is not None and self.live.carries(self.chat_id):
+            if self.chat_id is not None and await self.live.run(c.AskCarries(self.chat_id)):
                 raise AlreadyStarted("this socket already carries a chat")
             await (self._start(frame) if isinstance(frame, Start) else self._resume(frame))
             return

@@ -1,0 +1,102 @@
+"""Several `neuvo serve` processes are one service: a visitor on one process chats with an advisor
+on another; a killed process, or the killed holder of the dispatcher lease, loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+from chat.ops.demo import demo_password
+from tests.cluster.conftest import Cluster
+from tests.service import receive, send, until
+
+TAKEOVER_S = 15.0  # the lease is 2 s here; the new owner rebuilds from storage first
+
+
+async def _available(server, username: str):  # type: ignore[no-untyped-def]
+    ws, welcome = await server.advisor(username, demo_password(username))
+    assert welcome["type"] == "welcome"
+    await send(ws, {"type": "status", "status": "available"})
+    await until(ws, "status")
+    return ws
+
+
+async def test_a_visitor_on_one_process_chats_with_an_advisor_on_another(cluster: Cluster) -> None:
+    one, two = await cluster.add(), await cluster.add()
+    anna = await _available(one, "anna")
+    visitor = await two.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "en"})
+    queued = await until(visitor, "queued")
+    assigned = await until(anna, "assigned")
+    assert assigned["chat"]["id"] == queued["chat"]
+    assert (await until(visitor, "assigned"))["advisor"]["name"] == "Anna"
+    for n in range(5):
+        await send(visitor, {"type": "message", "id": f"v{n}", "text": f"hello {n}"})
+        assert (await until(visitor, "ack", id=f"v{n}"))["seq"] == 2 * n + 1
+        assert (await until(anna, "message", **{"from": "visitor"}))["text"] == f"hello {n}"
+        await send(anna, {"type": "message", "chat": queued["chat"], "id": f"a{n}", "text": f"hi {n}"})
+        assert (await until(anna, "ack", id=f"a{n}"))["seq"] == 2 * n + 2
+        assert (await until(visitor, "message", text=f"hi {n}"))["seq"] == 2 * n + 2
+
+
+async def test_kill_9_of_the_visitors_process_loses_nothing_on_resume_elsewhere(cluster: Cluster) -> None:
+    one, two = await cluster.add(), await cluster.add()
+    anna = await _available(one, "anna")
+    visitor = await two.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    queued = await until(visitor, "queued")
+    await until(visitor, "assigned")
+    for n in range(3):
+        await send(visitor, {"type": "message", "id": f"v{n}", "text": f"line {n}"})
+        await until(visitor, "ack", id=f"v{n}")
+    two.kill()
+    again = await one.visitor()
+    await send(again, {"type": "resume", "chat": queued["chat"], "token": queued["token"], "after": 1})
+    assert [(await receive(again))["text"] for _ in range(2)] == ["line 1", "line 2"]
+    assert (await receive(again))["type"] == "assigned"
+    await send(again, {"type": "message", "id": "v2", "text": "line 2"})  # a re-send: not stored twice
+    assert (await until(again, "ack", id="v2"))["seq"] == 3
+    await send(again, {"type": "message", "id": "v3", "text": "line 3"})
+    assert (await until(again, "ack", id="v3"))["seq"] == 4
+    texts = [(await until(anna, "message", **{"from": "visitor"}))["text"] for _ in range(4)]
+    assert texts == ["line 0", "line 1", "line 2", "line 3"]
+
+
+async def test_kill_9_of_the_dispatchers_holder_and_routing_resumes_on_another(cluster: Cluster) -> None:
+    first = await cluster.add()  # it takes the lease: nobody held it
+    second = await cluster.add()
+    anna = await _available(second, "anna")
+    visitor = await second.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    queued = await until(visitor, "queued")
+    await until(anna, "assigned")
+    await send(visitor, {"type": "message", "id": "v1", "text": "before"})
+    assert (await until(visitor, "ack"))["seq"] == 1
+
+    first.kill()
+    # Routing, lines and deadlines resume on the second process once it holds the lease.
+    async with asyncio.timeout(TAKEOVER_S):
+        while True:
+            await send(visitor, {"type": "message", "id": "v2", "text": "after"})
+            answer = await until_one_of(visitor, "ack", "error")
+            if answer["type"] == "ack":
+                break
+            assert answer["code"] == "unavailable"  # nothing done: the widget sends it again
+            await asyncio.sleep(0.5)  # as the widget backs off before sending again
+    assert answer["seq"] == 2
+    texts = []
+    while "after" not in texts:  # Anna's console sees both lines, each once, in order
+        frame = await receive(anna)
+        if frame["type"] == "message" and frame.get("chat") == queued["chat"]:
+            texts.append(frame["text"])
+    assert texts == ["before", "after"]
+    newcomer = await second.visitor()
+    await send(newcomer, {"type": "start", "topic": "work", "language": "fi"})
+    await until(newcomer, "queued")
+    assert (await until(anna, "assigned"))["chat"]["id"] != queued["chat"]
+
+
+async def until_one_of(ws, *kinds: str):  # type: ignore[no-untyped-def]
+    while True:
+        frame = await receive(ws)
+        if frame["type"] in kinds:
+            return frame
