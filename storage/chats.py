@@ -22,6 +22,12 @@ async def chat_by_id(session: AsyncSession, *, chat_id: str) -> Chat | None:
     return await session.get(Chat, chat_id)
 
 
+async def chat_to_change(session: AsyncSession, *, chat_id: str) -> Chat | None:
+    """The chat, locked for the rest of the transaction where the database can (PostgreSQL:
+    FOR UPDATE), so two writers never both act on what they read."""
+    return await session.get(Chat, chat_id, with_for_update=True, populate_existing=True)
+
+
 async def chats_with_status(session: AsyncSession, *, statuses: Sequence[ChatState]) -> Sequence[Chat]:
     result = await session.execute(
         select(Chat).where(col(Chat.status).in_(statuses)).order_by(col(Chat.arrived_at), col(Chat.id))
