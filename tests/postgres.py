@@ -17,6 +17,7 @@ from itertools import count
 
 BIN = "/usr/lib/postgresql/15/bin"
 _databases = count(1)
+_clusters: dict[str, tuple[str, str, str]] = {}  # base URL -> (data directory, options, log)
 
 
 def _free_port() -> int:
@@ -42,9 +43,12 @@ def postgres_server() -> Iterator[str]:
     options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={directory} -c fsync=off"
     subprocess.run(_as_postgres(f"{BIN}/pg_ctl", "-D", data, "-o", options, "-w", "-l", f"{directory}/log", "start"),
                    check=True, capture_output=True)
+    base_url = f"postgresql://postgres@127.0.0.1:{port}"
+    _clusters[base_url] = (data, options, f"{directory}/log")
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}"
+        yield base_url
     finally:
+        _clusters.pop(base_url, None)
         subprocess.run(_as_postgres(f"{BIN}/pg_ctl", "-D", data, "-m", "immediate", "stop"), capture_output=True)
         shutil.rmtree(directory, ignore_errors=True)
 
@@ -56,3 +60,16 @@ def new_database(base_url: str) -> str:
     subprocess.run([f"{BIN}/psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-q",
                     "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
     return f"{base_url}/{name}"
+
+
+def stop_server(base_url: str) -> None:
+    """The database goes away (as if its machine did): connections drop, nothing answers."""
+    data, _, _ = _clusters[base_url]
+    subprocess.run(_as_postgres(f"{BIN}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"),
+                   check=True, capture_output=True)
+
+
+def start_server(base_url: str) -> None:
+    data, options, log = _clusters[base_url]
+    subprocess.run(_as_postgres(f"{BIN}/pg_ctl", "-D", data, "-o", options, "-w", "-l", log, "start"),
+                   check=True, capture_output=True)

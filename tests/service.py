@@ -27,6 +27,7 @@ from storage import people, roster, service
 from storage.database import Database
 from storage.setup import prepare
 from storage.tables import User, WeeklyOpeningRow
+from tests.postgres import new_database
 
 # A Tuesday morning in Helsinki, inside the opening hours below.
 TUESDAY_10 = datetime.fromisoformat("2026-11-24T10:00:00+02:00")
@@ -147,9 +148,25 @@ class Service:
         return httpx.AsyncClient(base_url=self.base)
 
 
+# Filled by tests/conftest.py when the suite runs on PostgreSQL (NEUVO_TEST_DATABASE=postgresql):
+# the base URL of the server the fixtures started.
+POSTGRES: dict[str, str] = {}
+_DATABASES: dict[Path, str] = {}
+
+
+def test_database_url(tmp: Path) -> str:
+    """The database of one test (the same again for a restart in that test): a file in its
+    folder, or a database of its own on PostgreSQL."""
+    if not POSTGRES:
+        return f"sqlite:///{tmp / 'neuvo.db'}"
+    if tmp not in _DATABASES:
+        _DATABASES[tmp] = new_database(POSTGRES["base"])
+    return _DATABASES[tmp]
+
+
 @asynccontextmanager
 async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncIterator[Service]:
-    url = overrides.pop("database_url", None) or f"sqlite:///{tmp / 'neuvo.db'}"
+    url = overrides.pop("database_url", None) or test_database_url(tmp)
     if seeded:
         db = Database(url)
         await seed(db)

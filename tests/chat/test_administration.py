@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlmodel import select
 
 from storage import people, service
 from storage.tables import AuditEntry
 from tests.chat.cli_process import neuvo_beside
 from tests.chat.coordinator_fixtures import COORDINATOR, coordinating, csrf_of
+from tests.refusals import accept_inserts, refuse_inserts
 from tests.service import Service
 
 PEOPLE = "/coordinator/people"
@@ -38,16 +38,13 @@ async def test_a_page_change_and_its_audit_entry_are_stored_together_or_not_at_a
         csrf = await csrf_of(client, PEOPLE)
         before, log = await version(running), await audit_log(running)
         # The database refuses every audit entry: the change that would go with it must not stay.
-        async with running.db.engine.begin() as connection:
-            await connection.execute(text(
-                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no'); END"))
+        await refuse_inserts(running.db, "audit_log")
         form = {"csrf": csrf, "slug": "lappi", "name": "Lappi AMK"}
         assert (await client.post(f"{PEOPLE}/organisations", data=form)).status_code == 500
         assert not await lappi_exists(running)
         assert (await version(running), await audit_log(running)) == (before, log)
 
-        async with running.db.engine.begin() as connection:
-            await connection.execute(text("DROP TRIGGER refuse_audit"))
+        await accept_inserts(running.db, "audit_log")
         assert (await client.post(f"{PEOPLE}/organisations", data=form)).status_code == 303
         assert await lappi_exists(running)
         assert await audit_log(running) == [*log, (COORDINATOR, "organisation_add", "lappi Lappi AMK")]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import select
 
 from chat.live.commands import CloseChat, VisitorSays
 from chat.wire.errors import ChatEnded
 from storage.tables import Message
+from tests.refusals import refuse_inserts
 from tests.service import Service, send, until
 
 
@@ -20,11 +20,7 @@ async def test_a_refused_write_is_unavailable_and_the_next_one_takes_the_next_se
     await send(talk.visitor, {"type": "message", "id": "v1", "text": "first"})
     assert (await until(talk.visitor, "ack"))["seq"] == 1
     # A real refusal by the real database: a trigger that aborts one particular insert.
-    async with service.db.transaction() as session:
-        await session.execute(sa.text(
-            "CREATE TRIGGER refuse BEFORE INSERT ON message WHEN NEW.text = 'doomed' "
-            "BEGIN SELECT RAISE(ABORT, 'storage refused'); END"
-        ))
+    await refuse_inserts(service.db, "message", text_is="doomed")
 
     await send(talk.visitor, {"type": "message", "id": "v2", "text": "doomed"})
     error = await until(talk.visitor, "error")

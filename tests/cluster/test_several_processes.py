@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+from websockets.exceptions import ConnectionClosed
+
 from chat.ops.demo import demo_password
 from tests.cluster.conftest import Cluster
+from tests.postgres import start_server, stop_server
+from tests.redis_server import RedisServer
 from tests.service import receive, send, until
 
 TAKEOVER_S = 15.0  # the lease is 2 s here; the new owner rebuilds from storage first
@@ -100,3 +105,89 @@ async def until_one_of(ws, *kinds: str):  # type: ignore[no-untyped-def]
         frame = await receive(ws)
         if frame["type"] in kinds:
             return frame
+
+
+async def test_redis_killed_and_started_empty_loses_no_acked_line(cluster: Cluster, redis: RedisServer) -> None:
+    one, two = await cluster.add(), await cluster.add()
+    anna = await _available(one, "anna")
+    visitor = await two.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    queued = await until(visitor, "queued")
+    await until(visitor, "assigned")
+    for n in range(3):
+        await send(visitor, {"type": "message", "id": f"v{n}", "text": f"line {n}"})
+        await until(visitor, "ack", id=f"v{n}")
+
+    redis.kill()
+    # Each socket is told to resume (1013: frames may have been lost) or simply fails; a line
+    # sent meanwhile is refused, never acked and lost.
+    await closed_or_refused(visitor, {"type": "message", "id": "v3", "text": "line 3"})
+    redis.start()  # empty: no lease, no queue, no presence
+
+    async with asyncio.timeout(TAKEOVER_S):
+        while True:
+            try:
+                again = await one.visitor()
+                await send(again, {"type": "resume", "chat": queued["chat"], "token": queued["token"], "after": 0})
+                first = await receive(again)
+                if first["type"] != "error":
+                    break
+                assert first["code"] == "unavailable"
+            except (ConnectionClosed, OSError):
+                pass
+            await asyncio.sleep(0.5)  # as the widget backs off before trying again
+    replayed = [first] + [await receive(again) for _ in range(2)]
+    assert [f["text"] for f in replayed] == ["line 0", "line 1", "line 2"]
+    await send(again, {"type": "message", "id": "v3", "text": "line 3"})
+    assert (await until(again, "ack", id="v3"))["seq"] == 4
+    await anna.close()
+    anna, welcome = await one.advisor("anna", demo_password("anna"))
+    [chat] = welcome["chats"]
+    assert [m["text"] for m in chat["messages"]] == [f"line {n}" for n in range(4)]
+
+
+async def test_postgresql_unreachable_is_unhealthy_and_unavailable_then_recovers(
+    cluster: Cluster, postgres: str
+) -> None:
+    one = await cluster.add()
+    anna = await _available(one, "anna")
+    visitor = await one.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    await until(visitor, "queued")
+    await until(visitor, "assigned")
+    stop_server(postgres)
+    try:
+        async with httpx.AsyncClient(base_url=one.base) as client:
+            assert (await client.get("/healthz")).status_code == 503
+        await send(visitor, {"type": "message", "id": "v1", "text": "while down"})
+        error = await until(visitor, "error")
+        assert error["code"] == "unavailable"
+    finally:
+        start_server(postgres)
+    async with httpx.AsyncClient(base_url=one.base) as client, asyncio.timeout(TAKEOVER_S):
+        while (await client.get("/healthz")).status_code != 200:  # noqa: ASYNC110  # another process: polled
+            await asyncio.sleep(0.2)  # the database coming back announces it to nobody
+    async with asyncio.timeout(TAKEOVER_S):
+        while True:
+            await send(visitor, {"type": "message", "id": "v1", "text": "while down"})
+            answer = await until_one_of(visitor, "ack", "error")
+            if answer["type"] == "ack":
+                break
+            await asyncio.sleep(0.2)
+    assert answer["seq"] == 1
+    assert (await until(anna, "message", **{"from": "visitor"}))["text"] == "while down"
+
+
+async def closed_or_refused(ws, frame: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    """Send a frame into a service that has lost Redis: the socket closes, or the frame is
+    refused as unavailable; it is never acknowledged."""
+    try:
+        await send(ws, frame)
+        while True:
+            answer = await receive(ws)
+            assert answer["type"] != "ack", answer
+            if answer["type"] == "error":
+                assert answer["code"] == "unavailable"
+                return
+    except ConnectionClosed:
+        return
