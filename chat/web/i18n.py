@@ -1,22 +1,33 @@
-"""Server-side texts in Finnish, Swedish and English, from JSON catalogs beside this module.
+"""Server-side texts in Finnish, Swedish and English, from JSON catalogs beside this module, and
+the numbers, dates and times put into them, formatted by Babel from the CLDR data.
 
 The language is the one the person chose (`?lang=`, remembered in a cookie), else the first
 supported one their browser asks for, else Finnish.
+
+A text with a count has one catalog key per plural form the languages use (`key.one`,
+`key.other`); `t(key, count=n)` picks the form by the language's CLDR plural rule. Each language
+is formatted as it is written in Finland: Finnish and Finland Swedish (`fi_FI`, `sv_FI`), and
+British English (`en_GB`: day before month, a 24-hour clock, a decimal point).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.numbers import format_decimal, format_percent
 from starlette.requests import Request
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT = "fi"
 COOKIE = "neuvo_lang"
 CATALOGS = Path(__file__).with_name("i18n")
+LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 
 @cache
@@ -25,14 +36,76 @@ def catalog(language: str) -> Mapping[str, str]:
     return data
 
 
+@cache
+def locale_of(language: str) -> Locale:
+    return Locale.parse(LOCALES.get(language, LOCALES[DEFAULT]))
+
+
 class Translator:
-    def __init__(self, language: str) -> None:
+    """The texts of one language, and its ways of writing numbers, dates and times. Datetimes
+    are shown in `tz` (the service's time zone) when it is given, else in their own."""
+
+    def __init__(self, language: str, *, tz: dt.tzinfo | None = None) -> None:
         self.language = language
+        self.locale = locale_of(language)
+        self.tz = tz
         self._texts = catalog(language)
 
     def __call__(self, key: str, **values: object) -> str:
+        """The text of `key` with `values` filled in, numbers and dates among them written the
+        language's way. A `count` picks the plural form (`key.one`, `key.other`) if the key
+        has forms."""
+        count = values.get("count")
+        if isinstance(count, int) and not isinstance(count, bool):
+            key = self._plural(key, count)
         text = self._texts.get(key) or catalog(DEFAULT).get(key) or key
-        return text.format(**values) if values else text
+        return text.format(**{name: self._value(value) for name, value in values.items()}) if values else text
+
+    def _plural(self, key: str, count: int) -> str:
+        form = f"{key}.{self.locale.plural_form(count)}"
+        other = f"{key}.other"
+        return form if form in self._texts else other if other in self._texts else key
+
+    def _value(self, value: object) -> object:
+        if isinstance(value, bool | str):
+            return value
+        if isinstance(value, int | float):
+            return self.number(value)
+        if isinstance(value, dt.datetime):
+            return self.datetime(value)
+        if isinstance(value, dt.date):
+            return self.date(value)
+        return value
+
+    def number(self, value: float, digits: int = 2) -> str:
+        """A number with at most `digits` decimals: "7,5" in Finnish and Swedish, "7.5" in English."""
+        return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0", locale=self.locale)
+
+    def percent(self, share: float) -> str:
+        """A share of 1 as a whole percentage: "25 %" in Finnish and Swedish, "25%" in English."""
+        return format_percent(share, locale=self.locale)
+
+    def date(self, day: dt.date) -> str:
+        """"24.11.2026", "24 nov. 2026", "24 Nov 2026"."""
+        return format_date(day, "medium", locale=self.locale)
+
+    def day_month(self, day: dt.date) -> str:
+        """A date within the year shown: "24.11.", "24 nov.", "24 Nov"."""
+        return format_skeleton("MMMd", day, locale=self.locale)
+
+    def datetime(self, moment: dt.datetime) -> str:
+        """"24.11.2026 9.05", "24.11.2026 09.05", "24/11/2026, 09:05"."""
+        return format_datetime(moment, "short", tzinfo=self.tz, locale=self.locale)
+
+    def time(self, moment: dt.datetime) -> str:
+        """"9.05", "09.05", "09:05"."""
+        return format_time(moment, "short", tzinfo=self.tz, locale=self.locale)
+
+    def day_month_time(self, moment: dt.datetime) -> str:
+        """A moment within the year shown, date and time joined the language's way."""
+        local = moment.astimezone(self.tz) if self.tz else moment
+        joined: str = self.locale.datetime_formats["short"]
+        return joined.replace("{1}", self.day_month(local.date())).replace("{0}", self.time(local))
 
 
 def request_language(request: Request) -> str:

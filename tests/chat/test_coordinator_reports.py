@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from storage import duty, people
 from storage.tables import ChatStatistic
 from tests.chat.coordinator_fixtures import coordinating
+from tests.service import Service
 
 TZ = ZoneInfo("Europe/Helsinki")
 
@@ -64,14 +65,73 @@ async def test_statistics_page_has_charts_tables_and_csv_with_the_less_than_thre
         assert ">Wellbeing</th><td class=\"num\">1</td>" in page.text  # the page itself shows the real count
         topics = rows_of((await client.get("/coordinator/statistics", params={
             "from": "2026-11-01", "to": "2026-11-30", "format": "csv", "table": "topic"})).text)
-        assert topics == [["topic", "chats", "served"], ["education", "<3", "<3"], ["wellbeing", "<3", "<3"],
-                          ["work", "4", "4"]]
-        summary = dict(rows_of((await client.get("/coordinator/statistics", params={
-            "from": "2026-11-01", "to": "2026-11-30", "format": "csv"})).text)[1:])
+        assert topics == [["Topic (id)", "Topic", "Chats", "Served"], ["education", "Education", "<3", "<3"],
+                          ["wellbeing", "Wellbeing", "<3", "<3"], ["work", "Work", "4", "4"]]
+        summary = {row[0]: row[2] for row in rows_of((await client.get("/coordinator/statistics", params={
+            "from": "2026-11-01", "to": "2026-11-30", "format": "csv"})).text)[1:]}
         assert (summary["chats"], summary["served"], summary["abandoned"], summary["wait_p50_s"]) == (
             "7", "7", "0", "20")
         hours = rows_of((await client.get("/coordinator/statistics", params={
             "from": "2026-11-01", "to": "2026-11-30", "format": "csv", "table": "hour"})).text)
-        assert hours[11] == ["10", "7", "7"] and hours[1] == ["00", "0", "0"]
+        assert hours[11] == ["10", "10", "7", "7"] and hours[1] == ["00", "00", "0", "0"]
         wrong = await client.get("/coordinator/statistics", params={"from": "2026-11-10", "to": "2026-11-01"})
         assert wrong.status_code == 200 and "error-summary" in wrong.text
+
+
+async def add_chats(service: Service, *ratings: int | None, served: bool = True) -> None:
+    async with service.db.transaction() as session:
+        kotka = await people.organisation_by_slug(session, slug="kotka")
+        assert kotka is not None
+        for rating in ratings:
+            session.add(ChatStatistic(
+                hour_bucket=datetime(2026, 11, 10, 8, tzinfo=ZoneInfo("UTC")), local_hour=10, weekday=1,
+                topic="work", language="fi", status="ended", wait_s=20, duration_s=300 if served else None,
+                organisation_id=kotka.id if served else None, outcome="answered" if served else None,
+                rating=rating))
+
+
+NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
+
+
+async def test_statistics_csv_has_an_id_and_a_label_column_under_headers_in_the_pages_language(
+        tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        await add_chats(service, 4, 5, 5)
+        weekdays = rows_of((await client.get("/coordinator/statistics", params={
+            **NOVEMBER, "format": "csv", "table": "weekday"})).text)
+        assert weekdays[:3] == [["Weekday (id)", "Weekday", "Chats", "Served"], ["0", "Mon", "0", "0"],
+                                ["1", "Tue", "3", "3"]]
+        topics = rows_of((await client.get("/coordinator/statistics", params={
+            **NOVEMBER, "format": "csv", "table": "topic", "lang": "fi"})).text)
+        assert topics == [["Aihe (tunniste)", "Aihe", "Keskusteluja", "Palvellut"], ["work", "Työ", "3", "3"]]
+        summary = rows_of((await client.get("/coordinator/statistics", params={**NOVEMBER, "format": "csv"})).text)
+        assert summary[0] == ["Measure (id)", "Measure", "Value"]
+        assert ["rating_mean", "Rating, mean (1–5)", "4.67"] in summary  # CSV: a decimal point in every language
+
+
+async def test_statistics_page_writes_numbers_the_languages_way(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        await add_chats(service, 4, 5, 5)
+        finnish = await client.get("/coordinator/statistics", params={**NOVEMBER, "lang": "fi"})
+        assert '<td class="num">4,67</td>' in finnish.text
+        english = await client.get("/coordinator/statistics", params=NOVEMBER)
+        assert '<td class="num">4.67</td>' in english.text
+        csv_fi = rows_of((await client.get("/coordinator/statistics", params={
+            **NOVEMBER, "format": "csv", "lang": "fi"})).text)
+        assert ["rating_mean", "Arvio, keskiarvo (1–5)", "4.67"] in csv_fi
+
+
+async def test_measures_of_fewer_than_three_chats_are_written_less_than_three_on_the_page_and_in_csv(
+        tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        await add_chats(service, 4, 5)  # two served chats, both rated
+        await add_chats(service, None, None, None, served=False)  # three unserved: 5 chats in all
+        summary = {row[0]: row[2] for row in rows_of((await client.get("/coordinator/statistics", params={
+            **NOVEMBER, "format": "csv"})).text)[1:]}
+        assert summary["chats"] == "5" and summary["served"] == "<3"
+        assert [summary[k] for k in ("wait_p50_s", "wait_p90_s", "duration_p50_s", "rating_mean")] == ["<3"] * 4
+        page = await client.get("/coordinator/statistics", params=NOVEMBER)
+        for measure in ("Wait, median (s)", "Wait, 90th percentile (s)", "Duration, median (s)",
+                        "Rating, mean (1–5)"):
+            assert f'<th scope="row">{measure}</th><td class="num">&lt;3</td>' in page.text
+        assert "4.5" not in page.text

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from storage import people, reports
 from storage.database import Database
-from storage.reports import Row, percentile, suppressed
+from storage.reports import Figure, Row, percentile, suppressed
 from storage.tables import ChatStatistic, OfflineMessage, RefusedAttempt
 from tests.service import seed
 
@@ -76,7 +76,7 @@ async def test_a_seeded_month(tmp_path: Path) -> None:
     assert (month.chats, month.served, month.abandoned, month.expired) == (8, 5, 2, 1)
     assert (month.refused_closed, month.refused_unstaffed, month.offline_messages) == (3, 1, 2)
     # Served waits 10, 30, 60, 90, 300; durations 60, 300, 600, 900, 1200.
-    assert (month.wait_p50_s, month.wait_p90_s, month.duration_p50_s) == (60, 300, 600)
+    assert (month.wait_p50_s, month.wait_p90_s, month.duration_p50_s) == (Figure(60, 5), Figure(300, 5), Figure(600, 5))
     assert [r for r in month.by_hour if r.chats] == [
         Row("00", 1, 1), Row("09", 1, 0), Row("10", 2, 2), Row("11", 1, 0), Row("14", 2, 2), Row("15", 1, 0)]
     assert len(month.by_hour) == 24
@@ -87,4 +87,25 @@ async def test_a_seeded_month(tmp_path: Path) -> None:
     assert month.by_organisation == [Row("kaakko", 1, 1), Row("kotka", 3, 3), Row("te", 1, 1)]
     assert month.by_outcome == [Row("answered", 4, 4), Row("referred", 1, 1)]
     assert [(r.key, r.chats) for r in month.ratings] == [("1", 0), ("2", 1), ("3", 0), ("4", 1), ("5", 2)]
-    assert month.rating_mean == 4.0  # (5 + 4 + 2 + 5) / 4
+    assert month.rating_mean == Figure(4.0, 4)  # (5 + 4 + 2 + 5) / 4
+
+
+async def test_measures_of_fewer_than_three_chats_are_withheld(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'reports.db'}")
+    await seed(db)
+    async with db.transaction() as session:
+        for wait, duration, rating in ((30, 600, 5), (90, 1200, 4), (120, None, None), (40, None, 2)):
+            session.add(ChatStatistic(
+                hour_bucket=hour("2026-11-02T10:00"), local_hour=10, weekday=0, topic="work", language="fi",
+                status="ended" if duration else "abandoned", wait_s=wait, duration_s=duration, rating=rating))
+    async with db.transaction() as session:
+        month = await reports.report(session, start=datetime(2026, 11, 1, tzinfo=TZ),
+                                     end=datetime(2026, 12, 1, tzinfo=TZ))
+    await db.close()
+    # Two served chats: their waits and durations are withheld; three ratings (one of a chat that
+    # was left unserved, rated from the queue) give a mean.
+    assert (month.chats, month.served) == (4, 2)
+    assert month.wait_p50_s == Figure(None, 2) and month.wait_p50_s.shown() == "<3"
+    assert month.wait_p90_s.withheld and month.duration_p50_s.withheld
+    assert month.rating_mean == Figure(11 / 3, 3) and not month.rating_mean.withheld
+    assert Figure(None, 0).shown() == "" and Figure(20, 5).shown() == "20"

@@ -12,8 +12,10 @@ import secrets
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from chat.web import auth, i18n
-from chat.web.context import sessions_of
+from chat.web.context import sessions_of, tz_of
 from storage.tables import User
 
 TEMPLATES = Jinja2Templates(
@@ -44,6 +46,26 @@ def clock_span(start: datetime, end: datetime) -> str:
 
 
 TEMPLATES.env.filters["clock_span"] = lambda span: clock_span(*span)
+
+
+def _formatting(name: str) -> Any:
+    """A template filter that formats with the page's `Translator` method `name` (Babel, in the
+    page's language and the service's time zone): `{{ day|date }}`, `{{ share|percent }}`."""
+    @pass_context
+    def formatted(context: Context, value: Any, *args: Any) -> str:
+        text: str = getattr(context["t"], name)(value, *args)
+        return text
+    return formatted
+
+
+for _name in ("number", "percent", "date", "day_month", "datetime", "time", "day_month_time"):
+    TEMPLATES.env.filters[_name] = _formatting(_name)
+
+
+def language_href(request: Request, language: str) -> str:
+    """The page itself in another language: its query (week, period) kept, `lang` replaced."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", language)]
+    return "?" + urlencode(query)
 
 
 class SignInRequired(Exception):
@@ -92,7 +114,8 @@ def render(request: Request, template: str, context: dict[str, Any], *, status: 
     response = TEMPLATES.TemplateResponse(
         request,
         template,
-        {"t": i18n.Translator(language), "lang": language, "csrf": csrf_token(request), **context},
+        {"t": i18n.Translator(language, tz=tz_of(request)), "lang": language, "csrf": csrf_token(request),
+         "language_href": lambda code: language_href(request, code), **context},
         status_code=status,
     )
     presession = getattr(request.state, "presession", None)

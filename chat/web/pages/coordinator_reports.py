@@ -1,5 +1,9 @@
 """Coordinator pages that report: the overview, coverage of a week or month, and statistics of
-any period, each table also as CSV (counts of 1 or 2 chats written "<3")."""
+any period, each table also as CSV (counts of 1 or 2 chats written "<3").
+
+Pages write numbers, dates and times in the reader's language (`Translator`, Babel); a CSV file
+is the machine format: a decimal point, no grouping, ISO dates, keys as stored beside their
+labels."""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from routing.types import Interval
 from routing.wallclock import utc
 from storage import coverage, reports, service
 from storage.coverage import Coverage
-from storage.reports import Report, Row, suppressed
+from storage.reports import LESS_THAN, Figure, Report, Row, suppressed, too_few
 
 
 def _seconds_within(intervals: list[Interval], a: datetime, b: datetime) -> float:
@@ -88,8 +92,10 @@ def _period(request: Request, tz: ZoneInfo, today: date) -> tuple[str, date, dat
     return "month", first, following
 
 
-def _hours(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value else "0"
+def _plain(value: float, digits: int = 2) -> str:
+    """A number for a CSV file: a decimal point and no grouping in every language, at most
+    `digits` decimals ("4.67", "7.5", "20")."""
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
 
 
 async def coverage_page(request: Request) -> Response:
@@ -110,20 +116,21 @@ async def coverage_page(request: Request) -> Response:
         name = f"coverage-{first.isoformat()}-{table}.csv"
         if table == "gaps":
             return csv_response(name, ("kind", "start", "end", "hours"), (
-                (k, g.start.isoformat(), g.end.isoformat(), _hours(g.seconds / 3600)) for k, g in result.gaps))
+                (k, g.start.isoformat(), g.end.isoformat(), _plain(g.seconds / 3600, 1)) for k, g in result.gaps))
         if table == "organisations":
             return csv_response(
                 name, ("organisation", "rostered_hours", "actual_hours", "chats", "share_of_hours", "share_of_chats"),
-                ((o.slug, _hours(o.rostered_hours), _hours(o.actual_hours), suppressed(o.chats),
-                  f"{o.share_of_hours:.3f}", f"{o.share_of_chats:.3f}") for o in result.organisations))
-        return csv_response(name, ("measure", "hours"), ((k, _hours(v)) for k, v in summary))
+                ((o.slug, _plain(o.rostered_hours, 1), _plain(o.actual_hours, 1), suppressed(o.chats),
+                  f"{o.share_of_hours:.3f}", LESS_THAN if too_few(o.chats) else f"{o.share_of_chats:.3f}")
+                 for o in result.organisations))
+        return csv_response(name, ("measure", "hours"), ((k, _plain(v, 1)) for k, v in summary))
     days, rows = week_grid(result, first, now, tz) if kind == "week" else ([], [])
     previous = first - timedelta(days=7) if kind == "week" else (first - timedelta(days=1)).replace(day=1)
     query = ("week=" + previous.isoformat(), "week=" + following.isoformat()) if kind == "week" else (
         f"month={previous:%Y-%m}", f"month={following:%Y-%m}")
     return page(request, "coordinator/coverage.html", user, {
         "kind": kind, "first": first, "last": following - timedelta(days=1), "result": result,
-        "summary": summary, "days": days, "rows": rows, "hours": _hours, "previous": query[0], "next": query[1],
+        "summary": summary, "days": days, "rows": rows, "previous": query[0], "next": query[1],
         "this_query": f"month={first:%Y-%m}" if kind == "month" else f"week={first.isoformat()}",
     })
 
@@ -155,15 +162,15 @@ def _table_rows(report: Report, table: str) -> list[Row]:
     }[table]
 
 
-def _summary(report: Report) -> list[tuple[str, int | float | None, bool]]:
-    """(measure, value, counts chats) of the summary table."""
+def _summary(report: Report) -> list[tuple[str, int | Figure]]:
+    """(measure, value) of the summary table: counts of chats, and figures computed from them
+    (withheld when computed from fewer than three)."""
     return [
-        ("chats", report.chats, True), ("served", report.served, True), ("abandoned", report.abandoned, True),
-        ("expired", report.expired, True), ("refused_closed", report.refused_closed, True),
-        ("refused_unstaffed", report.refused_unstaffed, True), ("offline_messages", report.offline_messages, True),
-        ("wait_p50_s", report.wait_p50_s, False), ("wait_p90_s", report.wait_p90_s, False),
-        ("duration_p50_s", report.duration_p50_s, False),
-        ("rating_mean", round(report.rating_mean, 2) if report.rating_mean is not None else None, False),
+        ("chats", report.chats), ("served", report.served), ("abandoned", report.abandoned),
+        ("expired", report.expired), ("refused_closed", report.refused_closed),
+        ("refused_unstaffed", report.refused_unstaffed), ("offline_messages", report.offline_messages),
+        ("wait_p50_s", report.wait_p50_s), ("wait_p90_s", report.wait_p90_s),
+        ("duration_p50_s", report.duration_p50_s), ("rating_mean", report.rating_mean),
     ]
 
 
@@ -177,25 +184,17 @@ async def statistics_page(request: Request) -> Response:
     if last < first:
         errors["to"] = Translator(request_language(request))("coord.error.period")
         last = first
+    language = request_language(request)
     async with db_of(request).transaction() as session:
         report = await reports.report(session, start=local_midnight(first, tz),
                                       end=local_midnight(last + timedelta(days=1), tz))
-        language = request_language(request)
         outcomes = {o.id: getattr(o, f"label_{language}") for o in await service.outcomes(session)}
+    t = Translator(language)
+    labels = _labels(request, outcomes)
     if request.query_params.get("format") == "csv":
         table = request.query_params.get("table", "summary")
         name = f"statistics-{first.isoformat()}-{last.isoformat()}-{table}.csv"
-        if table in TABLES:
-            rows = _table_rows(report, table)
-            if table == "rating":
-                return csv_response(name, ("rating", "chats"), ((r.key, suppressed(r.chats)) for r in rows))
-            return csv_response(name, (table, "chats", "served"),
-                                ((r.key, suppressed(r.chats), suppressed(r.served)) for r in rows))
-        return csv_response(name, ("measure", "value"), (
-            (k, suppressed(v) if counts and isinstance(v, int) else ("" if v is None else v))
-            for k, v, counts in _summary(report)))
-    t = Translator(request_language(request))
-    labels = _labels(request, outcomes)
+        return _statistics_csv(name, report, table if table in TABLES else "summary", t, labels)
     charts: list[dict[str, Any]] = []
     for table in TABLES:
         rows = _table_rows(report, table)
@@ -206,11 +205,30 @@ async def statistics_page(request: Request) -> Response:
                         top=max(bars, key=lambda b: b[1])[0] if any(v for _, v in bars) else "–")
         charts.append({"table": table, "title": title, "rows": rows, "names": names,
                        "svg": bar_chart(f"chart-{table}", title, description, bars)})
-    query = f"from={first.isoformat()}&to={last.isoformat()}"
+    summary = [(k, (v.shown(t.number) or "–") if isinstance(v, Figure) else t.number(v)) for k, v in _summary(report)]
     return page(request, "coordinator/statistics.html", user, {
-        "report": report, "summary": _summary(report), "charts": charts, "first": first, "last": last,
-        "query": query, "errors": errors,
+        "report": report, "charts": charts, "summary": summary, "first": first, "last": last,
+        "query": f"from={first.isoformat()}&to={last.isoformat()}", "errors": errors,
     })
+
+
+def _statistics_csv(name: str, report: Report, table: str, t: Translator,
+                    labels: dict[str, dict[str, str]]) -> Response:
+    """A table of the statistics page as CSV: headers in the page's language; first the key as
+    stored (so exports of different periods and languages can be joined on it), then its label;
+    counts and figures of fewer than three chats written "<3", numbers with a decimal point."""
+    if table == "summary":
+        column = t("coord.measure")
+        return csv_response(name, (t("coord.stats.id_column", column=column), column, t("coord.value")), (
+            (k, t(f"coord.stats.{k}"), v.shown(_plain) if isinstance(v, Figure) else suppressed(v))
+            for k, v in _summary(report)))
+    column = t(f"coord.stats.column.{table}")
+    header = [t("coord.stats.id_column", column=column), column, t("coord.chats")]
+    names, rows = labels[table], _table_rows(report, table)
+    if table == "rating":
+        return csv_response(name, header, ((r.key, names.get(r.key, r.key), suppressed(r.chats)) for r in rows))
+    return csv_response(name, [*header, t("coord.stats.served")], (
+        (r.key, names.get(r.key, r.key), suppressed(r.chats), suppressed(r.served)) for r in rows))
 
 
 async def overview(request: Request) -> Response:
@@ -221,7 +239,7 @@ async def overview(request: Request) -> Response:
         week = await coverage.coverage(session, start=local_midnight(monday, tz_of(request)),
                                        end=local_midnight(monday + timedelta(days=7), tz_of(request)),
                                        hours_=live_of(request).config.hours, now=now)
-    return page(request, "coordinator/overview.html", user, {"week": week, "hours": _hours, "monday": monday})
+    return page(request, "coordinator/overview.html", user, {"week": week, "monday": monday})
 
 
 routes = [

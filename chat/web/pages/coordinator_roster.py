@@ -171,9 +171,10 @@ async def import_shifts(request: Request) -> Response:
         imported = await admin_roster.import_csv(admin_of(request), actor=user.username, name=name, text=text)
     except RosterFileError as error:
         errors = {"file": t("coord.roster.error.rows", count=len(error.lines))}
-        return await _render(request, user, monday, errors=errors, report=error.lines, status=400)
+        report = [t(f"coord.roster.row.{problem.code}", **problem.values) for problem in error.problems]
+        return await _render(request, user, monday, errors=errors, report=report, status=400)
     return await _render(request, user, monday,
-                         done=t("coord.roster.imported", added=imported.added, total=imported.total))
+                         done=t("coord.roster.imported", count=imported.added, total=imported.total))
 
 
 routes = [
