@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -18,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from chat.admin.changes import Administration
 from chat.base.clock import Clock, SystemClock
+from chat.base.ratelimit import CountingFactory, local_counting
 from chat.base.settings import Settings
 from chat.broker import Broker, open_broker
 from chat.live.commands import Reconfigure
@@ -73,6 +75,19 @@ def _live_service(db: Database, broker: Broker, settings: Settings, clock: Clock
     return LiveService(db=db, broker=broker, settings=settings, clock=clock)
 
 
+def _counting(settings: Settings) -> tuple[CountingFactory, Any]:
+    """Per-address and per-account counters: this process's own, or shared through Redis by
+    several (with the client to close at the end)."""
+    if not settings.redis_url:
+        return local_counting, None
+    from redis.asyncio import Redis
+
+    from chat.cluster.limits import redis_counting
+
+    redis = Redis.from_url(settings.redis_url)
+    return redis_counting(redis), redis
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
     service_clock = clock or SystemClock()
 
@@ -91,7 +106,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         ]
         app.state.live = live
         app.state.db = db
-        app.state.sessions = Sessions(db=db, clock=service_clock, settings=settings)
+        counting, shared = _counting(settings)
+        app.state.sessions = Sessions(db=db, clock=service_clock, settings=settings, counting=counting)
         app.state.admin = Administration(
             db=db, clock=service_clock, tz=settings.tz, changed=lambda: live.run(Reconfigure())
         )
@@ -102,6 +118,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
             await live.stop()
+            if shared is not None:
+                await shared.aclose()
             await broker.disconnect()
             await db.close()
 

@@ -4,6 +4,8 @@ only (never stored, never logged). Every decision takes `now` (monotonic seconds
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Callable
+from typing import Protocol
 
 
 class TokenBucket:
@@ -68,3 +70,42 @@ class SlidingCounter:
 
     def clear(self, key: str) -> None:
         self._events.pop(key, None)
+
+
+class Counting(Protocol):
+    """A sliding counter as the sign-in throttle uses it: in this process's memory, or shared
+    by several processes (chat.cluster.limits)."""
+
+    async def exceeded(self, key: str, now: float) -> bool: ...
+
+    async def add(self, key: str, now: float) -> None: ...
+
+    async def take_back(self, key: str) -> None: ...
+
+    async def clear(self, key: str) -> None: ...
+
+
+class LocalCounting:
+    """A SlidingCounter behind the async `Counting` face."""
+
+    def __init__(self, *, limit: int, window: float) -> None:
+        self._counter = SlidingCounter(limit=limit, window=window)
+
+    async def exceeded(self, key: str, now: float) -> bool:
+        return self._counter.exceeded(key, now)
+
+    async def add(self, key: str, now: float) -> None:
+        self._counter.add(key, now)
+
+    async def take_back(self, key: str) -> None:
+        self._counter.take_back(key)
+
+    async def clear(self, key: str) -> None:
+        self._counter.clear(key)
+
+
+CountingFactory = Callable[[str, int, float], Counting]  # (name, limit, window) -> counter
+
+
+def local_counting(name: str, limit: int, window: float) -> Counting:
+    return LocalCounting(limit=limit, window=window)

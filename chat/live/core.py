@@ -66,6 +66,7 @@ class Core:
         waiting = sum(1 for chat in chats if chat.waiting)
         advisors = list(self.state.advisors())
         return {
+            "neuvo_live_state_owner": ("1 on the process that owns the live state (the gauges below).", 1),
             "neuvo_queue_length": ("Chats waiting in the queue.", waiting),
             "neuvo_active_chats": ("Chats with an advisor.", len(chats) - waiting),
             "neuvo_advisors_signed_in": ("Advisors connected or within their reconnect grace.", len(advisors)),

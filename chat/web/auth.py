@@ -16,7 +16,7 @@ from starlette.responses import Response
 from chat.admin.passwords import DUMMY_HASH, password_matches
 from chat.base.clock import Clock
 from chat.base.digest import token_digest
-from chat.base.ratelimit import SlidingCounter
+from chat.base.ratelimit import CountingFactory, local_counting
 from chat.base.settings import Settings
 from storage import people
 from storage.database import Database
@@ -25,22 +25,23 @@ from storage.tables import User
 COOKIE = "neuvo_session"
 THROTTLE_WINDOW_S = 15 * 60
 class LoginThrottle:
-    """Failures per account (limit) and per address (5 × limit) in 15 minutes, in memory."""
+    """Failures per account (limit) and per address (5 × limit) in 15 minutes: in memory, or in
+    Redis for all processes of a service (never on disk either way)."""
 
-    def __init__(self, limit: int) -> None:
-        self.accounts = SlidingCounter(limit=limit, window=THROTTLE_WINDOW_S)
-        self.addresses = SlidingCounter(limit=5 * limit, window=THROTTLE_WINDOW_S)
+    def __init__(self, limit: int, counting: CountingFactory = local_counting) -> None:
+        self.accounts = counting("sign-in-account", limit, THROTTLE_WINDOW_S)
+        self.addresses = counting("sign-in-address", 5 * limit, THROTTLE_WINDOW_S)
 
-    def blocked(self, username: str, address: str, now: float) -> bool:
-        return self.accounts.exceeded(username.lower(), now) or self.addresses.exceeded(address, now)
+    async def blocked(self, username: str, address: str, now: float) -> bool:
+        return await self.accounts.exceeded(username.lower(), now) or await self.addresses.exceeded(address, now)
 
-    def failed(self, username: str, address: str, now: float) -> None:
-        self.accounts.add(username.lower(), now)
-        self.addresses.add(address, now)
+    async def failed(self, username: str, address: str, now: float) -> None:
+        await self.accounts.add(username.lower(), now)
+        await self.addresses.add(address, now)
 
-    def succeeded(self, username: str, address: str) -> None:
-        self.accounts.clear(username.lower())
-        self.addresses.take_back(address)
+    async def succeeded(self, username: str, address: str) -> None:
+        await self.accounts.clear(username.lower())
+        await self.addresses.take_back(address)
 
 
 class Throttled(Exception):
@@ -50,23 +51,25 @@ class Throttled(Exception):
 class Sessions:
     """Signing in and out, and who a session cookie belongs to."""
 
-    def __init__(self, *, db: Database, clock: Clock, settings: Settings) -> None:
+    def __init__(
+        self, *, db: Database, clock: Clock, settings: Settings, counting: CountingFactory = local_counting
+    ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.throttle = LoginThrottle(settings.login_failures)
+        self.throttle = LoginThrottle(settings.login_failures, counting)
 
     async def attempt(self, *, username: str, password: str, address: str) -> tuple[User, str] | None:
         """One throttled sign-in: the user and session token, None for wrong credentials."""
-        now = time.monotonic()
-        if self.throttle.blocked(username, address, now):
+        now = time.time()  # wall time: several processes may count together
+        if await self.throttle.blocked(username, address, now):
             raise Throttled
         # Counted as a failure before the (slow, threaded) check, so that many attempts sent at
         # once cannot all pass the limit; a success takes its count back.
-        self.throttle.failed(username, address, now)
+        await self.throttle.failed(username, address, now)
         signed_in = await self._sign_in(username, password)
         if signed_in is not None:
-            self.throttle.succeeded(username, address)
+            await self.throttle.succeeded(username, address)
         return signed_in
 
     async def _sign_in(self, username: str, password: str) -> tuple[User, str] | None:

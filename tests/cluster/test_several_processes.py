@@ -191,3 +191,23 @@ async def closed_or_refused(ws, frame: dict[str, object]) -> None:  # type: igno
                 return
     except ConnectionClosed:
         return
+
+
+async def test_sign_in_failures_count_across_processes(cluster: Cluster) -> None:
+    one, two = await cluster.add(), await cluster.add()
+    async with httpx.AsyncClient(base_url=one.base) as first, httpx.AsyncClient(base_url=two.base) as second:
+        for n in range(10):  # NEUVO_LOGIN_FAILURES: 10 per account, spread over both processes
+            client = first if n % 2 else second
+            wrong = await client.post("/api/session", json={"username": "anna", "password": "wrong"})
+            assert wrong.status_code == 401
+        refused = await first.post("/api/session", json={"username": "anna", "password": demo_password("anna")})
+        assert refused.status_code == 429
+
+
+async def test_the_queue_gauges_come_from_the_owner_only(cluster: Cluster) -> None:
+    one, two = await cluster.add(), await cluster.add()  # the first takes the lease
+    async with httpx.AsyncClient() as client:
+        owner = (await client.get(f"{one.base}/metrics")).text
+        other = (await client.get(f"{two.base}/metrics")).text
+    assert "neuvo_live_state_owner 1.0" in owner and "neuvo_queue_length 0.0" in owner
+    assert "neuvo_live_state_owner" not in other and "neuvo_queue_length" not in other
