@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,27 @@ def test_every_command_has_help(db: Path) -> None:
     for args in (("--help",), ("serve", "--help"), ("roster", "import", "--help"), ("user", "add", "--help")):
         result = neuvo(db, *args)
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_serve_refuses_redis_with_sqlite_in_one_line(tmp_path: Path) -> None:
+    result = neuvo(tmp_path / "one.db", "serve", "--redis", "redis://127.0.0.1:1/0")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "neuvo: several processes share one PostgreSQL database: set NEUVO_DATABASE_URL to postgresql://..."
+    ]
+
+
+def test_one_process_never_imports_redis(tmp_path: Path) -> None:
+    program = (
+        "import asyncio, sys\n"
+        "from chat.app import create_app\n"
+        "from chat.base.settings import Settings\n"
+        "async def main():\n"
+        f"    app = create_app(Settings.from_env({{}}, database_url='sqlite:///{tmp_path / 'r.db'}'))\n"
+        "    async with app.router.lifespan_context(app):\n"
+        "        pass\n"
+        "asyncio.run(main())\n"
+        "assert 'redis' not in sys.modules, 'redis was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
