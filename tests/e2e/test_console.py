@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, Route, WebSocketRoute, expect
-from sqlmodel import select
+from sqlmodel import col, delete, select
 from websockets.asyncio.client import ClientConnection
 
-from storage.tables import CannedAnswer, Chat, OfflineMessage
+from chat.live.commands import Reconfigure
+from storage import people, roster
+from storage.tables import CannedAnswer, Chat, OfflineMessage, ShiftRow
 from tests.e2e.browser import Proxy
-from tests.service import PASSWORD, Service, receive, send, until
+from tests.service import PASSWORD, TUESDAY_10, Service, receive, send, until
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -393,3 +396,17 @@ async def test_the_console_works_by_keyboard_alone(service: Service, page: Page)
     await expect(composer).to_be_focused()
     await page.keyboard.press("Enter")
     assert (await until(visitors[1][0], "message"))["text"] == "Hei, miten voin auttaa?"
+
+
+async def test_a_shift_ending_at_midnight_reads_until_24_00(page: Page, service: Service) -> None:
+    midnight = TUESDAY_10.replace(hour=0)
+    async with service.db.transaction() as session:
+        bertil = await people.user_by_username(session, username="bertil")
+        assert bertil is not None and bertil.id is not None
+        await session.execute(delete(ShiftRow).where(col(ShiftRow.user_id) == bertil.id))
+        await roster.add_shifts(session, shifts=[(bertil.id, midnight, midnight + timedelta(days=1))])
+    await service.live.run(Reconfigure())
+    await sign_in(page, service.base, "bertil")
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+    await expect(page.locator("#shift")).to_have_text("On shift until 24:00")
+    await expect(page.get_by_role("cell", name="00:00–24:00")).to_be_visible()

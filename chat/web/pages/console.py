@@ -40,6 +40,7 @@ async def duty(request: Request) -> Response:
         "username": user.username,
         "lang": language,
         "timezone": settings_of(request).timezone,
+        "today": now.astimezone(tz).date().isoformat(),  # the service's today, for "until 24:00"
         "texts": {key: text for key, text in catalog(language).items() if key.startswith("console.")},
         "outcomes": [{"id": outcome.id, "label": _label(outcome, language)} for outcome in outcomes],
         "topics": [{"id": topic.id, "label": _label(topic, language)} for topic in config.topics.values()],

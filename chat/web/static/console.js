@@ -20,6 +20,17 @@ const $ = (id) => document.getElementById(id);
 const clock = (iso) => new Date(iso).toLocaleTimeString(setup.lang, {
   hour: "2-digit", minute: "2-digit", hour12: false, timeZone: setup.timezone,
 });
+// When a shift ends, as people say it: "16:00"; the midnight that ends the service's today is
+// "24:00", not "00:00"; an end on another day names that day.
+function shiftEnd(iso) {
+  const end = new Date(iso);
+  const midnight = ["00:00", "24:00"].includes(clock(iso));
+  const lastMinute = midnight ? new Date(end.getTime() - 60000) : end;
+  const time = midnight ? "24:00" : clock(iso);
+  const day = lastMinute.toLocaleDateString("en-CA", { timeZone: setup.timezone }); // YYYY-MM-DD
+  if (day === setup.today) return time;
+  return `${lastMinute.toLocaleDateString(setup.lang, { weekday: "short", timeZone: setup.timezone })} ${time}`;
+}
 const el = (tag, props = {}, children = []) => {
   const node = document.createElement(tag);
   Object.assign(node, props);
@@ -157,7 +168,7 @@ function showStatus(status, onShift, shiftEnds) {
   for (const input of fieldset.querySelectorAll("input")) input.checked = input.value === status;
   if (shiftEnds !== undefined) {
     $("shift").textContent = onShift
-      ? t("console.on_shift", { until: shiftEnds ? clock(shiftEnds) : "" })
+      ? t("console.on_shift", { until: shiftEnds ? shiftEnd(shiftEnds) : "" })
       : t("console.off_shift");
   } else if (!onShift) {
     $("shift").textContent = t("console.off_shift");
