@@ -82,12 +82,23 @@ class OpeningException(SQLModel, table=True):
 
 
 class ShiftRow(SQLModel, table=True):
+    """A concrete shift. `template_id` and `template_day` name the weekly template and the date it
+    was made from (None for an extra or imported shift): applying the templates again skips that
+    date, whatever became of the shift since. A cancelled shift is kept, with `cancelled_at`: it
+    is off the roster from then on, and the coverage of its past still shows it planned."""
+
     __tablename__ = "shift"
-    __table_args__ = (sa.UniqueConstraint("user_id", "start", "end"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "start", "end"),
+        sa.UniqueConstraint("template_id", "template_day", name="uq_shift_template_day"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     start: datetime = Field(sa_column=_utc_column(index=True))
     end: datetime = Field(sa_column=_utc_column())
+    template_id: int | None = Field(default=None, foreign_key="shift_template.id", ondelete="SET NULL")
+    template_day: date | None = None
+    cancelled_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class Chat(SQLModel, table=True):
