@@ -74,11 +74,15 @@ async def delete_weekly(admin: Administration, *, actor: str, row_id: int) -> No
 
 async def set_exception(admin: Administration, *, actor: str, day: date | None, kind: str, start: str = "",
                         end: str = "") -> None:
-    """The hours of one date: "closed" all day, or "hours" from `start` to `end`; replaces any
-    earlier exception for that date."""
+    """The hours of one date from today on: "closed" all day, or "hours" from `start` to `end`;
+    replaces any earlier exception for that date. A past date is refused: it would change
+    nothing for routing, and would rewrite the coverage of a day that is history."""
     problems = Problems()
+    today = admin.clock.now().astimezone(admin.tz).date()
     if day is None:
         problems.add("day", "date", "choose a date")
+    elif day < today:
+        problems.add("day", "past", f"{day.isoformat()} has passed: choose today or a later date")
     if kind not in KINDS:
         problems.add("kind", "kind", f"unknown kind {kind!r} (use {' or '.join(KINDS)})")
     if kind == "hours":

@@ -46,7 +46,8 @@ async def hours_page(request: Request) -> Response:
 
 
 KEYS = {"weekday": "coord.roster.error.weekday", "time": "coord.error.time", "end": "coord.hours.error.end",
-        "order": "coord.hours.error.order", "date": "coord.error.date", "kind": "coord.hours.error.kind"}
+        "order": "coord.hours.error.order", "date": "coord.error.date", "kind": "coord.hours.error.kind",
+        "past": "coord.hours.error.past"}
 
 
 async def add_weekly(request: Request) -> Response:
