@@ -54,3 +54,25 @@ async def shifts_of_user(
         .order_by(col(ShiftRow.start))
     )
     return result.scalars().all()
+
+
+async def planned_between(
+    session: AsyncSession, *, start: datetime, end: datetime
+) -> Sequence[tuple[str, datetime, datetime]]:
+    """(username, start, end) of every shift overlapping [start, end) as it was planned at the
+    time: a cancelled shift counts until it was cancelled, so one cancelled before it began is
+    not there, and one cancelled after it ended is there whole."""
+    result = await session.execute(
+        select(User.username, ShiftRow.start, ShiftRow.end, ShiftRow.cancelled_at)
+        .join(User, col(User.id) == col(ShiftRow.user_id))
+        .where(
+            col(ShiftRow.start) < end,
+            col(ShiftRow.end) > start,
+            col(ShiftRow.cancelled_at).is_(None) | (col(ShiftRow.cancelled_at) > col(ShiftRow.start)),
+        )
+        .order_by(col(ShiftRow.start), col(User.username))
+    )
+    return [
+        (username, shift_start, shift_end if cancelled is None else min(shift_end, cancelled))
+        for username, shift_start, shift_end, cancelled in result.all()
+    ]

@@ -65,11 +65,17 @@ class Setting(SQLModel, table=True):
 
 
 class WeeklyOpeningRow(SQLModel, table=True):
+    """Open every week on `weekday` (0 = Monday) from `start` to `end`, local "HH:MM", on the
+    dates from `since` up to, not including, `until` (None: no limit). A change of the hours
+    ends the rows in force and adds new ones, so a past week keeps the hours it had."""
+
     __tablename__ = "weekly_opening"
     id: int | None = Field(default=None, primary_key=True)
     weekday: int
     start: str = Field(max_length=5)
     end: str = Field(max_length=5)
+    since: date | None = None
+    until: date | None = None
 
 
 class OpeningException(SQLModel, table=True):
