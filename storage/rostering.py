@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.tables import ShiftRow, ShiftTemplateRow, User
 
@@ -107,3 +108,27 @@ async def swap_shift(session: AsyncSession, *, shift_id: int, user_id: int, now:
         return None
     await session.flush()
     return shift
+
+
+def _ahead(user_id: int, now: datetime) -> SelectOfScalar[ShiftRow]:
+    return select(ShiftRow).where(
+        col(ShiftRow.user_id) == user_id, col(ShiftRow.end) > now, col(ShiftRow.cancelled_at).is_(None))
+
+
+async def roster_ahead(session: AsyncSession, *, user_id: int, now: datetime) -> tuple[int, int]:
+    """How many shifts on the roster the user has from `now` on (a running one counted) and how
+    many weekly templates."""
+    shifts = (await session.execute(select(func.count()).select_from(_ahead(user_id, now).subquery()))).scalar()
+    templates = (await session.execute(
+        select(func.count()).where(col(ShiftTemplateRow.user_id) == user_id))).scalar()
+    return shifts or 0, templates or 0
+
+
+async def cancel_ahead(session: AsyncSession, *, user_id: int, now: datetime) -> int:
+    """Cancel, from `now`, every shift on the roster of the user's that has not ended (a running
+    one's past stays planned); how many. Past shifts are history and stay as they were."""
+    shifts = (await session.execute(_ahead(user_id, now))).scalars().all()
+    for shift in shifts:
+        shift.cancelled_at = now
+    await session.flush()
+    return len(shifts)

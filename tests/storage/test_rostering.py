@@ -98,3 +98,18 @@ async def test_deleting_a_template_keeps_the_shifts_it_made(seeded: Database) ->
         await rostering.delete_template(session, template_id=template)
     [shift] = await _week(seeded)
     assert (shift.user_id, shift.template_id, shift.template_day) == (anna, None, MONDAY)
+
+
+async def test_shifts_ahead_are_counted_and_cancelled_from_now_and_past_ones_stay(seeded: Database) -> None:
+    anna, _, _ = await _ids(seeded)  # anna: 08-17 on Tuesday 2026-11-24 (06-15 UTC), and a template
+    tuesday_noon = datetime(2026, 11, 24, 10, tzinfo=UTC)
+    async with seeded.transaction() as session:
+        await roster.add_shifts(session, shifts=[(anna, NINE, NINE + timedelta(hours=4))])
+        assert await rostering.roster_ahead(session, user_id=anna, now=tuesday_noon) == (2, 1)
+        assert await rostering.roster_ahead(session, user_id=anna, now=NOW) == (1, 1)
+        assert await rostering.cancel_ahead(session, user_id=anna, now=tuesday_noon) == 2
+    async with seeded.transaction() as session:
+        assert await rostering.roster_ahead(session, user_id=anna, now=tuesday_noon) == (0, 1)
+        planned = await roster.planned_between(session, start=tuesday_noon - timedelta(days=1),
+                                               end=NINE + timedelta(days=1))
+    assert [(name, start.hour, end.hour) for name, start, end in planned if name == "anna"] == [("anna", 6, 10)]
