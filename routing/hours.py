@@ -1,5 +1,9 @@
 """Opening hours: weekly recurring intervals in the service's time zone, plus exception dates.
 
+Weekly hours may be in force over a range of dates only (`WeeklyOpening.since` and `until`), so
+one `OpeningHours` can hold the history of the hours and answer for a past week with what was in
+force then.
+
 Hours are wall-clock times, resolved in the time zone date by date, so "09:00-16:00" stays
 09:00-16:00 local on the days the clocks change, and an interval that spans the spring-forward
 gap is an hour shorter (one over the autumn repeat, an hour longer). Results come back in that
@@ -38,17 +42,27 @@ class WeeklyOpening:
     """Open every week on `weekday` (0 = Monday) from `start` to `end`; `end` None is 24:00.
 
     An opening ends on the day it starts; an evening running past midnight is two openings
-    (for example sun 20:00-24:00 and mon 00:00-02:00), which `OpeningHours` merges.
+    (for example sun 20:00-24:00 and mon 00:00-02:00), which `OpeningHours` merges. It is in
+    force on the dates from `since` up to, not including, `until`; None is no limit that side.
     """
 
     weekday: int
     start: time
     end: time | None
+    since: date | None = None
+    until: date | None = None
 
     def __post_init__(self) -> None:
         if self.weekday not in range(7):
             raise BadSpec(f"weekday {self.weekday} is not 0 (Monday) to 6 (Sunday)")
         _check_span(self.start, self.end, DAY_NAMES[self.weekday])
+        if self.since is not None and self.until is not None and self.until <= self.since:
+            raise BadSpec(f"{DAY_NAMES[self.weekday]}: in force until {self.until.isoformat()}, "
+                          f"not after {self.since.isoformat()}")
+
+    def in_force(self, day: date) -> bool:
+        """Whether this opening holds on the date `day`."""
+        return (self.since is None or self.since <= day) and (self.until is None or day < self.until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +85,12 @@ class OpeningHours:
     weekly: tuple[WeeklyOpening, ...]
     exceptions: tuple[DateException, ...] = ()
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
-    _by_weekday: tuple[tuple[Span, ...], ...] = field(init=False, repr=False, compare=False)
+    _by_weekday: tuple[tuple[WeeklyOpening, ...], ...] = field(init=False, repr=False, compare=False)
     _by_date: dict[date, tuple[Span, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_weekday = tuple(
-            tuple(sorted((o.start, o.end) for o in self.weekly if o.weekday == weekday))
-            for weekday in range(7)
+            tuple(o for o in self.weekly if o.weekday == weekday) for weekday in range(7)
         )
         by_date: dict[date, tuple[Span, ...]] = {}
         for exception in self.exceptions:
@@ -158,7 +171,9 @@ class OpeningHours:
 
     def _on(self, day: date) -> list[_Instants]:
         """The open intervals of one date as UTC instants, sorted by start."""
-        spans = self._by_date.get(day, self._by_weekday[day.weekday()])
+        spans = self._by_date.get(day)
+        if spans is None:
+            spans = tuple((o.start, o.end) for o in self._by_weekday[day.weekday()] if o.in_force(day))
         resolved = [(at(day, s, self.tz, recurring=True), at(day, e, self.tz, recurring=True)) for s, e in spans]
         # A span whose start falls in the spring-forward gap can resolve to nothing.
         return sorted((s, e) for s, e in resolved if e > s)

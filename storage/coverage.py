@@ -10,6 +10,10 @@ Three sets of intervals over a period [start, end):
 Gaps are open time not covered: `unrostered` (open, nobody on shift) and `unstaffed` (open and
 rostered, but nobody on shift was signed in and available). Together they are open − actual.
 
+Each is measured against what was in force at the time: the weekly hours of each date (they
+keep their history, see `storage.service.weekly_opening_between`) and the shifts as they were
+planned (a cancelled shift counts until it was cancelled, `storage.roster.planned_between`).
+
 `measure` is pure arithmetic on routing values (tested against hand-computed weeks);
 `coverage` loads its inputs for a period and calls it.
 """
@@ -19,18 +23,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, func, select
 
-from routing.hours import OpeningHours
+from routing.hours import DateException, OpeningHours, WeeklyOpening
 from routing.intervals import clip, subtract, union
 from routing.roster import Roster, Shift
 from routing.types import Interval
-from routing.wallclock import utc
-from storage import people, roster
+from routing.wallclock import ONE_DAY, clock_time, utc
+from storage import people, roster, service
 from storage.tables import ChatStatistic, DutyPeriod
 
 
@@ -177,14 +181,29 @@ def measure(
     )
 
 
-async def coverage(
-    session: AsyncSession, *, start: datetime, end: datetime, hours_: OpeningHours, now: datetime
-) -> Coverage:
-    """Coverage of [start, end) from the stored shifts, duty log and statistics. A duty period
-    still open counts until `now`."""
+async def opening_hours(session: AsyncSession, *, start: datetime, end: datetime, tz: ZoneInfo) -> OpeningHours:
+    """The opening hours in force over [start, end): each date's weekly hours and exceptions."""
+    first, last = start.astimezone(tz).date() - ONE_DAY, end.astimezone(tz).date() + ONE_DAY
+    weekly = tuple(
+        WeeklyOpening(weekday=row.weekday, start=clock_time(row.start) or time(0), end=clock_time(row.end, end=True),
+                      since=row.since, until=row.until)
+        for row in await service.weekly_opening_between(session, first=first, last=last)
+    )
+    exceptions = tuple(
+        DateException(day=row.day, intervals=() if row.start is None or row.end is None else (
+            (clock_time(row.start) or time(0), clock_time(row.end, end=True)),))
+        for row in await service.opening_exceptions(session) if first <= row.day <= last
+    )
+    return OpeningHours(weekly=weekly, exceptions=exceptions, tz=tz)
+
+
+async def coverage(session: AsyncSession, *, start: datetime, end: datetime, tz: ZoneInfo, now: datetime) -> Coverage:
+    """Coverage of [start, end) from the opening hours and shifts in force then, the duty log and
+    the statistics, in `tz`. A duty period still open counts until `now`."""
+    hours_ = await opening_hours(session, start=start, end=end, tz=tz)
     users = {user.id: user for user in await people.all_users(session)}
     organisations = {org.id: org for org in await people.organisations(session)}
-    rows = await roster.shifts_between(session, start=start, end=end)
+    rows = await roster.planned_between(session, start=start, end=end)
     shifts = [Shift(advisor=username, start=s, end=e) for username, s, e in rows]
     result = await session.execute(
         select(DutyPeriod).where(

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import Integer, String, cast, delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.tables import CannedAnswer, OpeningException, Outcome, Setting, Topic, WeeklyOpeningRow
 
@@ -98,28 +98,73 @@ async def bump_config_version(session: AsyncSession) -> int:
 
 
 async def weekly_opening(session: AsyncSession) -> Sequence[WeeklyOpeningRow]:
+    """The weekly hours in force now (and on: a change applies from the day it is made)."""
     result = await session.execute(
-        select(WeeklyOpeningRow).order_by(WeeklyOpeningRow.weekday, WeeklyOpeningRow.start)  # type: ignore[arg-type]
+        select(WeeklyOpeningRow)
+        .where(col(WeeklyOpeningRow.until).is_(None))
+        .order_by(col(WeeklyOpeningRow.weekday), col(WeeklyOpeningRow.start))
     )
     return result.scalars().all()
 
 
-async def replace_weekly_opening(session: AsyncSession, *, rows: Sequence[WeeklyOpeningRow]) -> None:
-    await session.execute(delete(WeeklyOpeningRow))
+async def weekly_opening_between(session: AsyncSession, *, first: date, last: date) -> Sequence[WeeklyOpeningRow]:
+    """The weekly hours in force on any of the dates first..last, with the dates each held."""
+    result = await session.execute(
+        select(WeeklyOpeningRow)
+        .where(
+            (col(WeeklyOpeningRow.since).is_(None)) | (col(WeeklyOpeningRow.since) <= last),
+            (col(WeeklyOpeningRow.until).is_(None)) | (col(WeeklyOpeningRow.until) > first),
+        )
+        .order_by(col(WeeklyOpeningRow.weekday), col(WeeklyOpeningRow.start))
+    )
+    return result.scalars().all()
+
+
+async def replace_weekly_opening(
+    session: AsyncSession, *, rows: Sequence[WeeklyOpeningRow], since: date | None = None
+) -> None:
+    """The weekly hours from the date `since` on: the hours in force end there, earlier dates
+    keep them. `since` None replaces the whole history (a new service's first hours)."""
+    if since is None:
+        await session.execute(delete(WeeklyOpeningRow))
+    else:
+        for row in await weekly_opening(session):
+            await _end(session, row, since)
+    for row in rows:
+        row.since = since
     session.add_all(rows)
+    await session.flush()
 
 
+async def _end(session: AsyncSession, row: WeeklyOpeningRow, day: date) -> None:
+    """A row in force no more from `day`: ended there, or gone if it had not begun before."""
+    if row.since is not None and row.since >= day:
+        await session.delete(row)
+    else:
+        row.until = day
 async def opening_exceptions(session: AsyncSession) -> Sequence[OpeningException]:
     result = await session.execute(select(OpeningException).order_by(OpeningException.day))  # type: ignore[arg-type]
     return result.scalars().all()
 
 
-async def add_weekly_opening(session: AsyncSession, *, weekday: int, start: str, end: str) -> None:
-    session.add(WeeklyOpeningRow(weekday=weekday, start=start, end=end))
+async def add_weekly_opening(session: AsyncSession, *, weekday: int, start: str, end: str, since: date) -> None:
+    """Open every `weekday` from `start` to `end`, from the date `since` on."""
+    session.add(WeeklyOpeningRow(weekday=weekday, start=start, end=end, since=since))
 
 
-async def delete_weekly_opening(session: AsyncSession, *, row_id: int) -> None:
-    await session.execute(delete(WeeklyOpeningRow).where(WeeklyOpeningRow.id == row_id))  # type: ignore[arg-type]
+async def end_weekly_opening(session: AsyncSession, *, row_id: int, day: date) -> WeeklyOpeningRow | None:
+    """Weekly hours in force no more from the date `day` (earlier dates keep them); the row, or
+    None when no such row is in force."""
+    row = await session.get(WeeklyOpeningRow, row_id)
+    if row is None or row.until is not None:
+        return None
+    await _end(session, row, day)
+    await session.flush()
+    return row
+
+
+async def opening_exception(session: AsyncSession, *, row_id: int) -> OpeningException | None:
+    return await session.get(OpeningException, row_id)
 
 
 async def set_opening_exception(session: AsyncSession, *, day: date, start: str | None, end: str | None) -> None:

@@ -65,11 +65,17 @@ class Setting(SQLModel, table=True):
 
 
 class WeeklyOpeningRow(SQLModel, table=True):
+    """Open every week on `weekday` (0 = Monday) from `start` to `end`, local "HH:MM", on the
+    dates from `since` up to, not including, `until` (None: no limit). A change of the hours
+    ends the rows in force and adds new ones, so a past week keeps the hours it had."""
+
     __tablename__ = "weekly_opening"
     id: int | None = Field(default=None, primary_key=True)
     weekday: int
     start: str = Field(max_length=5)
     end: str = Field(max_length=5)
+    since: date | None = None
+    until: date | None = None
 
 
 class OpeningException(SQLModel, table=True):
@@ -82,12 +88,23 @@ class OpeningException(SQLModel, table=True):
 
 
 class ShiftRow(SQLModel, table=True):
+    """A concrete shift. `template_id` and `template_day` name the weekly template and the date it
+    was made from (None for an extra or imported shift): applying the templates again skips that
+    date, whatever became of the shift since. A cancelled shift is kept, with `cancelled_at`: it
+    is off the roster from then on, and the coverage of its past still shows it planned."""
+
     __tablename__ = "shift"
-    __table_args__ = (sa.UniqueConstraint("user_id", "start", "end"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "start", "end"),
+        sa.UniqueConstraint("template_id", "template_day", name="uq_shift_template_day"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     start: datetime = Field(sa_column=_utc_column(index=True))
     end: datetime = Field(sa_column=_utc_column())
+    template_id: int | None = Field(default=None, foreign_key="shift_template.id", ondelete="SET NULL")
+    template_day: date | None = None
+    cancelled_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class Chat(SQLModel, table=True):

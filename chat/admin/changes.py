@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from chat.base.clock import Clock
@@ -42,6 +43,10 @@ class Administration:
         self.clock = clock
         self.tz = tz
         self.changed = changed
+
+    def today(self) -> date:
+        """The service's date now: changes of hours apply from it on."""
+        return self.clock.now().astimezone(self.tz).date()
 
     @asynccontextmanager
     async def change(self, *, actor: str, action: str, detail: str = "") -> AsyncIterator[Change]:

@@ -2,9 +2,9 @@
 (which ends the user's sessions), deactivate and reactivate them. One set of rules for the CLI
 and the people pages.
 
-A deactivated user keeps their history (shifts, duty log, chats) but cannot sign in, and their
-sessions end; so do they with a new password. Telling the user's open sockets is the live
-service's part: the page does it after the change."""
+A deactivated user keeps their history (past shifts, duty log, chats) but cannot sign in, their
+sessions end (so do they with a new password) and their shifts from now on are cancelled.
+Telling the user's open sockets is the live service's part: the page does it after the change."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from chat.admin.changes import Administration
 from chat.admin.errors import NotFound, Problems
 from chat.admin.passwords import hash_password
-from storage import people, service
+from storage import people, rostering, service
 from storage.database import Session
 from storage.tables import Organisation, User
 
@@ -187,8 +187,28 @@ async def set_password(admin: Administration, *, actor: str, username: str, pass
         return user
 
 
+@dataclass(frozen=True)
+class RosterAhead:
+    """What a deactivation would take off the roster: the shifts from now on (a running one
+    counted), and the weekly templates that would no longer be applied."""
+
+    shifts: int
+    templates: int
+
+
+async def roster_ahead(admin: Administration, *, username: str) -> RosterAhead:
+    """What deactivating the user would cancel, for the coordinator to confirm."""
+    async with admin.db.transaction() as session:
+        user = await _user(session, username)
+        shifts, templates = await rostering.roster_ahead(session, user_id=user.id or 0, now=admin.clock.now())
+    return RosterAhead(shifts=shifts, templates=templates)
+
+
 async def set_active(admin: Administration, *, actor: str, username: str, active: bool) -> User:
-    """Deactivate (the user's sessions end) or reactivate a user; nobody deactivates themselves."""
+    """Deactivate or reactivate a user; nobody deactivates themselves. A deactivation ends the
+    user's sessions and cancels their shifts from now on (a running one from now: its past stays
+    planned; past shifts are history); their templates stay, not applied while they are
+    deactivated. A reactivation brings no cancelled shift back."""
     action = "user_reactivate" if active else "user_deactivate"
     async with admin.change(actor=actor, action=action, detail=username) as change:
         user = await _user(change.session, username)
@@ -200,4 +220,6 @@ async def set_active(admin: Administration, *, actor: str, username: str, active
         await people.update_user(change.session, user=user)
         if not active:
             await people.delete_sessions_of(change.session, user_id=user.id or 0)
+            cancelled = await rostering.cancel_ahead(change.session, user_id=user.id or 0, now=admin.clock.now())
+            change.detail = f"{username}: {cancelled} shifts from now on cancelled"
         return user

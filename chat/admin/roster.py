@@ -19,7 +19,7 @@ from routing.roster import ShiftTemplate, expand_week
 from routing.wallclock import clock_time, span
 from storage import people, roster, rostering
 from storage.database import Session
-from storage.tables import User
+from storage.tables import ShiftTemplateRow, User
 
 
 @dataclass(frozen=True)
@@ -68,20 +68,25 @@ async def delete_template(admin: Administration, *, actor: str, template_id: int
 
 
 async def apply_templates(admin: Administration, *, actor: str, monday: date) -> int:
-    """Add the shifts the active advisors' templates make in the week from `monday` (identical
-    ones already there skipped); how many were added."""
+    """Add the shifts the active advisors' templates make in the week from `monday`; how many
+    were added. A template makes a date's shift once: applying again keeps what became of it
+    (cancelled, swapped), and a shift identical to one already stored is skipped."""
     async with admin.change(actor=actor, action="roster_apply") as change:
         users = {u.id for u in await people.active_users(change.session)}
-        templates = [
-            ShiftTemplate(advisor=str(row.user_id), weekday=row.weekday, start=clock_time(row.start) or time(0),
-                          end=clock_time(row.end, end=True))
+        made = [
+            (row.id or 0, shift.start.astimezone(admin.tz).date(), row.user_id, shift.start.astimezone(UTC),
+             shift.end.astimezone(UTC))
             for row in await rostering.templates(change.session) if row.user_id in users
+            for shift in expand_week([_template(row)], (), monday, admin.tz)
         ]
-        shifts = expand_week(templates, (), monday, admin.tz)
-        added = await roster.add_shifts(change.session, shifts=(
-            (int(s.advisor), s.start.astimezone(UTC), s.end.astimezone(UTC)) for s in shifts))
+        added = await rostering.apply_templates(change.session, shifts=made)
         change.detail = f"week {monday.isoformat()}: {added} shifts"
     return added
+
+
+def _template(row: ShiftTemplateRow) -> ShiftTemplate:
+    return ShiftTemplate(advisor=str(row.user_id), weekday=row.weekday, start=clock_time(row.start) or time(0),
+                         end=clock_time(row.end, end=True))
 
 
 async def add_shift(admin: Administration, *, actor: str, advisor: str, day: date | None, start: str,
@@ -109,7 +114,7 @@ async def add_shift(admin: Administration, *, actor: str, advisor: str, day: dat
 
 async def cancel_shift(admin: Administration, *, actor: str, shift_id: int) -> None:
     async with admin.change(actor=actor, action="shift_cancel") as change:
-        shift = await rostering.cancel_shift(change.session, shift_id=shift_id)
+        shift = await rostering.cancel_shift(change.session, shift_id=shift_id, now=admin.clock.now())
         if shift is None:
             raise NotFound(f"no shift {shift_id}")
         change.detail = f"{shift.user_id} {shift.start.isoformat()}"
@@ -123,7 +128,7 @@ async def swap_shift(admin: Administration, *, actor: str, shift_id: int, adviso
         user = await _advisor(change.session, advisor, problems)
         problems.raise_any()
         assert user is not None and user.id is not None
-        shift = await rostering.swap_shift(change.session, shift_id=shift_id, user_id=user.id)
+        shift = await rostering.swap_shift(change.session, shift_id=shift_id, user_id=user.id, now=admin.clock.now())
         if shift is None:
             raise NotFound(f"no shift {shift_id} to give to {advisor!r}")
         change.detail = f"{shift.start.isoformat()} to {user.username}"

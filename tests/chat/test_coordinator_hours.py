@@ -61,10 +61,8 @@ async def test_exception_dates_close_a_day_or_give_it_other_hours_and_are_delete
                                                                 "start": "12:00", "end": "14:00"})
         assert other.status_code == 303  # replaces the earlier exception for that date
         assert not is_open(service, "2026-11-25T10:00") and is_open(service, "2026-11-25T13:00")
-        past = await client.post(f"{HOURS}/exceptions", data={"csrf": csrf, "day": "2026-11-02", "kind": "closed"})
-        assert past.status_code == 303
         page = await client.get(HOURS)
-        assert "25 Nov 2026</td><td>12:00–14:00" in page.text and "2 Nov 2026" not in page.text  # upcoming only
+        assert "25 Nov 2026</td><td>12:00–14:00" in page.text  # upcoming only: past dates are refused
 
         bad = await client.post(f"{HOURS}/exceptions", data={"csrf": csrf, "day": "someday", "kind": "hours",
                                                               "start": "14:00", "end": "12:00"})
@@ -79,4 +77,22 @@ async def test_exception_dates_close_a_day_or_give_it_other_hours_and_are_delete
         assert deleted.status_code == 303 and is_open(service, "2026-11-25T10:00")
         async with service.db.transaction() as session:
             actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
-        assert actions.count("exception_set") == 3 and actions.count("exception_delete") == 1
+        assert actions.count("exception_set") == 2 and actions.count("exception_delete") == 1
+
+
+async def test_an_exception_date_in_the_past_is_refused_in_the_pages_language(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, HOURS)  # today is Tuesday 2026-11-24
+        texts = {"en": "The date has passed: choose today or a later date",
+                 "fi": "Päivä on jo mennyt: valitse tämä päivä tai myöhempi",
+                 "sv": "Dagen har redan varit: välj i dag eller en senare dag"}
+        for language, text in texts.items():
+            past = await client.post(f"{HOURS}/exceptions", params={"lang": language},
+                                     data={"csrf": csrf, "day": "2026-11-23", "kind": "closed"})
+            assert past.status_code == 400 and 'href="#exception-day"' in past.text and text in past.text
+            assert 'value="2026-11-23"' in past.text  # what was typed, kept
+        today = await client.post(f"{HOURS}/exceptions", data={"csrf": csrf, "day": "2026-11-24", "kind": "closed"})
+        assert today.status_code == 303 and not is_open(service, "2026-11-24T15:00")
+        async with service.db.transaction() as session:
+            days = [row.day.isoformat() for row in (await session.execute(select(OpeningException))).scalars()]
+        assert days == ["2026-11-24"]

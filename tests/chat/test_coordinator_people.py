@@ -3,17 +3,22 @@ checks, a new password and a deactivation ending the person's sessions, and a re
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlmodel import select
 
-from storage import people
+from storage import people, roster
 from storage.tables import AuditEntry, User
 from tests.chat.coordinator_fixtures import COORDINATOR, coordinating, csrf_of
 from tests.service import PASSWORD, Service, until
 
 PEOPLE = "/coordinator/people"
+ROSTER = "/coordinator/roster"
 NEW_PASSWORD = "a new long secret"
 
 
@@ -130,7 +135,8 @@ async def test_a_new_password_and_a_deactivation_end_the_persons_sessions(tmp_pa
         cookie = await service.session_cookie("bertil", NEW_PASSWORD)
         console, _ = await service.advisor("bertil", cookie=cookie)
 
-        active = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "0"})
+        active = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "0",
+                                                                           "confirm": "1"})
         assert active.status_code == 303
         assert not await session_works(service, cookie)
         assert await until(console, "signed_out") == {"type": "signed_out"}  # an open console is closed too
@@ -150,3 +156,57 @@ async def test_a_new_password_and_a_deactivation_end_the_persons_sessions(tmp_pa
         async with service.db.transaction() as session:
             actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
         assert {"password_set", "user_deactivate", "user_reactivate"} <= set(actions)
+
+
+async def test_deactivation_asks_first_then_cancels_the_future_shifts_that_coverage_counted(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):  # now: Tuesday 2026-11-24 10:00
+        csrf = await csrf_of(client, PEOPLE)
+        bertil = await user(service, "bertil")
+        async with service.db.transaction() as session:  # besides today's 08-17, Thursday 09-16
+            await roster.add_shifts(session, shifts=[(bertil.id or 0, local("2026-11-26T09:00"),
+                                                      local("2026-11-26T16:00"))])
+        for weekday in ("mon", "thu"):
+            response = await client.post(f"{ROSTER}/templates", data={
+                "csrf": csrf, "week": "2026-11-30", "advisor": "bertil", "weekday": weekday, "start": "09:00",
+                "end": "16:00"})
+            assert response.status_code == 303
+        assert not [g for g in await gaps(client) if g[1].startswith("2026-11-26")]  # Bertil is rostered
+
+        ask = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "0"})
+        assert ask.status_code == 200 and "Deactivate Bertil (bertil)?" in ask.text
+        assert "Shifts from now on</th><td>2</td>" in ask.text and "Weekly templates</th><td>2</td>" in ask.text
+        assert (await user(service, "bertil")).active  # nothing changed yet
+        confirmed = await client.post(f"{PEOPLE}/users/bertil/active", data={"csrf": csrf, "active": "0",
+                                                                              "confirm": "1"})
+        assert "The account was deactivated" in (await follow(client, confirmed)).text
+        assert not (await user(service, "bertil")).active
+
+        assert ["unrostered", "2026-11-26T09:00:00+02:00", "2026-11-26T16:00:00+02:00", "7"] in await gaps(client)
+        roster_now = service.live.config.roster
+        assert "bertil" not in roster_now.on_shift(local("2026-11-24T10:30"))
+        assert "bertil" not in roster_now.on_shift(local("2026-11-26T10:00"))
+        shares = await client.get("/coordinator/coverage", params={"week": "2026-11-23", "format": "csv",
+                                                                   "table": "organisations"})
+        assert rows_of(shares.text)[1][:2] == ["kaakko", "2"]  # 08-10 today, planned before he left
+        page = await client.get(ROSTER, params={"week": "2026-11-30"})
+        assert page.text.count("deactivated: not added to weeks") == 2  # shown, marked, not hidden
+        assert (await client.post(f"{ROSTER}/apply", data={"csrf": csrf, "week": "2026-11-30"})).status_code == 303
+        async with service.db.transaction() as session:
+            assert await roster.shifts_of_user(session, user_id=bertil.id or 0, start=local("2026-11-30T00:00"),
+                                               end=local("2026-12-07T00:00")) == []
+            entries = (await session.execute(select(AuditEntry).where(AuditEntry.action == "user_deactivate"))).all()
+        assert [entry.detail for (entry,) in entries] == ["bertil: 2 shifts from now on cancelled"]
+
+
+async def gaps(client: httpx.AsyncClient) -> list[list[str]]:
+    response = await client.get("/coordinator/coverage", params={"week": "2026-11-23", "format": "csv",
+                                                                 "table": "gaps"})
+    return rows_of(response.text)[1:]
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Helsinki"))

@@ -68,7 +68,7 @@ async def test_templates_become_the_weeks_shifts_and_one_off_changes_act_on_them
         assert await shifts_of(service, "chloe") == [(local("2026-12-11T12:00"), local("2026-12-12T00:00"))]
         assert (local("2026-12-07T09:00"), local("2026-12-07T13:00")) in await shifts_of(service, "anna")
         page = await client.get(ROSTER, params={"week": "2026-12-07"})
-        assert "Anna (anna)" in page.text and "12:00–00:00" in page.text
+        assert "Anna (anna)" in page.text and "12:00–24:00" in page.text
         async with service.db.transaction() as session:
             actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars().all()]
         assert {"template_add", "roster_apply", "shift_add", "shift_swap", "shift_cancel"} <= set(actions)
@@ -132,3 +132,31 @@ async def test_the_calendar_feed_lists_the_advisors_shifts_and_needs_the_token(t
         ]
         assert events[2][1] - events[2][0] == timedelta(hours=7)  # the night the clocks go forward
         assert all(str(e["uid"]) for e in calendar.walk("VEVENT"))
+
+
+async def test_applying_the_templates_again_keeps_the_weeks_one_off_changes(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, ROSTER)
+        week = {"csrf": csrf, "week": "2026-12-07"}
+        for weekday in ("mon", "tue", "wed"):
+            response = await client.post(f"{ROSTER}/templates", data={**week, "advisor": "chloe", "weekday": weekday,
+                                                                         "start": "09:00", "end": "13:00"})
+            assert response.status_code == 303
+        assert (await client.post(f"{ROSTER}/apply", data=week)).status_code == 303
+        async with service.db.transaction() as session:
+            week_shifts = await rostering.shifts_with_users(
+                session, start=local("2026-12-07T00:00"), end=local("2026-12-14T00:00"))
+        ids = {s.start.astimezone(TZ).day: s.id for s, _ in week_shifts}
+        # Monday's shift goes to Anna, Tuesday's is cancelled; then the templates once more.
+        swapped = await client.post(f"{ROSTER}/shifts/{ids[7]}/swap", data={**week, "advisor": "anna"})
+        assert swapped.status_code == 303
+        assert (await client.post(f"{ROSTER}/shifts/{ids[8]}/cancel", data=week)).status_code == 303
+        assert (await client.post(f"{ROSTER}/apply", data=week)).status_code == 303
+
+        assert await shifts_of(service, "chloe") == [(local("2026-12-09T09:00"), local("2026-12-09T13:00"))]
+        assert await shifts_of(service, "anna") == [(local("2026-12-07T09:00"), local("2026-12-07T13:00"))]
+        page = await client.get(ROSTER, params={"week": "2026-12-07"})
+        assert page.text.count("Mon 7 Dec") == 1 and "Tue 8 Dec" not in page.text and "Wed 9 Dec" in page.text
+        # The next week is a week of its own: the templates make all three shifts there.
+        assert (await client.post(f"{ROSTER}/apply", data={**week, "week": "2026-12-14"})).status_code == 303
+        assert len(await shifts_of(service, "chloe")) == 4

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, expect
 
-from storage import people
+from storage import people, rostering
 from storage.tables import ChatStatistic
 from tests.chat.coordinator_fixtures import COORDINATOR, add_coordinator
 from tests.service import PASSWORD, Service
@@ -129,6 +129,12 @@ async def test_hours_people_and_settings_pages_work_and_pass_axe_with_and_withou
     await expect(page.locator(".error-summary a[href='#weekly-end']")).to_be_visible()
     await no_violations(page, "hours with errors")
     await shot(page, "hours-errors")
+    await page.locator("#exception-day").fill("2026-11-23")  # yesterday
+    await page.get_by_role("button", name="Save exception date").click()
+    await expect(page.locator(".error-summary a[href='#exception-day']")).to_have_text(
+        "The date has passed: choose today or a later date")
+    await no_violations(page, "hours with a past date")
+    await shot(page, "hours-past-date")
 
     await page.get_by_role("link", name="Organisations and advisors").first.click()
     await page.locator("#user-username").fill("dora")
@@ -148,9 +154,26 @@ async def test_hours_people_and_settings_pages_work_and_pass_axe_with_and_withou
         "The username anna is already taken")
     await no_violations(page, "people with errors")
     await shot(page, "people-errors")
-    await page.goto(f"{service.base}/coordinator/people/users/dora")
+    # Bertil is on shift today and has a weekly template: deactivating him asks first, saying
+    # what it cancels; his template stays on the roster page, marked.
+    async with service.db.transaction() as session:
+        bertil = await people.user_by_username(session, username="bertil")
+        assert bertil is not None and bertil.id is not None
+        await rostering.add_template(session, user_id=bertil.id, weekday=3, start="09:00", end="16:00")
+    await page.goto(f"{service.base}/coordinator/people/users/bertil")
     await page.get_by_role("button", name="Deactivate account").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Deactivate Bertil (bertil)?")
+    await expect(page.get_by_role("row", name="Shifts from now on 1")).to_be_visible()
+    await expect(page.get_by_role("row", name="Weekly templates 1")).to_be_visible()
+    await no_violations(page, "deactivation to confirm")
+    await shot(page, "deactivate-confirm")
+    await page.get_by_role("button", name="Deactivate and cancel the shifts").click()
     await expect(page.get_by_role("status")).to_have_text("The account was deactivated and its sessions ended.")
+    await page.get_by_role("link", name="Roster").first.click()
+    await expect(page.get_by_role("row", name="Bertil deactivated: not added to weeks Thu 09:00–16:00")).to_be_visible()
+    await no_violations(page, "roster with a deactivated person's template")
+    await shot(page, "roster-deactivated-template")
+    await page.goto(f"{service.base}/coordinator/people/users/bertil")
     await no_violations(page, "person")
     await shot(page, "person")
 

@@ -156,3 +156,26 @@ def test_an_opening_must_end_after_it_starts() -> None:
 def test_two_exceptions_for_one_date_are_refused() -> None:
     with pytest.raises(BadSpec, match="two exceptions"):
         OpeningHours((), (EASTER[0], EASTER[0]), HEL)
+
+
+def test_weekly_hours_in_force_over_dates_answer_for_each_date_what_was_in_force_then() -> None:
+    # Open around the clock on weekdays until Monday 2026-11-23, 09-16 from then on; Saturdays
+    # 10-14 only in the week of the change.
+    around_the_clock = tuple(WeeklyOpening(d, time(0), None, until=date(2026, 11, 23)) for d in range(5))
+    office = tuple(WeeklyOpening(d, time(9), time(16), since=date(2026, 11, 23)) for d in range(5))
+    saturday = WeeklyOpening(5, time(10), time(14), since=date(2026, 11, 23), until=date(2026, 11, 30))
+    hours = OpeningHours((*around_the_clock, *office, saturday), tz=HEL)
+    assert sum(i.seconds for i in hours.intervals(hel(2026, 11, 16), hel(2026, 11, 23))) == 5 * 24 * 3600
+    assert spans(hours, hel(2026, 11, 20, 12), hel(2026, 11, 24)) == [
+        (hel(2026, 11, 20, 12), hel(2026, 11, 21)),
+        (hel(2026, 11, 23, 9), hel(2026, 11, 23, 16)),
+    ]
+    assert sum(i.seconds for i in hours.intervals(hel(2026, 11, 23), hel(2026, 11, 30))) == (5 * 7 + 4) * 3600
+    assert sum(i.seconds for i in hours.intervals(hel(2026, 11, 30), hel(2026, 12, 7))) == 5 * 7 * 3600
+    assert hours.is_open(hel(2026, 11, 20, 23)) and not hours.is_open(hel(2026, 11, 23, 23))
+    assert hours.next_open(hel(2026, 11, 22, 12)) == hel(2026, 11, 23, 9)
+
+
+def test_an_opening_in_force_over_no_dates_is_refused() -> None:
+    with pytest.raises(BadSpec, match="2026-11-23"):
+        WeeklyOpening(0, time(9), time(16), since=date(2026, 11, 23), until=date(2026, 11, 23))

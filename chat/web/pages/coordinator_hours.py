@@ -1,10 +1,11 @@
 """Opening hours: the weekly intervals, and exception dates (closed all day, or other hours that
 day). The checks and changes are chat.admin.hours' (routing's own checks, so the page accepts
 exactly what routing can use); the live service reloads its configuration after a change so routing sees
-it at once."""
+it at once. A change applies from today on; past weeks keep their hours."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from starlette.requests import Request
@@ -12,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from chat.admin import hours
-from chat.admin.errors import Refused
+from chat.admin.errors import NotFound, Refused
 from chat.admin.hours import KINDS
 from chat.web.context import clock_of, db_of, tz_of
 from chat.web.i18n import Translator, request_language
@@ -46,7 +47,8 @@ async def hours_page(request: Request) -> Response:
 
 
 KEYS = {"weekday": "coord.roster.error.weekday", "time": "coord.error.time", "end": "coord.hours.error.end",
-        "order": "coord.hours.error.order", "date": "coord.error.date", "kind": "coord.hours.error.kind"}
+        "order": "coord.hours.error.order", "date": "coord.error.date", "kind": "coord.hours.error.kind",
+        "past": "coord.hours.error.past"}
 
 
 async def add_weekly(request: Request) -> Response:
@@ -65,7 +67,8 @@ async def add_weekly(request: Request) -> Response:
 async def delete_weekly(request: Request) -> Response:
     user = await coordinator(request)
     await checked_form(request)
-    await hours.delete_weekly(admin_of(request), actor=user.username, row_id=request.path_params["row_id"])
+    with suppress(NotFound):  # ended meanwhile: what the coordinator wanted
+        await hours.delete_weekly(admin_of(request), actor=user.username, row_id=request.path_params["row_id"])
     return redirect("/coordinator/hours?done=weekly_deleted#weekly")
 
 
@@ -87,7 +90,8 @@ async def save_exception(request: Request) -> Response:
 async def delete_exception(request: Request) -> Response:
     user = await coordinator(request)
     await checked_form(request)
-    await hours.delete_exception(admin_of(request), actor=user.username, row_id=request.path_params["row_id"])
+    with suppress(NotFound):  # deleted meanwhile, or a past date's (history, kept)
+        await hours.delete_exception(admin_of(request), actor=user.username, row_id=request.path_params["row_id"])
     return redirect("/coordinator/hours?done=exception_deleted#exceptions")
 
 

@@ -3,8 +3,9 @@ users, set a new password (which ends the user's sessions), deactivate and react
 rules and the changes are chat.admin.people's; this module turns forms into them and refusals
 into form errors.
 
-A deactivated user keeps their history (shifts, duty log, chats) but cannot sign in, and their
-open sessions end."""
+A deactivated user keeps their history (past shifts, duty log, chats) but cannot sign in, their
+open sessions end and their shifts from now on are cancelled, once the coordinator has confirmed
+on a page that says how many shifts and templates that takes off the roster."""
 
 from __future__ import annotations
 
@@ -211,10 +212,16 @@ async def set_password(request: Request) -> Response:
 
 
 async def set_active(request: Request) -> Response:
+    """Reactivate, or deactivate once confirmed: the first press shows what a deactivation would
+    cancel (shifts from now on, templates no longer applied) and asks again."""
     actor = await coordinator(request)
     form = await checked_form(request)
     subject = await _user(request)
     active = form_text(form, "active") == "1"
+    # Deactivating oneself is refused at once, with no question first (chat.admin.people's rule).
+    if not active and form_text(form, "confirm") != "1" and subject.id != actor.id:
+        ahead = await admin_people.roster_ahead(admin_of(request), username=subject.username)
+        return page(request, "coordinator/deactivate.html", actor, {"subject": subject, "ahead": ahead})
     change = admin_people.set_active(admin_of(request), actor=actor.username, username=subject.username,
                                      active=active)
     if refused := await _user_change(request, actor, subject, change, prefix="", fields={"active": "deactivate"}):

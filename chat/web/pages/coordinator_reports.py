@@ -105,7 +105,7 @@ async def coverage_page(request: Request) -> Response:
     kind, first, following = _period(request, tz, now.astimezone(tz).date())
     start, end = local_midnight(first, tz), local_midnight(following, tz)
     async with db_of(request).transaction() as session:
-        result = await coverage.coverage(session, start=start, end=end, hours_=live_of(request).config.hours, now=now)
+        result = await coverage.coverage(session, start=start, end=end, tz=tz, now=now)
     summary = [
         ("open", result.open_hours), ("planned", result.planned_hours),
         ("planned_open", result.planned_open_hours), ("actual", result.actual_hours),
@@ -238,7 +238,7 @@ async def overview(request: Request) -> Response:
     async with db_of(request).transaction() as session:
         week = await coverage.coverage(session, start=local_midnight(monday, tz_of(request)),
                                        end=local_midnight(monday + timedelta(days=7), tz_of(request)),
-                                       hours_=live_of(request).config.hours, now=now)
+                                       tz=tz_of(request), now=now)
     return page(request, "coordinator/overview.html", user, {"week": week, "monday": monday})
 
 

@@ -49,11 +49,13 @@ async def _render(request: Request, user: User, monday: date, *, errors: dict[st
                   done: str | None = None, status: int = 200) -> Response:
     tz = tz_of(request)
     async with db_of(request).transaction() as session:
-        advisors = [u for u in await people.active_users(session)]
+        everyone = await people.all_users(session)
         templates = await rostering.templates(session)
         shifts = await rostering.shifts_with_users(
             session, start=local_midnight(monday, tz), end=local_midnight(monday + timedelta(days=7), tz))
-    names = {u.id: u for u in advisors}
+    advisors = [u for u in everyone if u.active]
+    # Every template with its advisor, a deactivated one's too (the page marks those: not applied).
+    names = {u.id: u for u in everyone}
     secret = request.app.state.secret_key
     context: dict[str, Any] = {
         "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
