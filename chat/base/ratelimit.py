@@ -72,6 +72,11 @@ class SlidingCounter:
         self._events.pop(key, None)
 
 
+class CountingUnavailable(Exception):
+    """Shared counters cannot be reached now (Redis is down): the limited action is refused as
+    unavailable rather than let through uncounted."""
+
+
 class Counting(Protocol):
     """A sliding counter as the sign-in throttle uses it: in this process's memory, or shared
     by several processes (chat.cluster.limits)."""

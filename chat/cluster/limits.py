@@ -6,10 +6,14 @@ written to the database, and an address is forgotten once its window has passed.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import RedisError
 
-from chat.base.ratelimit import Counting, CountingFactory
+from chat.base.ratelimit import Counting, CountingFactory, CountingUnavailable
 
 
 class RedisCounting:
@@ -25,23 +29,40 @@ class RedisCounting:
     async def exceeded(self, key: str, now: float) -> bool:
         if self.limit <= 0:
             return False
-        async with self.redis.pipeline(transaction=True) as pipe:
+
+        def count(pipe: Pipeline) -> None:
             pipe.zremrangebyscore(self._key(key), "-inf", now - self.window)
             pipe.zcard(self._key(key))
-            _, count = await pipe.execute()
-        return int(count) >= self.limit
+
+        _, events = await self._run(count)
+        return int(events) >= self.limit
 
     async def add(self, key: str, now: float) -> None:
-        async with self.redis.pipeline(transaction=True) as pipe:
+        def add(pipe: Pipeline) -> None:
             pipe.zadd(self._key(key), {f"{now}:{secrets.token_hex(4)}": now})
             pipe.pexpire(self._key(key), int(self.window * 1000))
-            await pipe.execute()
+
+        await self._run(add)
 
     async def take_back(self, key: str) -> None:
-        await self.redis.zpopmax(self._key(key))
+        await self._run(lambda pipe: pipe.zpopmax(self._key(key)))
 
     async def clear(self, key: str) -> None:
-        await self.redis.delete(self._key(key))
+        await self._run(lambda pipe: pipe.delete(self._key(key)))
+
+    async def _run(self, build: Callable[[Pipeline], object]) -> list[Any]:
+        """The commands in one transaction; once more on a fresh connection when the pooled one
+        was dropped (Redis restarted); CountingUnavailable when Redis cannot be reached."""
+        for attempt in (1, 2):
+            try:
+                async with self.redis.pipeline(transaction=True) as pipe:
+                    build(pipe)
+                    answers: list[Any] = await pipe.execute()
+                    return answers
+            except (RedisError, OSError) as error:
+                if attempt == 2:
+                    raise CountingUnavailable(type(error).__name__) from error
+        raise AssertionError("unreachable")
 
 
 def redis_counting(redis: Redis) -> CountingFactory:

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from chat.base.ratelimit import CountingUnavailable
 from chat.base.settings import Settings
 from chat.live.commands import AskStatus
 from chat.live.config import ServiceConfig
@@ -123,6 +124,8 @@ async def create_session(request: Request) -> Response:
         signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
     except auth.Throttled:
         return problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
+    except CountingUnavailable:
+        return problem(503, "unavailable", "sign-in cannot be checked now; please try again in a moment")
     if signed_in is None:
         return problem(401, "bad_credentials", "wrong username or password")
     user, token = signed_in

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chat.base.ratelimit import CountingUnavailable
 from chat.web import auth
 from chat.web.api import address_of, is_secure
 from chat.web.context import sessions_of
@@ -44,6 +45,9 @@ async def sign_in(request: Request) -> Response:
         except auth.Throttled:
             errors["username"] = t("sign_in.error.throttled")
             status = 429
+        except CountingUnavailable:
+            errors["username"] = t("sign_in.error.unavailable")
+            status = 503
         else:
             if signed_in is not None:
                 user, token = signed_in
