@@ -61,6 +61,11 @@ async def session_user(session: AsyncSession, *, token_hash: str, now: datetime)
     return result.scalar_one_or_none()
 
 
+async def session_expiry(session: AsyncSession, *, token_hash: str) -> datetime | None:
+    row = await session.get(SessionRow, token_hash)
+    return row.expires_at if row is not None else None
+
+
 async def delete_session(session: AsyncSession, *, token_hash: str) -> None:
     await session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))  # type: ignore[arg-type]
 

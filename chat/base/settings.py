@@ -30,7 +30,9 @@ class Settings:
     max_message_chars: int = 2000
     visitor_rate: float = 10.0
     advisor_rate: float = 50.0
+    chat_rate: float = 10.0
     rate_close_after_s: float = 10.0
+    first_frame_s: float = 10.0
     chats_per_address: int = 10
     login_failures: int = 10
     visitor_grace_s: float = 120.0

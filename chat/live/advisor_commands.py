@@ -246,4 +246,4 @@ async def _late_outcome(core: Core, command: CloseChat) -> None:
 
 
 async def end_sessions(core: Core, command: EndSessions) -> None:
-    await core.to_advisor(command.username, SignedOut())
+    await core.to_advisor(command.username, SignedOut(session=command.session))

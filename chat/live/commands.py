@@ -211,7 +211,8 @@ class Colleague:
 
 @dataclass(frozen=True)
 class EndSessions(Command[None]):
-    """The user's sessions were ended: their open advisor sockets, wherever they are, are told
-    and closed."""
+    """The user's sessions were ended (`session`: the digest of just that one, on sign-out):
+    their open advisor sockets of those sessions, wherever they are, are told and closed."""
 
     username: str
+    session: str | None = None

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from chat.base.ratelimit import TokenBucket
 from routing.lifecycle import ChatEvent, ChatState, next_state
 from routing.types import AdvisorState, Target, ToAdvisor, ToOrganisation, WaitingChat
 
@@ -40,6 +41,9 @@ class LiveChat:
     client_seqs: dict[str, int] | None = None
     # Set when the service starts ending the chat: the writer stores no line after that.
     ended: bool = False
+    # The visitor's lines and typing over all the chat's sockets (NEUVO_CHAT_RATE); made on the
+    # first frame.
+    visitor_frames: TokenBucket | None = None
 
     @property
     def waiting(self) -> bool:

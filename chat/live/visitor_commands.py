@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 
 from chat.base.digest import token_digest
+from chat.base.ratelimit import TokenBucket
 from chat.live import lines
 from chat.live.commands import (
     GiveFeedback,
@@ -138,14 +139,27 @@ async def disconnected(core: Core, command: VisitorDisconnected) -> None:
         core.state.visitor_disconnected(chat, core.clock.now())
 
 
+def _within_chat_rate(core: Core, chat: LiveChat) -> None:
+    """One chat may have any number of sockets (tabs, or a script's many): its visitor's lines
+    and typing count together, at NEUVO_CHAT_RATE a second with bursts of 3×."""
+    now = time.monotonic()
+    rate = core.settings.chat_rate
+    if chat.visitor_frames is None:
+        chat.visitor_frames = TokenBucket(rate=rate, burst=3 * rate, now=now)
+    if not chat.visitor_frames.take(now):
+        raise RateLimited("too many messages in this chat; slow down")
+
+
 async def say(core: Core, command: VisitorSays) -> Ack:
     chat = live_chat(core, command.chat_id)
+    _within_chat_rate(core, chat)
     return await lines.write(core, chat, sender="visitor", text=command.text, client_id=command.client_id,
                              user_id=None)
 
 
 async def typing(core: Core, command: VisitorTyping) -> None:
     chat = live_chat(core, command.chat_id)
+    _within_chat_rate(core, chat)
     if chat.advisor is not None:
         await core.to_advisor(chat.advisor, TypingOut(chat=chat.id, sender="visitor"))
 

@@ -14,6 +14,7 @@ from chat.live.commands import AskStatus
 from chat.live.config import ServiceConfig
 from chat.web import auth
 from chat.web.context import clock_of, db_of, live_of, sessions_of, settings_of
+from chat.web.signout import end_session
 from chat.wire.errors import BadField, storage_failure
 from chat.wire.incoming import storable
 from storage import offline
@@ -137,7 +138,7 @@ async def create_session(request: Request) -> Response:
 async def delete_session(request: Request) -> Response:
     token = request.cookies.get(auth.COOKIE)
     if token:
-        await sessions_of(request).sign_out(token)
+        await end_session(request, token)
     response = Response(status_code=204)
     response.delete_cookie(auth.COOKIE)
     return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.responses import Response
 
@@ -107,3 +107,11 @@ class Sessions:
             return None
         async with self.db.transaction() as session:
             return await people.session_user(session, token_hash=token_digest(token), now=self.clock.now())
+
+    async def expiry_of(self, cookies: Mapping[str, str]) -> datetime | None:
+        """When the cookie's session ends by itself, if it is one."""
+        token = cookies.get(COOKIE)
+        if not token:
+            return None
+        async with self.db.transaction() as session:
+            return await people.session_expiry(session, token_hash=token_digest(token))

@@ -208,6 +208,8 @@ class SignedOut(OutFrame):
     closes with 4401 after it."""
 
     type = "signed_out"
+    # The digest of the one session that ended (a sign-out); None: all of the user's sessions.
+    session: str | None = field(default=None, metadata=OMITTED_WHEN_NONE)
 
 
 # -- the encoder ----------------------------------------------------------------------------

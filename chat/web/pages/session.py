@@ -12,6 +12,7 @@ from chat.web.api import address_of, is_secure
 from chat.web.context import sessions_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import checked_form, redirect, render
+from chat.web.signout import end_session
 
 HOME_OF_ROLE = {"advisor": "/console", "coordinator": "/coordinator"}
 
@@ -63,7 +64,7 @@ async def sign_out(request: Request) -> Response:
     await checked_form(request)
     token = request.cookies.get(auth.COOKIE)
     if token:
-        await sessions_of(request).sign_out(token)
+        await end_session(request, token)
     response = redirect("/sign-in")
     response.delete_cookie(auth.COOKIE)
     return response

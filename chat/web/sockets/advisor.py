@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from starlette.websockets import WebSocket
+import asyncio
+import contextlib
+from datetime import datetime
 
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
+
+from chat.base.digest import token_digest
 from chat.base.settings import Settings
 from chat.broker.channels import advisor_channel
 from chat.live import commands as c
 from chat.live.interface import Live
-from chat.web.context import live_of, sessions_of, settings_of
+from chat.web.auth import COOKIE
+from chat.web.context import clock_of, live_of, sessions_of, settings_of
 from chat.web.sockets.connection import Connection
+from chat.wire.errors import Unauthorized
 from chat.wire.incoming import ADVISOR_FRAMES, Close, Frame, Say, Status, Transfer, Typing
-from chat.wire.outgoing import AdvisorAssigned, MessageOut, OutFrame
+from chat.wire.outgoing import AdvisorAssigned, MessageOut, OutFrame, SignedOut
 from storage.tables import User
+
+
+EXPIRY_CHECK_S = 1.0
 
 
 class AdvisorConnection(Connection):
@@ -21,10 +31,15 @@ class AdvisorConnection(Connection):
     def __init__(self, live: Live, websocket: WebSocket, settings: Settings, user: User) -> None:
         super().__init__(live, websocket, rate=settings.advisor_rate, close_after_s=settings.rate_close_after_s)
         self.user = user
+        self.session = token_digest(websocket.cookies.get(COOKIE, ""))
         self.seen: dict[str, int] = {}
         self.counted = False  # whether the live service counts this socket among the advisor's
+        self._expiry: asyncio.Task[None] | None = None
 
     async def opened(self) -> None:
+        expires = await sessions_of(self.websocket).expiry_of(self.websocket.cookies)
+        if expires is not None:
+            self._expiry = asyncio.create_task(self._close_at(expires))
         gate = await self.follow(advisor_channel(self.user.username), self._forward)
         welcome = await self.live.run(c.AdvisorConnected(self.user.username))
         self.counted = True
@@ -57,7 +72,22 @@ class AdvisorConnection(Connection):
             self.seen[frame.chat] = frame.seq
         return True
 
+    def ended_by(self, frame: SignedOut) -> bool:
+        return frame.session is None or frame.session == self.session
+
+    async def _close_at(self, expires: datetime) -> None:
+        """The session ends by itself (NEUVO_SESSION_HOURS): so does its socket. The service clock
+        is looked at again every second, so a clock set forward (tests) is noticed too."""
+        clock = clock_of(self.websocket)
+        while (left := (expires - clock.now()).total_seconds()) > 0:
+            await asyncio.sleep(min(left, EXPIRY_CHECK_S))
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect, WebSocketDisconnected):
+            await self.send(SignedOut(session=self.session))
+            await self.websocket.close(Unauthorized.close_code or 4401, "session expired")
+
     async def closed(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
         if self.counted:
             await self.live.run(c.AdvisorDisconnected(self.user.username))
 

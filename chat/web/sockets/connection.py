@@ -75,6 +75,10 @@ class Connection:
     async def closed(self) -> None:
         """Called once when the socket is gone."""
 
+    def ended_by(self, frame: SignedOut) -> bool:
+        """Whether the sessions that ended include this socket's."""
+        return True
+
     async def _refuse(self, error: ProtocolError) -> None:
         # The code says what went wrong; never the text the client sent.
         log.info("refused frame: %s", error.code)
@@ -115,11 +119,14 @@ class Connection:
             try:
                 while True:
                     frame = await subscription.get()
-                    if forward(frame):
-                        await self.send(frame)
                     if isinstance(frame, SignedOut):
+                        if not self.ended_by(frame):
+                            continue
+                        await self.send(frame)
                         await self.websocket.close(Unauthorized.close_code or 4401, "signed out")
                         return
+                    if forward(frame):
+                        await self.send(frame)
             except SubscriberOverflow:
                 await self.websocket.close(CLOSE_TRY_AGAIN, "fell behind; resume")
             except (WebSocketDisconnect, WebSocketDisconnected):

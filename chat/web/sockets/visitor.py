@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from starlette.websockets import WebSocket
+import asyncio
+import contextlib
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from chat.base.settings import Settings
 from chat.broker.channels import visitor_channel
 from chat.live import commands as c
 from chat.live.interface import Live
 from chat.web.context import live_of, settings_of
-from chat.web.sockets.connection import Connection
+from chat.web.sockets.connection import CLOSE_POLICY, Connection
 from chat.wire.errors import AlreadyStarted, NotStarted
 from chat.wire.incoming import VISITOR_FRAMES, End, Feedback, Frame, Resume, Say, Start, Typing
 from chat.wire.outgoing import Closed, MessageOut, OutFrame
@@ -23,9 +26,22 @@ class VisitorConnection(Connection):
         self.address = address
         self.chat_id: str | None = None
         self.seen_seq = 0
+        self.first_frame_s = settings.first_frame_s
+        self._deadline: asyncio.Task[None] | None = None
+
+    async def opened(self) -> None:
+        # A socket that never says start or resume holds a connection for nothing.
+        self._deadline = asyncio.create_task(self._close_if_silent())
+
+    async def _close_if_silent(self) -> None:
+        await asyncio.sleep(self.first_frame_s)
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect, WebSocketDisconnected):
+            await self.websocket.close(CLOSE_POLICY, "no start or resume in time")
 
     async def handle(self, frame: Frame) -> None:
         if isinstance(frame, Start | Resume):
+            if self._deadline is not None:
+                self._deadline.cancel()
             if self.chat_id is not None and await self.live.run(c.AskCarries(self.chat_id)):
                 raise AlreadyStarted("this socket already carries a chat")
             await (self._start(frame) if isinstance(frame, Start) else self._resume(frame))
@@ -86,6 +102,8 @@ class VisitorConnection(Connection):
         return True
 
     async def closed(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
         if self.chat_id is not None:
             await self.live.run(c.VisitorDisconnected(self.chat_id))
 
