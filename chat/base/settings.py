@@ -34,6 +34,7 @@ class Settings:
     rate_close_after_s: float = 10.0
     first_frame_s: float = 10.0
     chats_per_address: int = 10
+    waiting_per_address: int = 3
     login_failures: int = 10
     visitor_grace_s: float = 120.0
     advisor_grace_s: float = 60.0

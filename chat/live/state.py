@@ -44,6 +44,9 @@ class LiveChat:
     # The visitor's lines and typing over all the chat's sockets (NEUVO_CHAT_RATE); made on the
     # first frame.
     visitor_frames: TokenBucket | None = None
+    # The address the chat was started from, for NEUVO_WAITING_PER_ADDRESS: memory only, never
+    # stored, unknown after a restart.
+    address: str | None = None
 
     @property
     def waiting(self) -> bool:

@@ -67,6 +67,9 @@ async def start(core: Core, command: StartChat) -> Queued | Closed:
     # Checked and counted under the service's lock: starts sent at once cannot all pass.
     if core.new_chats_per_address.exceeded(command.address, time.monotonic()):
         raise RateLimited("too many new chats from this address; try again later")
+    waiting_here = sum(1 for c in core.state.waiting() if c.address == command.address)
+    if 0 < core.settings.waiting_per_address <= waiting_here:
+        raise RateLimited("this address already has chats waiting; try again when one is answered")
     if not core.accepting(now):
         return await _refuse(core, command, now)
     token = secrets.token_urlsafe(24)
@@ -79,6 +82,7 @@ async def start(core: Core, command: StartChat) -> Queued | Closed:
     chat = LiveChat(
         id=row.id, topic=row.topic, language=row.language, arrived_at=now, status=ChatState.WAITING,
         last_activity_at=now, client_seqs={},  # a new chat: nothing stored yet
+        address=command.address,
     )
     core.state.add_chat(chat)
     core.new_chats_per_address.add(command.address, time.monotonic())

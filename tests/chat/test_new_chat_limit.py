@@ -39,3 +39,19 @@ async def _first_answer(ws: ClientConnection) -> str:
         frame = await receive(ws)
         if frame["type"] in ("queued", "error"):
             return "queued" if frame["type"] == "queued" else str(frame["code"])
+
+
+async def test_one_address_may_have_only_so_many_chats_waiting_at_once(tmp_path: Path) -> None:
+    async with running(tmp_path, waiting_per_address=2) as service:
+        await service.advisor("anna")  # signed in, away: chats wait
+        answers = []
+        for _ in range(3):
+            ws = await service.visitor()
+            await send(ws, {"type": "start", "topic": "work", "language": "fi"})
+            answers.append(await _first_answer(ws))
+        assert answers == ["queued", "queued", "rate_limited"]
+        first = service.sockets[1]
+        await send(first, {"type": "end"})  # one of them gives up: room for another
+        again = await service.visitor()
+        await send(again, {"type": "start", "topic": "work", "language": "fi"})
+        assert await _first_answer(again) == "queued"

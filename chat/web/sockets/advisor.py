@@ -21,7 +21,6 @@ from chat.wire.incoming import ADVISOR_FRAMES, Close, Frame, Say, Status, Transf
 from chat.wire.outgoing import AdvisorAssigned, MessageOut, OutFrame, SignedOut
 from storage.tables import User
 
-
 EXPIRY_CHECK_S = 1.0
 
 
@@ -79,7 +78,7 @@ class AdvisorConnection(Connection):
         """The session ends by itself (NEUVO_SESSION_HOURS): so does its socket. The service clock
         is looked at again every second, so a clock set forward (tests) is noticed too."""
         clock = clock_of(self.websocket)
-        while (left := (expires - clock.now()).total_seconds()) > 0:
+        while (left := (expires - clock.now()).total_seconds()) > 0:  # noqa: ASYNC110  # a clock, no event
             await asyncio.sleep(min(left, EXPIRY_CHECK_S))
         with contextlib.suppress(RuntimeError, WebSocketDisconnect, WebSocketDisconnected):
             await self.send(SignedOut(session=self.session))
