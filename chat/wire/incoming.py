@@ -195,6 +195,9 @@ def decode(raw: str, parsers: Mapping[str, Parser]) -> Frame:
         frame = json.loads(raw)
     except ValueError:
         raise BadFrame("frame is not JSON") from None
+    except RecursionError:
+        # Thousands of nested brackets fit in a frame; the parser gives up, and so do we.
+        raise BadFrame("frame nests too deep") from None
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise BadFrame("frame must be a JSON object with a string field 'type'")
     parser = parsers.get(frame["type"])
