@@ -410,3 +410,33 @@ async def test_a_shift_ending_at_midnight_reads_until_24_00(page: Page, service:
     await expect(page.locator("#connection")).to_contain_text("Connected")
     await expect(page.locator("#shift")).to_have_text("On shift until 24:00")
     await expect(page.get_by_role("cell", name="00:00–24:00")).to_be_visible()
+
+
+async def test_a_chat_the_visitor_ended_is_given_its_outcome_from_the_console(service: Service, page: Page) -> None:
+    await on_duty(page, service.base)
+    visitor, chat_id = await visitor_chat(service)
+    pane = page.locator(f"#pane-{chat_id}")
+    await expect(pane).to_be_visible()
+    await send(visitor, {"type": "end"})
+    await expect(pane.locator(".pane__meta")).to_contain_text("The visitor ended the chat")
+    await expect(pane.get_by_label("Message")).to_be_disabled()
+    await pane.get_by_label("Outcome").select_option("referred")
+    await pane.get_by_role("button", name="Save the outcome").click()
+    await expect(pane.get_by_role("button", name="Save the outcome")).to_be_disabled()
+    async with service.db.transaction() as session:
+        ended = await session.get(Chat, chat_id)
+    assert ended is not None and ended.outcome == "referred"
+    await no_violations(page, "console, outcome after the visitor ended")
+    await screenshots(page, "outcome-after-end")
+
+
+async def test_unread_counts_read_as_finnish_counts_them(service: Service, page: Page) -> None:
+    await sign_in(page, service.base, "anna")
+    await page.goto(f"{service.base}/console?lang=fi")
+    await page.locator("input[value=available]").check()
+    await visitor_chat(service)  # the first chat's tab is the open one
+    second_visitor, second = await visitor_chat(service)
+    tab = page.locator(f"#tab-{second}")
+    await expect(tab).to_contain_text("1 uusi")  # the new chat itself
+    await send(second_visitor, {"type": "message", "id": "v1", "text": "Hei"})
+    await expect(tab).to_contain_text("2 uutta")

@@ -12,8 +12,13 @@ import { Connection, ackTimeoutFrom, newClientId } from "/widget/connection.js";
 
 const setup = JSON.parse(document.getElementById("console-setup").textContent);
 const texts = setup.texts;
-const t = (key, values = {}) =>
-  (texts[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+const plurals = new Intl.PluralRules(setup.lang);
+// A text with a count takes its language's form ("1 uusi", "2 uutta": key.one, key.other).
+const t = (key, values = {}) => {
+  const counted = typeof values.count === "number" ? texts[`${key}.${plurals.select(values.count)}`] : undefined;
+  const text = counted || texts[key] || texts[`${key}.other`] || key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+};
 
 const $ = (id) => document.getElementById(id);
 // Times in the service's time zone, whatever the advisor's computer is set to.
@@ -121,9 +126,15 @@ const handlers = {
     clearTimeout(entry.typingTimer);
     entry.typingTimer = setTimeout(() => { line.textContent = ""; }, 4000);
   },
+  outcome_saved(frame) {
+    const entry = chats.get(frame.chat);
+    if (!entry) return;
+    for (const control of entry.pane.querySelectorAll(".close select, .close button")) control.disabled = true;
+    announce(t("console.outcome_saved"));
+  },
   ended(frame) {
     const entry = chats.get(frame.chat);
-    if (entry) endChat(entry, t(`console.ended.${frame.by}`));
+    if (entry) endChat(entry, t(`console.ended.${frame.by}`), frame.by !== "advisor");
   },
   transferred(frame) {
     const entry = chats.get(frame.chat);
@@ -301,10 +312,15 @@ function removeChat(id) {
   $("no-chats").hidden = chats.size > 0;
 }
 
-function endChat(entry, reason) {
+// A chat the visitor (or time) ended still wants its outcome from the advisor: the close form
+// stays, now saving just the outcome.
+function endChat(entry, reason, needsOutcome = false) {
   entry.ended = true;
   entry.pane.querySelector(".pane__meta").textContent += ` — ${reason}`;
-  for (const control of entry.pane.querySelectorAll("textarea, button, select, input")) control.disabled = true;
+  for (const control of entry.pane.querySelectorAll("textarea, button, select, input")) {
+    control.disabled = !(needsOutcome && control.closest(".close"));
+  }
+  if (needsOutcome) entry.pane.querySelector(".close__submit").textContent = t("console.save_outcome");
   const dismiss = el("button", { type: "button", className: "button button--secondary", textContent: t("console.dismiss") });
   dismiss.addEventListener("click", () => removeChat(entry.chat.id));
   entry.pane.querySelector(".pane__meta").after(dismiss);
