@@ -27,6 +27,7 @@ from chat.live.interface import Live
 from chat.live.service import LiveService
 from chat.web import api
 from chat.web.auth import Sessions
+from chat.web.connections import ConnectionsPerAddress
 from chat.web.middleware import OriginGuard, SecurityHeaders, WidgetCors
 from chat.web.pages import console, coordinator
 from chat.web.pages import session as session_pages
@@ -141,6 +142,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         *coordinator.routes,
     ]
     middleware = [
+        Middleware(ConnectionsPerAddress, limit=settings.connections_per_address),
         Middleware(SecurityHeaders),
         Middleware(OriginGuard, settings=settings),
         Middleware(WidgetCors, settings=settings),

@@ -35,6 +35,8 @@ class Settings:
     first_frame_s: float = 10.0
     chats_per_address: int = 10
     waiting_per_address: int = 3
+    connections_per_address: int = 200
+    max_connections: int = 20000
     login_failures: int = 10
     visitor_grace_s: float = 120.0
     advisor_grace_s: float = 60.0

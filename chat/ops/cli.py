@@ -64,6 +64,7 @@ def serve(settings: Settings) -> None:
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
         server_header=False,
+        limit_concurrency=settings.max_connections or None,
     )
 
 

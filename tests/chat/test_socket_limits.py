@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.service import receive, running, send, until
 
@@ -77,3 +77,25 @@ async def test_an_advisor_socket_closes_when_its_session_expires(tmp_path: Path)
         with pytest.raises(ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), 5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_an_address_holds_only_so_many_connections_at_once(tmp_path: Path) -> None:
+    async with running(tmp_path, connections_per_address=3) as service:
+        held = [await service.visitor() for _ in range(3)]
+        with pytest.raises(InvalidStatus):
+            await service.visitor()
+        async with await service.http() as client:
+            refused = await client.get("/api/service")
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "5"
+        assert refused.json()["code"] == "too_many_connections"
+        await held[0].close()
+        await held[0].wait_closed()
+        async with asyncio.timeout(5):
+            while True:  # the server counts the closed socket gone in its own time
+                try:
+                    again = await service.visitor()
+                    break
+                except InvalidStatus:
+                    await asyncio.sleep(0.05)
+        await send(again, {"type": "ping"})
+        assert (await until(again, "pong"))["type"] == "pong"
