@@ -141,7 +141,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         *coordinator.routes,
     ]
     middleware = [
-        Middleware(SecurityHeaders),
+        Middleware(SecurityHeaders, settings=settings),
         Middleware(OriginGuard, settings=settings),
         Middleware(WidgetCors, settings=settings),
     ]
