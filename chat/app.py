@@ -143,7 +143,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(ConnectionsPerAddress, limit=settings.connections_per_address),
-        Middleware(SecurityHeaders),
+        Middleware(SecurityHeaders, settings=settings),
         Middleware(OriginGuard, settings=settings),
         Middleware(WidgetCors, settings=settings),
     ]

@@ -8,6 +8,7 @@ as soon as it is reloaded."""
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -126,8 +127,33 @@ class WidgetCors:
         await send({"type": "http.response.body", "body": body})
 
 
+# The conversation's document, the one page other sites may frame (widget/static/frame.html).
+FRAME_PATH = "/widget/frame.html"
+# What may stand in a CSP source list: an origin, nothing that could end the directive or header.
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
+
+
+def content_security_policy(scope: Scope, settings: Settings) -> str:
+    """No inline script or style anywhere (the console's setup is a JSON data block, read by its
+    module), everything from the server's own origin, its sockets included. Only the frame
+    document may be framed, and only by the widget origins and the server itself."""
+    own = own_origin(scope, settings)
+    sockets = own.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+    if scope["path"] == FRAME_PATH:
+        ancestors = " ".join(["'self'", *sorted(o for o in widget_origins(scope, settings) if _ORIGIN.match(o))])
+    else:
+        ancestors = "'none'"
+    return "; ".join((
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+        f"connect-src 'self' {sockets}", "frame-src 'self'", "object-src 'none'", "base-uri 'none'",
+        "form-action 'self'", f"frame-ancestors {ancestors}",
+    ))
+
+
 class SecurityHeaders:
-    """Headers every HTTP response carries."""
+    """Headers every HTTP response carries: the Content-Security-Policy above, X-Frame-Options DENY
+    on everything but the frame document (whose framing frame-ancestors says), nosniff, the
+    referrer policy, and HSTS when the public address is https."""
 
     HEADERS = (
         (b"x-content-type-options", b"nosniff"),
@@ -135,19 +161,31 @@ class SecurityHeaders:
         # which the Origin check must refuse. Other sites still get no referrer.
         (b"referrer-policy", b"same-origin"),
     )
+    HSTS = (b"strict-transport-security", b"max-age=31536000")
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
+        self.settings = settings
+
+    def headers_for(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        headers = [*self.HEADERS,
+                   (b"content-security-policy", content_security_policy(scope, self.settings).encode("latin-1"))]
+        if scope["path"] != FRAME_PATH:
+            headers.append((b"x-frame-options", b"DENY"))
+        if (self.settings.public_url or "").startswith("https:"):
+            headers.append(self.HSTS)
+        return headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        extra = self.headers_for(scope)
 
         async def send_with_headers(message: dict[str, object]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))  # type: ignore[call-overload]
-                headers.extend(self.HEADERS)
+                headers.extend(extra)
                 message["headers"] = headers
             await send(message)
 

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Frame, FrameLocator, Locator, Page, expect
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -87,7 +87,13 @@ class Host:
         self.origin = f"http://localhost:{port}"
 
     def url(self, server: str, **params: str) -> str:
-        """A page with <script src="{server}/widget.js" defer>; params: lang, topic, html_lang, hostile."""
+        """A page with <script src="{server}/widget.js" defer>; params: lang, topic, html_lang, hostile.
+
+        The script comes from `localhost:<server's port>`: another origin than the page (so the page
+        cannot read the conversation's frame), on the same site, as chat.college.fi is to
+        www.college.fi. Chromium blocks a cross-site frame's storage (third-party storage), and the
+        frame's sessionStorage is what carries a chat over a reload (widget/README.md)."""
+        server = server.replace("://127.0.0.1:", "://localhost:")
         return f"{self.origin}/page?{urlencode({'src': f'{server}/widget.js', **params})}"
 
 
@@ -174,28 +180,46 @@ class Proxy:
 # -- the two ends of a chat -------------------------------------------------------------------------
 
 
+FRAME = "neuvo-chat iframe"
+
+
 class Widget:
-    """The visitor's side, as a person sees it (roles and names, English texts unless told)."""
+    """The visitor's side, as a person sees it (roles and names, English texts unless told). The
+    launcher is on the host page; the conversation is in the frame (`inside`, the chat origin's)."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
         self.launcher = page.locator("neuvo-chat .launcher")
-        self.panel = page.locator("neuvo-chat #neuvo-panel")
-        self.log = page.locator("neuvo-chat [role=log]")
+        self.iframe = page.locator(FRAME)
+        self.inside: FrameLocator = page.frame_locator(FRAME)
+        self.panel = self.inside.locator("neuvo-chat #neuvo-panel")
+        self.log = self.inside.locator("neuvo-chat [role=log]")
         self.lines = self.log.locator("li")
         self.pending = self.log.locator("li.msg--pending")
-        self.connection = page.locator("neuvo-chat .connection")
-        self.composer = page.locator("neuvo-chat #composer")
+        self.connection = self.inside.locator("neuvo-chat .connection")
+        self.composer = self.inside.locator("neuvo-chat #composer")
 
     async def load(self, url: str) -> None:
         await self.page.goto(url)
-        await expect(self.launcher.or_(self.panel).filter(visible=True)).to_be_visible()
+        await expect(self.launcher.or_(self.iframe).filter(visible=True)).to_be_visible()
+
+    async def frame(self) -> Frame:
+        """The conversation's document (it changes with every reload of the host page)."""
+        frame = await (await self.iframe.element_handle()).content_frame()
+        assert frame is not None
+        return frame
 
     def button(self, name: str) -> Locator:
-        return self.page.get_by_role("button", name=name, exact=True)
+        return self.inside.get_by_role("button", name=name, exact=True)
 
     def heading(self, name: str) -> Locator:
-        return self.page.get_by_role("heading", name=name, exact=True)
+        return self.inside.get_by_role("heading", name=name, exact=True)
+
+    def label(self, name: str) -> Locator:
+        return self.inside.get_by_label(name, exact=True)
+
+    def status(self, text: str) -> Locator:
+        return self.inside.get_by_role("status").filter(has_text=text)
 
     async def open(self) -> None:
         await self.launcher.click()
@@ -203,8 +227,8 @@ class Widget:
 
     async def start(self, *, topic: str = "Work", language: str = "English") -> None:
         await expect(self.heading("Start a chat")).to_be_visible()
-        await self.page.get_by_label("Topic", exact=True).select_option(label=topic)
-        await self.page.get_by_label("Language of the chat", exact=True).select_option(label=language)
+        await self.label("Topic").select_option(label=topic)
+        await self.label("Language of the chat").select_option(label=language)
         await self.button("Start chat").click()
 
     async def say(self, text: str) -> None:
@@ -218,14 +242,21 @@ class Widget:
         return await self.log.locator(".msg__text").all_inner_texts()
 
     async def focused(self) -> str:
-        """What has focus: 'launcher', an id, a class, or the host page element's id ('page:...')."""
-        return str(await self.page.evaluate("""() => {
+        """What has focus: 'launcher', an id, a class (in the frame when focus is there), or the host
+        page element's id ('page:...')."""
+        where = str(await self.page.evaluate("""() => {
             const host = document.querySelector('neuvo-chat');
             if (document.activeElement !== host) {
                 return 'page:' + (document.activeElement?.id || document.activeElement?.tagName);
             }
             const el = host.shadowRoot.activeElement;
-            if (!el) return 'host';
+            return !el ? 'host' : el.tagName === 'IFRAME' ? 'frame' : el.className.split(' ')[0];
+        }"""))
+        if where != "frame":
+            return where
+        return str(await (await self.frame()).evaluate("""() => {
+            const el = document.querySelector('neuvo-chat').shadowRoot.activeElement;
+            if (!el) return 'frame:body';
             return el.id || el.getAttribute('aria-label') || (el.className && el.className.baseVal === undefined
                 ? el.className.split(' ')[0] : el.tagName) + ':' + el.textContent.trim().slice(0, 40);
         }"""))
@@ -233,21 +264,21 @@ class Widget:
     async def settled(self) -> None:
         """Wait for the widget's running animations (the panel fades in) to finish; one that is
         cancelled (a colour transition cut short) counts as finished."""
-        await self.page.evaluate("""() => Promise.all((document.querySelector('neuvo-chat')?.shadowRoot
-            ?.getAnimations() || []).map((animation) => animation.finished.catch(() => null)))""")
+        for document in (self.page, await self.frame()):
+            await document.evaluate("""() => Promise.all((document.querySelector('neuvo-chat')?.shadowRoot
+                ?.getAnimations() || []).map((animation) => animation.finished.catch(() => null)))""")
 
     async def stored(self) -> dict[str, Any]:
-        """The widget's sessionStorage record."""
-        record: dict[str, Any] = await self.page.evaluate("""() => {
+        """The widget's sessionStorage record: the frame's (the chat origin's), not the host page's."""
+        record: dict[str, Any] = await (await self.frame()).evaluate("""() => {
             const key = Object.keys(sessionStorage).find((k) => k.startsWith('neuvo-chat:v1:'));
             return key ? JSON.parse(sessionStorage.getItem(key)) : {};
         }""")
         return record
 
-
     async def until_stored(self, key: str, value: Any) -> None:
-        """Wait until the sessionStorage record has this top-level value."""
-        await self.page.wait_for_function("""([key, value]) => {
+        """Wait until the frame's sessionStorage record has this top-level value."""
+        await (await self.frame()).wait_for_function("""([key, value]) => {
             const name = Object.keys(sessionStorage).find((k) => k.startsWith('neuvo-chat:v1:'));
             return name && JSON.stringify(JSON.parse(sessionStorage.getItem(name))[key]) === JSON.stringify(value);
         }""", arg=[key, value])
@@ -303,12 +334,17 @@ async def in_a_chat(page: Page, service: Service, host: Host) -> tuple[Widget, A
 
 
 async def expect_no_violations(page: Page, state: str) -> None:
-    await Widget(page).settled()  # axe would see the colours half way through the panel's fade-in
-    results = await Axe().run(page, options=WCAG)
-    # (the package's own generate_report() cannot print targets inside a shadow root: they are lists)
-    found = [f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-        f"    {node['target']}: {node['html'][:160]}\n      {node.get('failureSummary', '')}" for node in v["nodes"])
-        for v in results.response["violations"]]
+    """axe-core in both documents: the host page (launcher, iframe title) and the conversation's
+    frame, each run on its own (axe runs per document) and their violations counted together."""
+    widget = Widget(page)
+    await widget.settled()  # axe would see the colours half way through the panel's fade-in
+    found = []
+    for name, document in (("host page", page), ("frame", await widget.frame())):
+        results = await Axe().run(document, options={**WCAG, "iframes": False})  # type: ignore[arg-type]
+        # (the package's own generate_report() cannot print targets inside a shadow root: they are lists)
+        found += [f"{name}: {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+            f"    {node['target']}: {node['html'][:160]}\n      {node.get('failureSummary', '')}"
+            for node in v["nodes"]) for v in results.response["violations"]]
     assert not found, f"axe, {state}:\n" + "\n".join(found)
 
 

@@ -52,17 +52,26 @@ async def proxy(service: Service) -> AsyncIterator[Proxy]:
         await cuttable.close()
 
 
+def refused_by_csp(text: str) -> bool:
+    """A CSP refusal, except the inline <style> that the tools themselves add to a document (axe-core,
+    and Playwright's screenshots hiding the caret); the widget sets styles only through CSSOM."""
+    return "Content Security Policy" in text and not text.startswith("Applying inline style")
+
+
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
-    """A fresh context (own sessionStorage) per test; an uncaught error in the page fails the test."""
+    """A fresh context (own sessionStorage) per test; an uncaught error in the page, or anything the
+    Content-Security-Policy refused (Chromium says so in the console of the page or its frame),
+    fails the test."""
     context = await browser.new_context(viewport=DESKTOP, accept_downloads=True, timezone_id="Europe/Helsinki")
     opened = await context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda message: errors.append(message.text) if refused_by_csp(message.text) else None)
     try:
         yield opened
     finally:
         await context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
+    assert not errors, f"uncaught errors or CSP violations in the page: {errors}"
 
 

@@ -15,14 +15,20 @@ SATURDAY_NOON = datetime.fromisoformat("2026-11-28T12:00:00+02:00")
 
 
 async def focus_ring(page: Page) -> dict[str, Any]:
-    """The outline of whatever has focus, inside the widget's shadow root or on the page."""
-    ring: dict[str, Any] = await page.evaluate("""() => {
+    """The outline of whatever has focus: on the page, in the launcher's shadow root, or (when the
+    frame has it) inside the conversation's frame and its shadow root."""
+    script = """() => {
         let el = document.activeElement;
         while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+        if (el.tagName === 'IFRAME') return null;
         const style = getComputedStyle(el);
         return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor,
                  inPanel: Boolean(el.closest('#neuvo-panel')) };
-    }""")
+    }"""
+    ring: dict[str, Any] | None = await page.evaluate(script)
+    if ring is None:
+        ring = await (await Widget(page).frame()).evaluate(script)
+    assert ring is not None
     return ring
 
 
@@ -59,12 +65,12 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
 
     # Before the chat: topic by type-ahead, language left as English, Start by Enter.
     await page.keyboard.press("Tab")
-    topic = page.get_by_label("Topic", exact=True)
+    topic = widget.label("Topic")
     await expect_visible_focus_on(page, topic)
     await page.keyboard.press("w")  # "Work"
     await expect(topic).to_have_value("work")
     await page.keyboard.press("Tab")
-    await expect_visible_focus_on(page, page.get_by_label("Language of the chat", exact=True))
+    await expect_visible_focus_on(page, widget.label("Language of the chat"))
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.button("Start chat"))
 
@@ -103,7 +109,7 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     await expect(widget.heading("The chat has ended")).to_be_focused()
 
     # Every Tab stop is in the panel while it is open, and the cycle wraps.
-    count = await page.evaluate("""() => {
+    count = await (await widget.frame()).evaluate("""() => {
         const panel = document.querySelector('neuvo-chat').shadowRoot.getElementById('neuvo-panel');
         return [...panel.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')]
             .filter((el) => !el.disabled && el.getClientRects().length > 0)
@@ -117,19 +123,19 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     # Rating: Tab to the radio group, arrows choose, Tab on to the comment and the button.
     await widget.heading("The chat has ended").focus()
     await page.keyboard.press("Tab")
-    first = page.get_by_role("radio", name="1 – not at all")
+    first = widget.inside.get_by_role("radio", name="1 – not at all")
     await expect_visible_focus_on(page, first)
     await page.keyboard.press("ArrowRight")
     await page.keyboard.press("ArrowRight")
     await page.keyboard.press("ArrowRight")
-    await expect(page.get_by_role("radio", name="4", exact=True)).to_be_checked()
+    await expect(widget.inside.get_by_role("radio", name="4", exact=True)).to_be_checked()
     await page.keyboard.press("Tab")
-    await expect_visible_focus_on(page, page.get_by_label("Comment (optional)"))
+    await expect_visible_focus_on(page, widget.inside.get_by_label("Comment (optional)"))
     await page.keyboard.type("Quick and kind")
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.button("Send feedback"))
     await page.keyboard.press("Enter")
-    thanks = page.get_by_role("status").filter(has_text="Thank you for your feedback!")
+    thanks = widget.status("Thank you for your feedback!")
     await expect(thanks).to_be_focused()  # the form went away under the focus: it lands on the thanks
 
     await page.keyboard.press("Tab")
@@ -197,9 +203,9 @@ async def test_axe_finds_no_wcag_violations_in_any_state_of_a_chat(
     await widget.button("Send feedback").click()  # no rating chosen: an error, said in words
     await expect(widget.panel.get_by_text("Choose a rating from 1 to 5.")).to_be_visible()
     await expect_no_violations(page, "ended, rating missing")
-    await page.get_by_role("radio", name="5 – very").check()
+    await widget.inside.get_by_role("radio", name="5 – very").check()
     await widget.button("Send feedback").click()
-    await expect(page.get_by_role("status").filter(has_text="Thank you for your feedback!")).to_be_visible()
+    await expect(widget.status("Thank you for your feedback!")).to_be_visible()
     await expect_no_violations(page, "ended, feedback saved")
 
 
@@ -220,10 +226,10 @@ async def test_axe_finds_no_wcag_violations_on_the_closed_service_and_its_offlin
     await expect_no_violations(page, "closed, offline form with errors")
 
     await summary.get_by_role("link").click()
-    message = page.get_by_label("Your message", exact=True)
+    message = widget.label("Your message")
     await expect(message).to_be_focused()
     await message.fill("Can I still apply for the autumn?")
-    await page.get_by_label("Contact details (optional)").fill("visitor@example.org")
+    await widget.inside.get_by_label("Contact details (optional)").fill("visitor@example.org")
     await widget.button("Send message").click()
     await expect(widget.heading("Thank you, your message has been sent")).to_be_visible()
     await expect_no_violations(page, "offline message sent")

@@ -25,7 +25,7 @@ async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transc
     await widget.start(topic="Work", language="English")
 
     await expect(widget.heading("You are in the queue")).to_be_visible()
-    await expect(page.get_by_role("status").filter(has_text="Your place in the queue: 1.")).to_be_visible()
+    await expect(widget.status("Your place in the queue: 1.")).to_be_visible()
 
     chat = await advisor.take()
     await expect(widget.heading("Your advisor is Anna")).to_be_visible()
@@ -54,10 +54,10 @@ async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transc
     ended = await until(advisor.ws, "ended", chat=chat)
     assert ended["by"] == "visitor"
 
-    await page.get_by_role("radio", name="4", exact=True).check()
-    await page.get_by_label("Comment (optional)").fill("Clear answer, thanks")
+    await widget.inside.get_by_role("radio", name="4", exact=True).check()
+    await widget.inside.get_by_label("Comment (optional)").fill("Clear answer, thanks")
     await widget.button("Send feedback").click()
-    await expect(page.get_by_role("status").filter(has_text="Thank you for your feedback!")).to_be_visible()
+    await expect(widget.status("Thank you for your feedback!")).to_be_visible()
     await expect(widget.button("Send feedback")).to_be_hidden()
     async with service.db.transaction() as session:
         feedback = (await session.execute(select(Feedback).where(Feedback.chat_id == chat))).scalar_one()
@@ -262,4 +262,4 @@ async def test_an_idle_visitor_on_a_deaf_connection_still_gets_the_advisors_repl
     assert any(f["type"] == "ping" for f in sent) and [f["type"] for f in sent].count("resume") >= 1
     # Today's server answers a ping with error unknown_type: the widget takes that as a pong
     # and shows nothing of it.
-    await expect(page.locator("neuvo-chat .notice")).to_have_text("")
+    await expect(widget.inside.locator("neuvo-chat .notice")).to_have_text("")

@@ -8,14 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page, Route, WebSocketRoute, expect
+from playwright.async_api import Browser, Page, Route, WebSocketRoute, expect
 from sqlmodel import col, delete, select
 from websockets.asyncio.client import ClientConnection
 
 from chat.live.commands import Reconfigure
 from storage import people, roster
 from storage.tables import CannedAnswer, Chat, OfflineMessage, ShiftRow
-from tests.e2e.browser import Proxy
+from tests.e2e.browser import DESKTOP, Proxy
 from tests.service import PASSWORD, TUESDAY_10, Service, receive, send, until
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
@@ -440,3 +440,39 @@ async def test_unread_counts_read_as_finnish_counts_them(service: Service, page:
     await expect(tab).to_contain_text("1 uusi")  # the new chat itself
     await send(second_visitor, {"type": "message", "id": "v1", "text": "Hei"})
     await expect(tab).to_contain_text("2 uutta")
+
+
+# Kept by every document of the page, before its own scripts run: what its CSP refused.
+RECORD_VIOLATIONS = """window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    (event) => window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`));"""
+
+
+async def test_the_console_works_under_its_content_security_policy(service: Service, browser: Browser) -> None:
+    """Issue 14.5: no inline script, the setup read from its JSON data block by the module, the
+    socket allowed by connect-src. Its own context: the control at the end is a violation on purpose."""
+    context = await browser.new_context(viewport=DESKTOP)
+    try:
+        page = await context.new_page()
+        await page.add_init_script(RECORD_VIOLATIONS)
+        refused: list[str] = []
+        page.on("console", lambda message: refused.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        async with page.expect_response(lambda response: response.url.endswith("/console?lang=en")) as answered:
+            await on_duty(page, service.base)
+        policy = (await answered.value).headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        visitor, chat = await visitor_chat(service, language="en")
+        composer = page.locator(f"#pane-{chat}").get_by_label("Message")
+        await composer.fill("Hello under the policy")
+        await composer.press("Enter")
+        assert (await until(visitor, "message"))["text"] == "Hello under the policy"
+        assert await page.evaluate("() => window.__violations") == [] and refused == []
+
+        # The control: the policy is in force, and a refusal would have been seen.
+        await page.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.__ran = 1'; document.head.append(s); }""")
+        await page.wait_for_function("() => window.__violations.length > 0")
+        assert await page.evaluate("() => typeof window.__ran") == "undefined"
+    finally:
+        await context.close()

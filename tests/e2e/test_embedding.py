@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Frame, Page, expect
 
 from tests.e2e.browser import Host, Widget, advisor_side, in_a_chat
 from tests.service import Service
@@ -15,9 +15,12 @@ from tests.service import Service
 I18N = Path(__file__).resolve().parents[2] / "widget" / "static" / "i18n"
 CATALOGS = {lang: json.loads((I18N / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("fi", "sv", "en")}
 
-# Elements whose look is compared with and without the host's hostile stylesheet.
+# Elements whose look is compared with and without the host's hostile stylesheet: the launcher and
+# the frame on the host page, the rest inside the frame (whose document no host stylesheet reaches).
+ON_HOST_PAGE = {"launcher", "frame"}
 MEASURED = {
     "launcher": ".launcher",
+    "frame": ".frame",
     "panel": "#neuvo-panel",
     "title": "#neuvo-title",
     "close": ".icon-button",
@@ -33,8 +36,16 @@ STYLES = ("display", "visibility", "opacity", "position", "font-size", "font-fam
           "padding-top", "padding-left", "margin-top", "transform", "box-sizing")
 
 
-async def measure(page: Page, names: list[str]) -> dict[str, dict[str, Any]]:
-    looks: dict[str, dict[str, Any]] = await page.evaluate("""([selectors, styles]) => {
+async def measure(widget: Widget, names: list[str]) -> dict[str, dict[str, Any]]:
+    looks: dict[str, dict[str, Any]] = {}
+    for document, wanted in ((widget.page, [n for n in names if n in ON_HOST_PAGE]),
+                             (await widget.frame(), [n for n in names if n not in ON_HOST_PAGE])):
+        looks.update(await measure_in(document, wanted))
+    return looks
+
+
+async def measure_in(document: Page | Frame, names: list[str]) -> dict[str, dict[str, Any]]:
+    looks: dict[str, dict[str, Any]] = await document.evaluate("""([selectors, styles]) => {
         const root = document.querySelector('neuvo-chat').shadowRoot;
         const out = {};
         for (const [name, selector] of selectors) {
@@ -73,10 +84,13 @@ async def test_html_from_an_advisor_is_shown_as_text_and_runs_nothing(
         is False
     assert await page.evaluate("() => typeof window.__pwned") == "undefined"
 
+    assert await (await widget.frame()).evaluate("() => typeof window.__pwned") == "undefined"
+
     await page.reload()  # and again when the history is rebuilt from sessionStorage
     await expect(widget.line(attack)).to_have_text(attack)
     assert await widget.log.locator("img, a, b, script").count() == 0
     assert await page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert await (await widget.frame()).evaluate("() => typeof window.__pwned") == "undefined"
 
 
 async def test_a_hostile_host_stylesheet_changes_nothing_in_the_widget_and_it_still_works(
@@ -84,20 +98,20 @@ async def test_a_hostile_host_stylesheet_changes_nothing_in_the_widget_and_it_st
     advisor = await advisor_side(service)
     plain = Widget(page)
     await plain.load(host.url(service.base, html_lang="en"))
-    closed_plain = await measure(page, ["launcher"])
+    closed_plain = await measure(plain, ["launcher"])
     await plain.open()
     await plain.settled()
-    open_plain = await measure(page, [name for name in MEASURED if name != "launcher"])
+    open_plain = await measure(plain, [name for name in MEASURED if name != "launcher"])
 
     hostile_page = await page.context.new_page()
     hostile = Widget(hostile_page)
     await hostile.load(host.url(service.base, html_lang="en", hostile="1"))
     assert await hostile_page.evaluate("() => getComputedStyle(document.querySelector('h1')).color") \
         == "rgb(255, 0, 0)"  # the stylesheet is in force on the page itself
-    assert not differences(closed_plain, await measure(hostile_page, ["launcher"]))
+    assert not differences(closed_plain, await measure(hostile, ["launcher"]))
     await hostile.open()
     await hostile.settled()
-    assert not differences(open_plain, await measure(hostile_page, [name for name in MEASURED if name != "launcher"]))
+    assert not differences(open_plain, await measure(hostile, [name for name in MEASURED if name != "launcher"]))
 
     # Still a working chat, with a visible focus ring despite `:focus { outline: none !important }`.
     await hostile.start()
@@ -108,7 +122,7 @@ async def test_a_hostile_host_stylesheet_changes_nothing_in_the_widget_and_it_st
     await advisor.say("It does.")
     await expect(hostile.line("It does.")).to_be_visible()
     await hostile_page.keyboard.press("Tab")
-    ring = await hostile_page.evaluate("""() => {
+    ring = await (await hostile.frame()).evaluate("""() => {
         const el = document.querySelector('neuvo-chat').shadowRoot.activeElement;
         return getComputedStyle(el).outlineStyle;
     }""")
@@ -139,7 +153,7 @@ async def test_data_lang_sv_and_html_lang_en_choose_the_widget_language_and_the_
     await expect(swedish.panel.locator("#neuvo-title")).to_have_text(sv_title)
     await expect(swedish.heading(sv_heading)).to_be_visible()
     await expect(swedish.button(sv_start)).to_be_visible()
-    topic = swedish_page.get_by_label(sv_topic, exact=True)
+    topic = swedish.inside.get_by_label(sv_topic, exact=True)
     await expect(topic.locator("option")).to_have_text(["Studier", "Arbete", "Välmående"])  # the service's labels
     await expect(swedish.button(CATALOGS["sv"]["panel.close"])).to_be_attached()
     assert await swedish_page.evaluate("() => document.querySelector('neuvo-chat').shadowRoot"
@@ -153,9 +167,9 @@ async def test_data_lang_sv_and_html_lang_en_choose_the_widget_language_and_the_
     await expect(widget.heading(CATALOGS["sv"]["before.title"])).to_be_visible()
     await expect(widget.button("svenska")).to_have_attribute("aria-pressed", "true")
     await expect(widget.button("English")).to_have_attribute("aria-pressed", "false")
-    await expect(page.get_by_label(CATALOGS["sv"]["field.chat_language"], exact=True).locator("option:checked")) \
+    await expect(widget.label(CATALOGS["sv"]["field.chat_language"]).locator("option:checked")) \
         .to_have_text("svenska")  # names in the widget's language; the chat's language follows it (issue 12.7)
-    await expect(page.get_by_role("group", name=CATALOGS["sv"]["language_switch.label"])).to_be_visible()
+    await expect(widget.inside.get_by_role("group", name=CATALOGS["sv"]["language_switch.label"])).to_be_visible()
 
     await page.reload()
     await expect(widget.heading(CATALOGS["sv"]["before.title"])).to_be_visible()

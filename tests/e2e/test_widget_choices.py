@@ -15,7 +15,7 @@ async def test_a_too_long_error_goes_away_as_soon_as_the_text_is_short_enough(
     await expect(widget.heading("Your advisor is Anna")).to_be_visible()
 
     limit = service.settings.max_message_chars
-    error = page.locator("neuvo-chat #composer-error")
+    error = widget.inside.locator("neuvo-chat #composer-error")
     await widget.composer.fill("x" * (limit + 2))
     await widget.composer.press("Enter")
     await expect(error).to_have_text("Error: 2 characters too many")
@@ -41,11 +41,11 @@ async def test_the_chat_language_follows_the_widget_language_to_the_queue(
     await widget.load(host.url(service.base, html_lang="fi"))  # a Finnish page, an English visitor
     await widget.open()
     await expect(widget.heading("Aloita keskustelu")).to_be_visible()
-    await expect(page.get_by_label("Keskustelun kieli", exact=True)).to_have_value("fi")
+    await expect(widget.label("Keskustelun kieli")).to_have_value("fi")
 
     await widget.button("English").click()
     await expect(widget.heading("Start a chat")).to_be_visible()
-    await expect(page.get_by_label("Language of the chat", exact=True)).to_have_value("en")
+    await expect(widget.label("Language of the chat")).to_have_value("en")
     await page.screenshot(path=artifact("chat-language-follows.png"))
     await expect_no_violations(page, "the start form after switching to English")
     await widget.button("Start chat").click()
@@ -61,8 +61,8 @@ async def test_a_chat_language_the_visitor_picked_stays_when_the_widget_language
     widget = Widget(page)
     await widget.load(host.url(service.base, html_lang="en"))
     await widget.open()
-    chat_language = page.locator("neuvo-chat #before-language")
-    await page.get_by_label("Language of the chat", exact=True).select_option(label="Swedish")
+    chat_language = widget.inside.locator("neuvo-chat #before-language")
+    await widget.label("Language of the chat").select_option(label="Swedish")
     await widget.button("suomi").click()
     await expect(widget.heading("Aloita keskustelu")).to_be_visible()
     await expect(chat_language).to_have_value("sv")

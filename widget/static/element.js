@@ -1,21 +1,24 @@
 /*
- * The <neuvo-chat> custom element: the shell (launcher, panel, header, status lines) in an OPEN
- * shadow root (axe-core and assistive technology see into it), the panel's focus and keyboard
- * behaviour, and the one view the session controller is in. widget.js (the loader the host
- * page embeds) imports this module from the chat origin and calls boot().
+ * The <neuvo-chat> panel of the conversation's document (frame.html, on the chat origin, in the
+ * host page's <iframe>): the shell (panel, header, status lines) in an open shadow root, the
+ * panel's focus and keyboard behaviour, and the one view the session controller is in.
+ * frame.js imports this module and calls boot().
  *
  * The element holds no session state: it forwards the visitor's intents to its
  * SessionController (controller.js) and renders what the controller says after each change.
- * Styles come from the server's widget.css and stay inside the shadow root.
+ * The launcher on the host page (launcher.js) hears from it only through the bridge: the
+ * launcher's words, open or closed, the unread count, "closed, focus back to the launcher".
  */
 
 import { ServerApi } from './api.js';
 import { buildTranscript } from './book.js';
+import { Bridge } from './bridge.js';
 import { ackTimeoutFrom } from './connection.js';
 import { SessionController } from './controller.js';
 import { h, icon, setText, tabbables } from './dom.js';
 import { Catalogs, UI_LANGUAGES, pickLanguage, selfName } from './i18n.js';
 import { SessionStore, sessionStorageOf } from './store.js';
+import { applyTheme } from './theme.js';
 import { VIEWS } from './views.js';
 
 let CONFIG = null; // set once by boot(), before the element is defined
@@ -34,6 +37,9 @@ class NeuvoChatElement extends HTMLElement {
   }
 
   async boot() {
+    applyTheme(this, CONFIG.theme);
+    // The launcher's window: the parent, when this document is framed by one of the widget origins.
+    this.host = new Bridge(() => (window.parent === window ? null : window.parent), CONFIG.host);
     this.api = new ServerApi(CONFIG.origin);
     this.catalogs = new Catalogs((lang) => this.api.catalog(lang));
     this.viewName = null;
@@ -57,7 +63,8 @@ class NeuvoChatElement extends HTMLElement {
     this.i18n = translator;
     this.applyShellTexts();
     this.root.style.removeProperty('display');
-    this.raise();
+    this.host.listen(window, { open: () => this.openPanel() });
+    document.addEventListener('keydown', (event) => this.onKeydown(event));
     window.addEventListener('online', () => this.session.onOnline());
     window.addEventListener('offline', () => this.session.onOffline());
     document.addEventListener('visibilitychange', () => {
@@ -71,15 +78,10 @@ class NeuvoChatElement extends HTMLElement {
     return this.i18n.t(key, vars);
   }
 
-  // -- the shell: launcher, panel, header, status lines -------------------------------------
+  // -- the shell: panel, header, status lines -----------------------------------------------
 
   buildShell() {
     const link = h('link', { rel: 'stylesheet', href: this.api.stylesheetUrl });
-    this.launcherText = h('span', { class: 'launcher__text' });
-    this.launcherBadge = h('span', { class: 'launcher__badge', hidden: true });
-    this.launcher = h('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false',
-      'aria-controls': 'neuvo-panel', onclick: () => this.openPanel() },
-    icon('chat'), this.launcherText, this.launcherBadge);
     this.titleEl = h('h2', { id: 'neuvo-title', class: 'panel__title', tabIndex: -1 });
     this.closeText = h('span', { class: 'vh' });
     const close = h('button', { type: 'button', class: 'icon-button',
@@ -93,13 +95,13 @@ class NeuvoChatElement extends HTMLElement {
     this.body = h('div', { class: 'panel__body' });
     this.panel = h('section', { id: 'neuvo-panel', class: 'panel', role: 'dialog',
       'aria-modal': 'false', 'aria-labelledby': 'neuvo-title', hidden: true,
-      onkeydown: (event) => this.onPanelKeydown(event) },
+      onkeydown: (event) => event.key === 'Tab' && this.keepTabInPanel(event) },
     h('header', { class: 'panel__header' }, this.titleEl, close),
     this.languageGroup, this.statusEl, this.noticeEl, this.body);
-    // For lines that arrive while the panel is closed: the log inside it is hidden then.
+    // An advisor who joins: said here while the panel is open (by the launcher while closed).
     this.announcer = h('p', { class: 'vh', role: 'status' });
-    this.root = h('div', { class: 'root' }, this.launcher, this.panel, this.announcer);
-    this.root.style.display = 'none'; // until widget.css is in: no unstyled flash on the page
+    this.root = h('div', { class: 'root' }, this.panel, this.announcer);
+    this.root.style.display = 'none'; // until widget.css is in: no unstyled flash
     this.shadowRoot.append(link, this.root);
     return new Promise((resolve) => {
       link.addEventListener('load', () => resolve(true));
@@ -107,20 +109,10 @@ class NeuvoChatElement extends HTMLElement {
     });
   }
 
-  /**
-   * Into the top layer, where `position: fixed` means the viewport whatever the page does: a
-   * transform, filter or `contain` on <body> would otherwise make <body> the containing block,
-   * and the launcher would sit at the end of the page instead of the corner of the screen. The
-   * root is an empty box there (widget.css); the launcher and panel are fixed inside it.
-   */
-  raise() {
-    if (typeof this.root.showPopover !== 'function') return; // older browsers: plain fixed
-    this.root.popover = 'manual'; // manual: no light dismiss, Escape stays ours
-    this.root.showPopover();
-  }
-
   applyShellTexts() {
     this.root.lang = this.i18n.lang;
+    document.documentElement.lang = this.i18n.lang;
+    document.title = this.t('app.title');
     setText(this.titleEl, this.t('app.title'));
     setText(this.closeText, this.t('panel.close'));
     this.languageGroup.setAttribute('aria-label', this.t('language_switch.label'));
@@ -130,12 +122,10 @@ class NeuvoChatElement extends HTMLElement {
     this.renderStatus();
   }
 
-  /** The launcher's badge, the connection line and the notice: all set only when they differ. */
+  /** The connection line and the notice (set only when they differ), and the launcher's state. */
   renderStatus() {
-    const { unread, connection, notice } = this.session;
-    setText(this.launcherText, this.t('launcher.label'));
-    setText(this.launcherBadge, unread ? this.i18n.plural('launcher.unread', unread) : '');
-    this.launcherBadge.hidden = !unread;
+    const { connection, notice } = this.session;
+    this.tellLauncher();
     const key = { reconnecting: 'status.reconnecting', offline: 'status.offline',
       restored: 'status.restored' }[connection];
     setText(this.statusEl, key ? this.t(key) : '');
@@ -179,38 +169,55 @@ class NeuvoChatElement extends HTMLElement {
     this.render(this.session, true);
   }
 
+  /**
+   * The launcher's words, open or closed, the unread count: sent when any of it changed. Nothing
+   * of the conversation goes to the host page, only what its launcher button shows.
+   */
+  tellLauncher() {
+    const { unread } = this.session;
+    const state = { open: !this.panel.hidden, lang: this.i18n.lang, label: this.t('launcher.label'),
+      title: this.t('app.title'), unread,
+      unreadText: unread ? this.i18n.plural('launcher.unread', unread) : '' };
+    const said = JSON.stringify(state);
+    if (said === this.toldLauncher) return;
+    this.toldLauncher = said;
+    this.host.send('state', state);
+  }
+
+  /** News for a visitor: here while the panel is open; by the launcher, without names, while not. */
   announce({ joined, unread }) {
+    if (this.panel.hidden) {
+      this.host.send('announce', { text: joined ? this.t('launcher.joined')
+        : this.i18n.plural('launcher.unread', unread) });
+      return;
+    }
     const name = joined && (joined.name || this.t('message.advisor'));
-    setText(this.announcer, joined ? this.t('chatting.joined', { name })
-      : this.i18n.plural('launcher.unread', unread));
+    if (joined) setText(this.announcer, this.t('chatting.joined', { name }));
   }
 
   // -- panel: open, close, focus ------------------------------------------------------------
 
   openPanel({ focus = true } = {}) {
     this.panel.hidden = false;
-    this.launcher.hidden = true;
-    this.launcher.setAttribute('aria-expanded', 'true');
     this.session.openPanel();
+    this.tellLauncher();
     this.current?.reveal?.();
     if (focus) (this.current?.focus || this.titleEl).focus();
   }
 
+  /** Closed by the visitor (× or Escape): the launcher hides the frame and takes the focus. */
   closePanel() {
     this.panel.hidden = true;
-    this.launcher.hidden = false;
-    this.launcher.setAttribute('aria-expanded', 'false');
     this.session.closePanel();
-    this.launcher.focus();
+    this.tellLauncher();
+    this.host.send('close');
   }
 
-  onPanelKeydown(event) {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      this.closePanel();
-    } else if (event.key === 'Tab') {
-      this.keepTabInPanel(event);
-    }
+  /** Escape anywhere in the frame closes the panel (focus may be on the frame's <body>). */
+  onKeydown(event) {
+    if (event.key !== 'Escape' || this.panel.hidden || event.defaultPrevented) return;
+    event.preventDefault();
+    this.closePanel();
   }
 
   /** While the panel is open, Tab cycles inside it; closing it (Escape, ×) is the way out. */
@@ -258,11 +265,11 @@ class NeuvoChatElement extends HTMLElement {
 }
 
 /**
- * Define <neuvo-chat> and append one to <body>. `config` is what the loader read from its own
- * tag and the page: origin, dataLang, topic, ackTimeoutMs (the attribute's text), pageLang.
+ * Define <neuvo-chat> and append one to <body>. `config` is what frame.js read from the frame's
+ * address: origin (the chat's), host (the launcher's origin), dataLang, pageLang, topic,
+ * ackTimeoutMs (the parameter's text), theme (themeFrom()).
  */
 export function boot(config) {
-  // The tag is on the page twice: one widget is enough.
   if (customElements.get('neuvo-chat')) return;
   CONFIG = Object.freeze({ ...config, ackTimeoutMs: ackTimeoutFrom(config.ackTimeoutMs) });
   customElements.define('neuvo-chat', NeuvoChatElement);

@@ -3,14 +3,15 @@
  *
  *     <script src="https://HOST/widget.js" defer></script>
  *
- * with optional data-lang="fi|sv|en" and data-topic="<topic id>" (and, for tests,
- * data-ack-timeout-ms: see ACK_TIMEOUT_MS in connection.js).
+ * with optional data-lang="fi|sv|en", data-topic="<topic id>", the theme colours data-accent,
+ * data-on-accent and data-accent-hover (#rrggbb; theme.js), and, for tests,
+ * data-ack-timeout-ms (see ACK_TIMEOUT_MS in connection.js).
  *
  * A classic script, so the tag needs no type="module" and the site builds nothing. It reads
  * only its own tag and <html lang>, takes the chat server's origin from its own src (so the same
- * file works embedded on any origin), and imports the widget's modules from there (element.js
- * and what it imports; docs/architecture.md says why a loader rather than a bundle). It defines
- * no globals.
+ * file works embedded on any origin), and imports launcher.js from there: the host page gets a
+ * launcher button and an <iframe> of the chat origin, and the conversation lives in that frame,
+ * out of the page's reach (docs/architecture.md). It defines no globals.
  */
 (() => {
   // biome-ignore lint/suspicious/noRedundantUseStrict: a classic script, not a module
@@ -28,8 +29,9 @@
     topic: tag.dataset.topic,
     ackTimeoutMs: tag.dataset.ackTimeoutMs,
     pageLang: document.documentElement.lang,
+    theme: { accent: tag.dataset.accent, onAccent: tag.dataset.onAccent, accentHover: tag.dataset.accentHover },
   };
-  import(`${origin}/widget/element.js`)
+  import(`${origin}/widget/launcher.js`)
     .then((widget) => widget.boot(config))
     .catch((error) => console.error('neuvo-chat: the widget did not load', error));
 })();

@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from chat.web import auth, i18n
+from chat.web.api import is_secure
 from chat.web.context import sessions_of, tz_of
 from storage.tables import User
 
@@ -120,7 +121,7 @@ def render(request: Request, template: str, context: dict[str, Any], *, status: 
     )
     presession = getattr(request.state, "presession", None)
     if presession is not None:
-        response.set_cookie(PRESESSION, presession, httponly=True, samesite="lax")
+        response.set_cookie(PRESESSION, presession, httponly=True, samesite="lax", secure=is_secure(request))
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
     return response
