@@ -78,6 +78,10 @@ async def _on_roster(session: AsyncSession, shift_id: int) -> ShiftRow | None:
     return shift if shift is not None and shift.cancelled_at is None else None
 
 
+async def shift_by_id(session: AsyncSession, *, shift_id: int) -> ShiftRow | None:
+    return await session.get(ShiftRow, shift_id)
+
+
 async def cancel_shift(session: AsyncSession, *, shift_id: int, now: datetime) -> ShiftRow | None:
     """Take a shift off the roster from `now`, keeping its row; the shift, or None when it is
     not on the roster (no such shift, or cancelled already)."""

@@ -106,6 +106,9 @@ async def add_shift(admin: Administration, *, actor: str, advisor: str, day: dat
         except SkippedTime as skipped:
             raise Refused([Problem(skipped.bound, "skipped", str(skipped), {"time": f"{skipped.clock:%H:%M}",
                                                                               "day": skipped.day})]) from None
+        if begins < admin.clock.now():
+            # The past stays as it was, so coverage of it tells what was planned then.
+            raise Refused([Problem("start", "past", "a shift cannot start in the past")])
         await roster.add_shifts(change.session, shifts=[(user.id, begins, ends)])
         local = [t.astimezone(admin.tz).isoformat() for t in (begins, ends)]
         change.detail = f"{user.username} {local[0]}-{local[1]}"
@@ -126,6 +129,10 @@ async def swap_shift(admin: Administration, *, actor: str, shift_id: int, adviso
     async with admin.change(actor=actor, action="shift_swap") as change:
         problems = Problems()
         user = await _advisor(change.session, advisor, problems)
+        under_way = await rostering.shift_by_id(change.session, shift_id=shift_id)
+        if under_way is not None and under_way.start <= admin.clock.now():
+            # Begun or over: who was on it then is history (cancel it from now instead).
+            problems.add("advisor", "started", "a shift that has begun cannot be given to someone else")
         problems.raise_any()
         assert user is not None and user.id is not None
         shift = await rostering.swap_shift(change.session, shift_id=shift_id, user_id=user.id, now=admin.clock.now())

@@ -71,6 +71,8 @@ async def start(core: Core, command: StartChat) -> Queued | Closed:
     if 0 < core.settings.waiting_per_address <= waiting_here:
         raise RateLimited("this address already has chats waiting; try again when one is answered")
     if not core.accepting(now):
+        # A refused start counts too: a script cannot fill the statistics with refusals.
+        core.new_chats_per_address.add(command.address, time.monotonic())
         return await _refuse(core, command, now)
     token = secrets.token_urlsafe(24)
     row = Chat(

@@ -160,3 +160,30 @@ async def test_applying_the_templates_again_keeps_the_weeks_one_off_changes(tmp_
         # The next week is a week of its own: the templates make all three shifts there.
         assert (await client.post(f"{ROSTER}/apply", data={**week, "week": "2026-12-14"})).status_code == 303
         assert len(await shifts_of(service, "chloe")) == 4
+
+
+async def test_the_past_of_the_roster_stays_as_it_was(tmp_path: Path) -> None:
+    """A shift cannot be added in the past, nor one that has begun given to someone else, so
+    coverage of a past period keeps telling what was planned then (the clock: Tue 24.11. 10:00)."""
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, ROSTER)
+        week = {"csrf": csrf, "week": "2026-11-23"}
+        past = await client.post(f"{ROSTER}/shifts", data={**week, "advisor": "anna", "day": "2026-11-23",
+                                                          "start": "09:00", "end": "12:00"}, params={"lang": "en"})
+        assert past.status_code == 400 and "A shift cannot start in the past." in past.text
+        async with service.db.transaction() as session:
+            anna = await people.user_by_username(session, username="anna")
+            assert anna is not None and anna.id is not None
+            [today] = await roster.shifts_of_user(session, user_id=anna.id, start=local("2026-11-24T00:00"),
+                                                  end=local("2026-11-25T00:00"))
+            assert len(await roster.shifts_of_user(session, user_id=anna.id, start=local("2026-11-23T00:00"),
+                                                   end=local("2026-11-24T00:00"))) == 0
+        begun = await client.post(f"{ROSTER}/shifts/{today.id}/swap", data={**week, "advisor": "bertil"},
+                                  params={"lang": "en"})
+        assert begun.status_code == 400 and "A shift that has begun cannot be given" in begun.text
+        async with service.db.transaction() as session:
+            shift = await rostering.shift_by_id(session, shift_id=today.id or 0)
+        assert shift is not None and shift.user_id == anna.id and shift.cancelled_at is None
+        ahead = await client.post(f"{ROSTER}/shifts", data={**week, "advisor": "anna", "day": "2026-11-24",
+                                                           "start": "18:00", "end": "20:00"})
+        assert ahead.status_code == 303  # later today is fine

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sqlmodel import select
 from websockets.asyncio.client import ClientConnection
 
+from storage.tables import RefusedAttempt
 from tests.service import receive, running, send
 
 
@@ -55,3 +57,17 @@ async def test_one_address_may_have_only_so_many_chats_waiting_at_once(tmp_path:
         again = await service.visitor()
         await send(again, {"type": "start", "topic": "work", "language": "fi"})
         assert await _first_answer(again) == "queued"
+
+
+async def test_refused_starts_count_against_the_address_too(tmp_path: Path) -> None:
+    async with running(tmp_path, chats_per_address=2) as service:  # nobody signed in: unstaffed
+        answers = []
+        for _ in range(3):
+            ws = await service.visitor()
+            await send(ws, {"type": "start", "topic": "work", "language": "fi"})
+            frame = await receive(ws)
+            answers.append(frame["type"] if frame["type"] == "closed" else frame["code"])
+        assert answers == ["closed", "closed", "rate_limited"]
+        async with service.db.transaction() as session:
+            refused = (await session.execute(select(RefusedAttempt))).scalars().all()
+        assert len(refused) == 2  # the statistics hold the two refusals, not the flood

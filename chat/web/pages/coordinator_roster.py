@@ -77,7 +77,8 @@ async def roster_page(request: Request) -> Response:
 
 
 KEYS = {"advisor": "coord.roster.error.advisor", "weekday": "coord.roster.error.weekday", "time": "coord.error.time",
-        "date": "coord.error.date", "skipped": "coord.roster.error.skipped"}
+        "date": "coord.error.date", "skipped": "coord.roster.error.skipped", "past": "coord.roster.error.past",
+        "started": "coord.roster.error.started"}
 
 
 async def add_template(request: Request) -> Response:
@@ -143,8 +144,11 @@ async def swap_shift(request: Request) -> Response:
     try:
         await admin_roster.swap_shift(admin_of(request), actor=user.username,
                                       shift_id=request.path_params["shift_id"], advisor=form_text(form, "advisor"))
-    except Refused:
-        return redirect(f"/coordinator/roster?week={week}#shifts")
+    except Refused as refused:
+        if not any(problem.code == "started" for problem in refused.problems):
+            return redirect(f"/coordinator/roster?week={week}#shifts")
+        errors = form_errors(request, refused, prefix="", keys=KEYS, fields={"advisor": "shifts"})
+        return await _render(request, user, _form_week(form, request), errors=errors, status=400)
     except NotFound:
         pass  # the shift is gone, or the other advisor has the same one already
     return redirect(f"/coordinator/roster?week={week}&done=swapped#shifts")
