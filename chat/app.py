@@ -27,6 +27,7 @@ from chat.live.interface import Live
 from chat.live.service import LiveService
 from chat.web import api
 from chat.web.auth import Sessions
+from chat.web.bodylimit import BodyLimit
 from chat.web.middleware import OriginGuard, SecurityHeaders, WidgetCors
 from chat.web.pages import console, coordinator
 from chat.web.pages import session as session_pages
@@ -144,6 +145,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Middleware(SecurityHeaders),
         Middleware(OriginGuard, settings=settings),
         Middleware(WidgetCors, settings=settings),
+        Middleware(BodyLimit, settings=settings),
     ]
     app = Starlette(
         routes=routes,

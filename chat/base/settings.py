@@ -28,6 +28,9 @@ class Settings:
     timezone: str = "Europe/Helsinki"
     max_frame_bytes: int = 16384
     max_message_chars: int = 2000
+    max_body_bytes: int = 65536
+    max_upload_bytes: int = 2 * 1024 * 1024
+    max_json_depth: int = 32
     visitor_rate: float = 10.0
     advisor_rate: float = 50.0
     rate_close_after_s: float = 10.0

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from chat.base.jsontext import BadJson, loads
 from chat.base.ratelimit import CountingUnavailable
 from chat.base.settings import Settings
 from chat.live.commands import AskStatus
@@ -40,9 +40,9 @@ async def _json_object(request: Request) -> dict[str, Any] | JSONResponse:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return problem(415, "bad_content_type", "send JSON with Content-Type: application/json")
     try:
-        body = json.loads(await request.body())
-    except ValueError:
-        return problem(422, "bad_json", "the body is not valid JSON")
+        body = loads(await request.body(), max_depth=settings_of(request).max_json_depth)
+    except BadJson as bad:
+        return problem(422, "bad_json", str(bad))
     if not isinstance(body, dict):
         return problem(422, "bad_json", "the body must be a JSON object")
     return body
