@@ -109,6 +109,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         app.state.db = db
         counting, shared = _counting(settings)
         app.state.sessions = Sessions(db=db, clock=service_clock, settings=settings, counting=counting)
+        app.state.offline_limit = counting("offline-address", settings.offline_per_address, api.OFFLINE_WINDOW_S)
         app.state.admin = Administration(
             db=db, clock=service_clock, tz=settings.tz, changed=lambda: live.run(Reconfigure())
         )

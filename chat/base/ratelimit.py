@@ -78,10 +78,15 @@ class CountingUnavailable(Exception):
 
 
 class Counting(Protocol):
-    """A sliding counter as the sign-in throttle uses it: in this process's memory, or shared
-    by several processes (chat.cluster.limits)."""
+    """A sliding counter as the sign-in throttle and the offline messages use it: in this
+    process's memory, or shared by several processes (chat.cluster.limits)."""
 
     async def exceeded(self, key: str, now: float) -> bool: ...
+
+    async def take(self, key: str, now: float) -> bool:
+        """Count an event unless the key is at its limit, in one step (so events sent at once
+        cannot all pass); whether it was counted."""
+        ...
 
     async def add(self, key: str, now: float) -> None: ...
 
@@ -101,6 +106,12 @@ class LocalCounting:
 
     async def add(self, key: str, now: float) -> None:
         self._counter.add(key, now)
+
+    async def take(self, key: str, now: float) -> bool:
+        if self._counter.exceeded(key, now):  # no await in between: one step in this loop
+            return False
+        self._counter.add(key, now)
+        return True
 
     async def take_back(self, key: str) -> None:
         self._counter.take_back(key)

@@ -35,6 +35,7 @@ class Settings:
     advisor_rate: float = 50.0
     rate_close_after_s: float = 10.0
     chats_per_address: int = 10
+    offline_per_address: int = 10
     login_failures: int = 10
     visitor_grace_s: float = 120.0
     advisor_grace_s: float = 60.0

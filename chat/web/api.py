@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from chat.base.jsontext import BadJson, loads
-from chat.base.ratelimit import CountingUnavailable
+from chat.base.ratelimit import Counting, CountingUnavailable
 from chat.base.settings import Settings
 from chat.live.commands import AskStatus
 from chat.live.config import ServiceConfig
@@ -20,11 +21,19 @@ from storage import offline
 from storage.errors import STORAGE_FAILURES
 
 MAX_CONTACT_CHARS = 200
+OFFLINE_WINDOW_S = 3600  # NEUVO_OFFLINE_PER_ADDRESS counts within this
 
 
 def problem(status: int, code: str, message: str) -> JSONResponse:
     """Every 4xx/5xx JSON body is {"code", "message"}."""
     return JSONResponse({"code": code, "message": message}, status_code=status)
+
+
+def too_many(retry_after_s: int, message: str) -> JSONResponse:
+    """429 rate_limited with the seconds to wait in Retry-After."""
+    response = problem(429, "rate_limited", message)
+    response.headers["retry-after"] = str(retry_after_s)
+    return response
 
 
 def is_secure(request: Request) -> bool:
@@ -77,6 +86,13 @@ async def offline_message(request: Request) -> Response:
     if error:
         return problem(422, "bad_field", error)
     contact = body.get("contact") or None
+    limit: Counting = request.app.state.offline_limit
+    address = address_of(request)
+    try:
+        if not await limit.take(address, time.time()):  # wall time: several processes may count together
+            return too_many(OFFLINE_WINDOW_S, "too many offline messages from this address; please try again later")
+    except CountingUnavailable:
+        return problem(503, "unavailable", "the message cannot be taken now; please try again in a moment")
     try:
         async with db_of(request).transaction() as session:
             stored = await offline.add_offline_message(
@@ -84,6 +100,7 @@ async def offline_message(request: Request) -> Response:
                 now=clock_of(request).now(),
             )
     except STORAGE_FAILURES as failure:
+        await limit.take_back(address)
         refused = storage_failure(failure)
         return problem(503, refused.code, refused.message)
     return JSONResponse({"id": str(stored.id)}, status_code=201)
