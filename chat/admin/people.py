@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -184,6 +185,15 @@ async def set_password(admin: Administration, *, actor: str, username: str, pass
         user.password_hash = password_hash
         await people.update_user(change.session, user=user)
         await people.delete_sessions_of(change.session, user_id=user.id or 0)
+        return user
+
+
+async def renew_calendar(admin: Administration, *, actor: str, username: str) -> User:
+    """A new calendar secret for the user: their feed gets a new address, the old one is 404."""
+    async with admin.change(actor=actor, action="calendar_renew", detail=username) as change:
+        user = await _user(change.session, username)
+        user.calendar_secret = secrets.token_hex(16)
+        await people.update_user(change.session, user=user)
         return user
 
 
