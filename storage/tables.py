@@ -45,6 +45,8 @@ class User(SQLModel, table=True):
     capacity: int = 3
     active: bool = True
     calendar_secret: str = Field(default_factory=_calendar_secret, max_length=64)
+    # Set by someone else (a coordinator): it opens no session until its holder chose their own.
+    password_one_time: bool = False
 
 
 class LabelledChoice(SQLModel):

@@ -141,6 +141,9 @@ async def create_session(request: Request) -> Response:
         signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
     except auth.Throttled:
         return problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
+    except auth.PasswordChangeRequired:
+        return problem(403, "password_change_required",
+                       "this password was set by someone else: choose your own on the sign-in page first")
     except CountingUnavailable:
         return problem(503, "unavailable", "sign-in cannot be checked now; please try again in a moment")
     if signed_in is None:

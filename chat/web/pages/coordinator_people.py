@@ -136,7 +136,7 @@ async def add_user(request: Request) -> Response:
     values["username"] = values["username"].lower()
     try:
         await admin_people.add_user(admin_of(request), actor=user.username, username=values["username"],
-                                    profile=_profile(values), password=_password(form))
+                                    profile=_profile(values), password=_password(form), one_time=True)
     except Refused as refused:
         errors = form_errors(request, refused, prefix="user", keys=KEYS)
         return await _render(request, user, errors=errors, values=values, status=400)
@@ -202,7 +202,7 @@ async def set_password(request: Request) -> Response:
     form = await checked_form(request)
     subject = await _user(request)
     change = admin_people.set_password(admin_of(request), actor=actor.username, username=subject.username,
-                                       password=_password(form))
+                                       password=_password(form), one_time=subject.id != actor.id)
     if refused := await _user_change(request, actor, subject, change, prefix="new"):
         return refused
     await live_of(request).run(EndSessions(subject.username))

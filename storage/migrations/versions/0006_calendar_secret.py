@@ -19,11 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('calendar_secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
-                                      server_default=''))
+    # Not in batch mode: SQLite adds a column in place, and copying the table would trip
+    # over the rows that refer to users.
+    op.add_column('user', sa.Column('calendar_secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
+                                    server_default=''))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('calendar_secret')
+    op.drop_column('user', 'calendar_secret')
