@@ -108,9 +108,10 @@ async def offline_message(request: Request) -> Response:
 
 def _check_offline(config: ServiceConfig, settings: Settings, body: dict[str, Any]) -> str | None:
     """A readable reason the offline message cannot be taken, or None."""
-    if body.get("topic") not in config.topics:
+    topic, language = body.get("topic"), body.get("language")
+    if not isinstance(topic, str) or topic not in config.topics:  # a list or an object is no key
         return "topic: choose one of the service's topics"
-    if body.get("language") not in config.languages:
+    if not isinstance(language, str) or language not in config.languages:
         return "language: choose one of the service's languages"
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
