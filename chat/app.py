@@ -27,6 +27,7 @@ from chat.live.interface import Live
 from chat.live.service import LiveService
 from chat.web import api
 from chat.web.auth import Sessions
+from chat.web.bodylimit import BodyLimit
 from chat.web.connections import ConnectionsPerAddress
 from chat.web.middleware import OriginGuard, SecurityHeaders, WidgetCors
 from chat.web.pages import console, coordinator
@@ -109,6 +110,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         app.state.db = db
         counting, shared = _counting(settings)
         app.state.sessions = Sessions(db=db, clock=service_clock, settings=settings, counting=counting)
+        app.state.offline_limit = counting("offline-address", settings.offline_per_address, api.OFFLINE_WINDOW_S)
         app.state.admin = Administration(
             db=db, clock=service_clock, tz=settings.tz, changed=lambda: live.run(Reconfigure())
         )
@@ -146,6 +148,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Middleware(SecurityHeaders, settings=settings),
         Middleware(OriginGuard, settings=settings),
         Middleware(WidgetCors, settings=settings),
+        Middleware(BodyLimit, settings=settings),
     ]
     app = Starlette(
         routes=routes,

@@ -41,6 +41,9 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten, not just unlinked: a purged transcript leaves no bytes in
+    # free pages (see `Database.checkpoint` for the WAL).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -82,6 +85,21 @@ class Database:
         """Bring the schema to the newest migration (an empty database included)."""
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade)
+
+    async def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database file and truncate it, so pages of
+        deleted rows written earlier do not stay in the WAL (after a purge). Nothing elsewhere."""
+        if not self.is_sqlite:
+            return
+        async with AsyncExitStack() as stack:
+            if self._sqlite_writer is not None:
+                await stack.enter_async_context(self._sqlite_writer)
+            connection = await stack.enter_async_context(self.engine.connect())
+            # On the driver's own connection: SQLAlchemy would wrap it in BEGIN IMMEDIATE, and
+            # SQLite does not checkpoint inside a transaction.
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None, "an open connection has its driver's"
+            await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def ping(self) -> bool:
         try:

@@ -57,6 +57,7 @@ async def purge(db: Database, *, now: datetime, default_days: int, actor: str) -
         report = await purge_before(session, cutoff=now - timedelta(days=days))
         detail = f"{report.chats} chats, {report.offline_messages} offline messages, older than {days} days"
         await audit(session, actor=actor, action="purge", detail=detail, now=now)
+    await db.checkpoint()  # the purged text out of SQLite's write-ahead log too
     return days, report
 
 

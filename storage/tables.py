@@ -6,6 +6,7 @@ and topics) are stored comma-separated: they are read whole and never queried in
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -24,8 +25,14 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
 
 
+def _calendar_secret() -> str:
+    return secrets.token_hex(16)
+
+
 class User(SQLModel, table=True):
-    """An advisor or a coordinator. `topics` None means every topic."""
+    """An advisor or a coordinator. `topics` None means every topic. `calendar_secret` is part
+    of the calendar feed's token: a new one revokes that user's feed address alone ("" for users
+    made before it existed: their feed keeps the address it had until renewed)."""
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, max_length=64)
@@ -37,6 +44,9 @@ class User(SQLModel, table=True):
     topics: str | None = Field(default=None, max_length=1000)
     capacity: int = 3
     active: bool = True
+    calendar_secret: str = Field(default_factory=_calendar_secret, max_length=64)
+    # Set by someone else (a coordinator): it opens no session until its holder chose their own.
+    password_one_time: bool = False
 
 
 class LabelledChoice(SQLModel):

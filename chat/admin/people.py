@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -132,8 +133,11 @@ def _apply(user: User, profile: Profile, organisation_id: int, languages: str, t
     user.languages, user.topics, user.capacity = languages, topics, profile.capacity or DEFAULT_CAPACITY
 
 
-async def add_user(admin: Administration, *, actor: str, username: str, profile: Profile, password: str) -> User:
-    """A new user; every problem of the input at once when it is refused."""
+async def add_user(admin: Administration, *, actor: str, username: str, profile: Profile, password: str,
+                   one_time: bool) -> User:
+    """A new user; every problem of the input at once when it is refused. `one_time`: the
+    password was chosen by someone else (a coordinator), and opens no session until its holder
+    has chosen their own (`choose_password`)."""
     username = username.strip().lower()
     password_hash = await _hashed(password)
     async with admin.change(actor=actor, action="user_add", detail=f"{username} {profile.role}") as change:
@@ -147,7 +151,7 @@ async def add_user(admin: Administration, *, actor: str, username: str, profile:
         _check_password(password, problems)
         problems.raise_any()
         user = User(username=username, organisation_id=0, role=profile.role, name=profile.name,
-                    password_hash=password_hash)
+                    password_hash=password_hash, password_one_time=one_time)
         _apply(user, profile, *stored)
         return await people.add_user(change.session, user=user)
 
@@ -173,8 +177,10 @@ async def edit_user(admin: Administration, *, actor: str, username: str, profile
         return user
 
 
-async def set_password(admin: Administration, *, actor: str, username: str, password: str) -> User:
-    """A new password; the user's sessions end."""
+async def set_password(admin: Administration, *, actor: str, username: str, password: str,
+                       one_time: bool) -> User:
+    """A new password; the user's sessions end. `one_time` as for `add_user`: a coordinator who
+    sets someone's password cannot sign in with it as them."""
     password_hash = await _hashed(password)
     async with admin.change(actor=actor, action="password_set", detail=username) as change:
         problems = Problems()
@@ -182,8 +188,38 @@ async def set_password(admin: Administration, *, actor: str, username: str, pass
         problems.raise_any()
         user = await _user(change.session, username)
         user.password_hash = password_hash
+        user.password_one_time = one_time
         await people.update_user(change.session, user=user)
         await people.delete_sessions_of(change.session, user_id=user.id or 0)
+        return user
+
+
+async def choose_password(admin: Administration, *, username: str, current: str, password: str,
+                          again: str) -> User:
+    """The holder of a one-time password replaces it with their own (the caller has checked
+    `current`): a new one, typed twice, not the one-time one. Their sessions end, if any."""
+    password_hash = await _hashed(password)
+    async with admin.change(actor=username, action="password_chosen", detail=username) as change:
+        problems = Problems()
+        _check_password(password, problems)
+        if password == current:
+            problems.add("password", "password_same", "choose a password of your own, not the one you were given")
+        if again != password:
+            problems.add("again", "password_again", "the two passwords differ")
+        problems.raise_any()
+        user = await _user(change.session, username)
+        user.password_hash, user.password_one_time = password_hash, False
+        await people.update_user(change.session, user=user)
+        await people.delete_sessions_of(change.session, user_id=user.id or 0)
+        return user
+
+
+async def renew_calendar(admin: Administration, *, actor: str, username: str) -> User:
+    """A new calendar secret for the user: their feed gets a new address, the old one is 404."""
+    async with admin.change(actor=actor, action="calendar_renew", detail=username) as change:
+        user = await _user(change.session, username)
+        user.calendar_secret = secrets.token_hex(16)
+        await people.update_user(change.session, user=user)
         return user
 
 

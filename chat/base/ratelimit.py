@@ -37,12 +37,17 @@ class TokenBucket:
 
 
 class SlidingCounter:
-    """At most `limit` events per key within `window` seconds; limit 0 turns it off."""
+    """At most `limit` events per key within `window` seconds; limit 0 turns it off.
+
+    A key whose events have all left the window is forgotten: when it is next looked at, and by
+    a sweep of every key at most once a window (on `add`), so a key that never comes back does
+    not stay. The keys held are those with an event within the last two windows at most."""
 
     def __init__(self, *, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
         self._events: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._swept: float | None = None
 
     def _recent(self, key: str, now: float) -> deque[float]:
         events = self._events[key]
@@ -57,8 +62,21 @@ class SlidingCounter:
         return self.limit > 0 and len(self._recent(key, now)) >= self.limit
 
     def add(self, key: str, now: float) -> None:
+        self._sweep(now)
         self._recent(key, now)
         self._events[key].append(now)
+
+    def _sweep(self, now: float) -> None:
+        if self._swept is None:
+            self._swept = now
+        elif now - self._swept >= self.window:
+            self._swept = now
+            for key in [k for k, events in self._events.items() if now - events[-1] >= self.window]:
+                del self._events[key]
+
+    def tracked(self) -> int:
+        """How many keys are held now (for tests and the memory bound)."""
+        return len(self._events)
 
     def take_back(self, key: str) -> None:
         """Forget the latest event of the key (it turned out not to count)."""
@@ -78,10 +96,15 @@ class CountingUnavailable(Exception):
 
 
 class Counting(Protocol):
-    """A sliding counter as the sign-in throttle uses it: in this process's memory, or shared
-    by several processes (chat.cluster.limits)."""
+    """A sliding counter as the sign-in throttle and the offline messages use it: in this
+    process's memory, or shared by several processes (chat.cluster.limits)."""
 
     async def exceeded(self, key: str, now: float) -> bool: ...
+
+    async def take(self, key: str, now: float) -> bool:
+        """Count an event unless the key is at its limit, in one step (so events sent at once
+        cannot all pass); whether it was counted."""
+        ...
 
     async def add(self, key: str, now: float) -> None: ...
 
@@ -101,6 +124,12 @@ class LocalCounting:
 
     async def add(self, key: str, now: float) -> None:
         self._counter.add(key, now)
+
+    async def take(self, key: str, now: float) -> bool:
+        if self._counter.exceeded(key, now):  # no await in between: one step in this loop
+            return False
+        self._counter.add(key, now)
+        return True
 
     async def take_back(self, key: str) -> None:
         self._counter.take_back(key)

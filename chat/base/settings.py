@@ -28,6 +28,9 @@ class Settings:
     timezone: str = "Europe/Helsinki"
     max_frame_bytes: int = 16384
     max_message_chars: int = 2000
+    max_body_bytes: int = 65536
+    max_upload_bytes: int = 2 * 1024 * 1024
+    max_json_depth: int = 32
     visitor_rate: float = 10.0
     advisor_rate: float = 50.0
     chat_rate: float = 10.0
@@ -37,6 +40,7 @@ class Settings:
     waiting_per_address: int = 3
     connections_per_address: int = 200
     max_connections: int = 20000
+    offline_per_address: int = 10
     login_failures: int = 10
     visitor_grace_s: float = 120.0
     advisor_grace_s: float = 60.0

@@ -44,6 +44,22 @@ class RedisCounting:
 
         await self._run(add)
 
+    async def take(self, key: str, now: float) -> bool:
+        """Add, then count, in one transaction; an event past the limit is removed again."""
+        member = f"{now}:{secrets.token_hex(4)}"
+
+        def take(pipe: Pipeline) -> None:
+            pipe.zremrangebyscore(self._key(key), "-inf", now - self.window)
+            pipe.zadd(self._key(key), {member: now})
+            pipe.pexpire(self._key(key), int(self.window * 1000))
+            pipe.zcard(self._key(key))
+
+        *_, events = await self._run(take)
+        if self.limit <= 0 or int(events) <= self.limit:
+            return True
+        await self._run(lambda pipe: pipe.zrem(self._key(key), member))
+        return False
+
     async def take_back(self, key: str) -> None:
         await self._run(lambda pipe: pipe.zpopmax(self._key(key)))
 

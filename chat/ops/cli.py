@@ -108,7 +108,8 @@ def cmd_user_add(args: argparse.Namespace) -> str | None:
                       capacity=args.capacity)
 
     async def work(admin: Administration) -> str:
-        user = await people.add_user(admin, actor=ACTOR, username=args.username, profile=profile, password=password)
+        user = await people.add_user(admin, actor=ACTOR, username=args.username, profile=profile, password=password,
+                                      one_time=False)  # the operator's own setup
         return f"added {user.role} {user.username}"
 
     return _administer(args, work)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from chat.base.ratelimit import CountingUnavailable
+from chat.base.jsontext import BadJson, loads
+from chat.base.ratelimit import Counting, CountingUnavailable
 from chat.base.settings import Settings
 from chat.live.commands import AskStatus
 from chat.live.config import ServiceConfig
@@ -21,11 +22,19 @@ from storage import offline
 from storage.errors import STORAGE_FAILURES
 
 MAX_CONTACT_CHARS = 200
+OFFLINE_WINDOW_S = 3600  # NEUVO_OFFLINE_PER_ADDRESS counts within this
 
 
 def problem(status: int, code: str, message: str) -> JSONResponse:
     """Every 4xx/5xx JSON body is {"code", "message"}."""
     return JSONResponse({"code": code, "message": message}, status_code=status)
+
+
+def too_many(retry_after_s: int, message: str) -> JSONResponse:
+    """429 rate_limited with the seconds to wait in Retry-After."""
+    response = problem(429, "rate_limited", message)
+    response.headers["retry-after"] = str(retry_after_s)
+    return response
 
 
 def is_secure(request: Request) -> bool:
@@ -41,9 +50,9 @@ async def _json_object(request: Request) -> dict[str, Any] | JSONResponse:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return problem(415, "bad_content_type", "send JSON with Content-Type: application/json")
     try:
-        body = json.loads(await request.body())
-    except ValueError:
-        return problem(422, "bad_json", "the body is not valid JSON")
+        body = loads(await request.body(), max_depth=settings_of(request).max_json_depth)
+    except BadJson as bad:
+        return problem(422, "bad_json", str(bad))
     if not isinstance(body, dict):
         return problem(422, "bad_json", "the body must be a JSON object")
     return body
@@ -78,6 +87,13 @@ async def offline_message(request: Request) -> Response:
     if error:
         return problem(422, "bad_field", error)
     contact = body.get("contact") or None
+    limit: Counting = request.app.state.offline_limit
+    address = address_of(request)
+    try:
+        if not await limit.take(address, time.time()):  # wall time: several processes may count together
+            return too_many(OFFLINE_WINDOW_S, "too many offline messages from this address; please try again later")
+    except CountingUnavailable:
+        return problem(503, "unavailable", "the message cannot be taken now; please try again in a moment")
     try:
         async with db_of(request).transaction() as session:
             stored = await offline.add_offline_message(
@@ -85,6 +101,7 @@ async def offline_message(request: Request) -> Response:
                 now=clock_of(request).now(),
             )
     except STORAGE_FAILURES as failure:
+        await limit.take_back(address)
         refused = storage_failure(failure)
         return problem(503, refused.code, refused.message)
     return JSONResponse({"id": str(stored.id)}, status_code=201)
@@ -92,9 +109,10 @@ async def offline_message(request: Request) -> Response:
 
 def _check_offline(config: ServiceConfig, settings: Settings, body: dict[str, Any]) -> str | None:
     """A readable reason the offline message cannot be taken, or None."""
-    if body.get("topic") not in config.topics:
+    topic, language = body.get("topic"), body.get("language")
+    if not isinstance(topic, str) or topic not in config.topics:  # a list or an object is no key
         return "topic: choose one of the service's topics"
-    if body.get("language") not in config.languages:
+    if not isinstance(language, str) or language not in config.languages:
         return "language: choose one of the service's languages"
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -125,6 +143,9 @@ async def create_session(request: Request) -> Response:
         signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
     except auth.Throttled:
         return problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
+    except auth.PasswordChangeRequired:
+        return problem(403, "password_change_required",
+                       "this password was set by someone else: choose your own on the sign-in page first")
     except CountingUnavailable:
         return problem(503, "unavailable", "sign-in cannot be checked now; please try again in a moment")
     if signed_in is None:

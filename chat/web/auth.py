@@ -48,6 +48,11 @@ class Throttled(Exception):
     """Too many failed sign-ins for this account or address."""
 
 
+class PasswordChangeRequired(Exception):
+    """The password is right but one-time (someone else set it): it opens no session; its holder
+    chooses their own first (chat.web.pages.session)."""
+
+
 class Sessions:
     """Signing in and out, and who a session cookie belongs to."""
 
@@ -60,25 +65,38 @@ class Sessions:
         self.throttle = LoginThrottle(settings.login_failures, counting)
 
     async def attempt(self, *, username: str, password: str, address: str) -> tuple[User, str] | None:
-        """One throttled sign-in: the user and session token, None for wrong credentials."""
+        """One throttled sign-in: the user and session token, None for wrong credentials;
+        PasswordChangeRequired for a right one-time password."""
+        user = await self.verify(username=username, password=password, address=address)
+        if user is None:
+            return None
+        if user.password_one_time:
+            raise PasswordChangeRequired
+        return user, await self.open_session(user)
+
+    async def verify(self, *, username: str, password: str, address: str) -> User | None:
+        """The active user whose password this is, or None; throttled (Throttled) like a sign-in."""
         now = time.time()  # wall time: several processes may count together
         if await self.throttle.blocked(username, address, now):
             raise Throttled
         # Counted as a failure before the (slow, threaded) check, so that many attempts sent at
         # once cannot all pass the limit; a success takes its count back.
         await self.throttle.failed(username, address, now)
-        signed_in = await self._sign_in(username, password)
-        if signed_in is not None:
+        user = await self._check(username, password)
+        if user is not None:
             await self.throttle.succeeded(username, address)
-        return signed_in
+        return user
 
-    async def _sign_in(self, username: str, password: str) -> tuple[User, str] | None:
-        """Check the password; on success open a session and return the user and cookie token."""
+    async def _check(self, username: str, password: str) -> User | None:
         async with self.db.transaction() as session:
             user = await people.user_by_username(session, username=username)
         stored_hash = user.password_hash if user is not None and user.active else DUMMY_HASH
         if not await password_matches(stored_hash, password) or user is None or not user.active:
             return None
+        return user
+
+    async def open_session(self, user: User) -> str:
+        """A new session for the user: the cookie's token."""
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
         async with self.db.transaction() as session:
@@ -89,7 +107,7 @@ class Sessions:
                 now=now,
                 expires_at=now + timedelta(hours=self.settings.session_hours),
             )
-        return user, token
+        return token
 
     def set_cookie(self, response: Response, token: str, *, secure: bool) -> None:
         response.set_cookie(
@@ -106,7 +124,8 @@ class Sessions:
         if not token:
             return None
         async with self.db.transaction() as session:
-            return await people.session_user(session, token_hash=token_digest(token), now=self.clock.now())
+            user = await people.session_user(session, token_hash=token_digest(token), now=self.clock.now())
+        return None if user is None or user.password_one_time else user
 
     async def expiry_of(self, cookies: Mapping[str, str]) -> datetime | None:
         """When the cookie's session ends by itself, if it is one."""

@@ -1,13 +1,16 @@
 """Each advisor's shifts as an iCalendar feed (RFC 5545), so calendar apps can subscribe.
 
-Calendar apps send no cookie, so the feed URL carries a token: an HMAC of the username under the
-service's secret key. It is unguessable, needs no storage, and changes only with the key.
+Calendar apps send no cookie, so the feed URL carries a token: an HMAC of the username and the
+user's own calendar secret (stored with them) under the service's secret key. It is
+unguessable; renewing the user's secret (chat.admin.people.renew_calendar) revokes a leaked
+address of that user alone. A deactivated user has no feed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -17,18 +20,20 @@ from starlette.responses import Response
 
 from chat.web.context import clock_of, db_of
 from storage import people, roster
-from storage.tables import ShiftRow
+from storage.tables import ShiftRow, User
 
 PAST = timedelta(days=31)
 AHEAD = timedelta(days=180)
 
 
-def feed_token(secret_key: str, username: str) -> str:
-    return hmac.new(secret_key.encode(), f"ical:{username}".encode(), hashlib.sha256).hexdigest()[:32]
+def feed_token(secret_key: str, username: str, calendar_secret: str) -> str:
+    # Without a secret of their own (users made before there was one) the address stays as it was.
+    subject = f"ical:{username}:{calendar_secret}" if calendar_secret else f"ical:{username}"
+    return hmac.new(secret_key.encode(), subject.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def feed_path(secret_key: str, username: str) -> str:
-    return f"/calendar/{username}.ics?token={feed_token(secret_key, username)}"
+def feed_path(secret_key: str, user: User) -> str:
+    return f"/calendar/{user.username}.ics?token={feed_token(secret_key, user.username, user.calendar_secret)}"
 
 
 def _stamp(t: datetime) -> str:
@@ -67,13 +72,13 @@ def calendar(username: str, shifts: Sequence[ShiftRow], *, now: datetime, host: 
 async def calendar_feed(request: Request) -> Response:
     username = request.path_params["username"]
     token = request.query_params.get("token", "")
-    expected = feed_token(request.app.state.secret_key, username)
-    if not hmac.compare_digest(token.encode(), expected.encode()):
-        raise HTTPException(404, "no such calendar")
     now = clock_of(request).now()
     async with db_of(request).transaction() as session:
         user = await people.user_by_username(session, username=username)
-        if user is None or user.id is None:
+        # The same 404 for an unknown user, a deactivated one and a wrong or renewed token.
+        secret = user.calendar_secret if user is not None and user.active else secrets.token_hex(16)
+        expected = feed_token(request.app.state.secret_key, username, secret)
+        if not hmac.compare_digest(token.encode(), expected.encode()) or user is None or user.id is None:
             raise HTTPException(404, "no such calendar")
         shifts = await roster.shifts_of_user(session, user_id=user.id, start=now - PAST, end=now + AHEAD)
     host = request.url.hostname or "neuvo"

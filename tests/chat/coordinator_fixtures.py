@@ -52,3 +52,14 @@ async def csrf_of(client: httpx.AsyncClient, path: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert found is not None
     return found.group(1)
+
+
+async def choose_own(service: Service, username: str, one_time: str, chosen: str) -> httpx.Response:
+    """The holder's way in: sign in with the one-time password, then choose their own."""
+    async with httpx.AsyncClient(base_url=service.base, params={"lang": "en"}) as browser:
+        csrf = await csrf_of(browser, "/sign-in")
+        page = await browser.post("/sign-in", data={"csrf": csrf, "username": username, "password": one_time})
+        assert page.status_code == 200 and 'action="/sign-in/password"' in page.text, page.status_code
+        assert "neuvo_session" not in browser.cookies
+        return await browser.post("/sign-in/password", data={
+            "csrf": csrf, "username": username, "current": one_time, "password": chosen, "again": chosen})

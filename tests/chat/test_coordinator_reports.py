@@ -135,3 +135,18 @@ async def test_measures_of_fewer_than_three_chats_are_written_less_than_three_on
                         "Rating, mean (1–5)"):
             assert f'<th scope="row">{measure}</th><td class="num">&lt;3</td>' in page.text
         assert "4.5" not in page.text
+
+
+async def test_a_csv_file_name_is_made_only_from_known_table_names(tmp_path: Path) -> None:
+    """Issue 14.14: the raw `table` parameter never reaches Content-Disposition; an unknown
+    table, a header injection or a non-ASCII value is answered with the summary table."""
+    tricks = ('x"; filename="evil.exe', "x\r\nSet-Cookie: a=b", "tää", "../../etc/passwd", "gaps\x00")
+    async with coordinating(tmp_path) as (_, client):
+        for path, params in (("/coordinator/coverage", {"week": "2026-11-24"}),
+                             ("/coordinator/statistics", {"from": "2026-11-01", "to": "2026-11-30"})):
+            for table in tricks:
+                answer = await client.get(path, params={**params, "format": "csv", "table": table})
+                assert answer.status_code == 200, (path, table, answer.status_code)
+                disposition = answer.headers["content-disposition"]
+                assert disposition.endswith('-summary.csv"') and disposition.count('"') == 2, disposition
+                assert "set-cookie" not in answer.headers

@@ -118,7 +118,7 @@ async def test_the_calendar_feed_lists_the_advisors_shifts_and_needs_the_token(t
         async with await service.http() as anonymous:
             path = next(p for p in page.text.split('"') if p.startswith("/calendar/chloe.ics?token="))
             if secret:
-                assert path == feed_path(secret, "chloe")
+                assert path == feed_path(secret, chloe)
             feed = await anonymous.get(path.replace("&amp;", "&"))
             assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
             assert (await anonymous.get("/calendar/chloe.ics?token=" + "0" * 32)).status_code == 404

@@ -96,3 +96,30 @@ async def test_the_daily_job_purges_at_once_and_then_every_interval(db: Database
     assert actors == ["retention", "retention"]
     assert await count(db, Chat) == 0 and await count(db, ChatStatistic) == 1
     await db.close()
+
+
+async def test_purged_text_is_gone_from_the_sqlite_file_and_its_wal(tmp_path: Path) -> None:
+    """Issue 14.8: after a purge, no byte of a purged line is left in the database file or in
+    its write-ahead log, while the server's connections stay open (it keeps the WAL)."""
+    url = f"sqlite:///{tmp_path / 'neuvo.db'}"
+    server = Database(url)
+    await seed(server)
+    secret = "SALAINEN-purge-me-7d1f"
+    await add_chat(server, "old", ended_days_ago=91)
+    async with server.transaction() as session:
+        for seq in range(4, 200):  # enough pages that the line is in several places
+            session.add(Message(chat_id="old", seq=seq, sender="visitor", text=f"{secret} {seq}", created_at=NOW))
+    cli = Database(url)  # `neuvo purge` is another process with its own connection
+    try:
+        await purge(cli, now=NOW, default_days=90, actor="cli")
+    finally:
+        await cli.close()
+    async with server.transaction() as session:  # the server goes on using its connections
+        assert await session.scalar(select(func.count()).select_from(Message)) == 0
+    try:
+        for name in ("neuvo.db", "neuvo.db-wal"):
+            path = tmp_path / name
+            if path.exists():
+                assert secret.encode() not in path.read_bytes(), name
+    finally:
+        await server.close()

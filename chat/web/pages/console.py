@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from chat.admin import people as admin_people
 from chat.live.commands import AskColleagues
 from chat.web import ical
-from chat.web.context import clock_of, db_of, live_of, settings_of, tz_of
+from chat.web.context import admin_of, clock_of, db_of, live_of, settings_of, tz_of
 from chat.web.i18n import Translator, catalog, request_language
 from chat.web.pages.common import checked_form, redirect, render, signed_in
 from storage import chats, handbook, messages, offline, people, roster, service
@@ -50,7 +51,8 @@ async def duty(request: Request) -> Response:
         "user": user,
         "shifts": [(shift.start.astimezone(tz), shift.end.astimezone(tz)) for shift in shifts],
         "setup": setup,
-        "calendar": ical.feed_path(request.app.state.secret_key, user.username),
+        "calendar": ical.feed_path(request.app.state.secret_key, user),
+        "calendar_renewed": request.query_params.get("done") == "calendar_renewed",
     })
 
 
@@ -149,8 +151,17 @@ async def transcript(request: Request) -> Response:
     })
 
 
+async def renew_calendar(request: Request) -> Response:
+    """A new address for the advisor's own calendar feed; the old one stops answering."""
+    user = await signed_in(request, *DUTY_ROLES)
+    await checked_form(request)
+    await admin_people.renew_calendar(admin_of(request), actor=user.username, username=user.username)
+    return redirect("/console?done=calendar_renewed#shifts-title")
+
+
 routes = [
     Route("/console", duty),
+    Route("/console/calendar", renew_calendar, methods=["POST"]),
     Route("/console/offline", inbox),
     Route("/console/offline/{id:int}/claim", claim, methods=["POST"]),
     Route("/console/offline/{id:int}/answered", answered, methods=["POST"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -62,7 +63,13 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tz)
 
 
+FILE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
+    """A CSV download; its file name goes into a header, so it must be plain ASCII (ValueError)."""
+    if not FILE_NAME.fullmatch(filename):
+        raise ValueError("a CSV file name is made of known, plain names")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)

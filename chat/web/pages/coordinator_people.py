@@ -34,7 +34,7 @@ KEYS = {code: f"coord.people.error.{code}" for code in (
     "slug", "slug_taken", "org_name", "username", "username_taken", "name", "organisation", "role", "languages",
     "topics", "capacity", "password", "own_role", "own_account")}
 DONE = ("organisation_added", "organisation_renamed", "user_added", "user_saved", "password_set",
-        "deactivated", "reactivated")
+        "deactivated", "reactivated", "calendar_renewed")
 USER_FIELDS = ("username", "name", "organisation", "role", "capacity")
 
 
@@ -136,7 +136,7 @@ async def add_user(request: Request) -> Response:
     values["username"] = values["username"].lower()
     try:
         await admin_people.add_user(admin_of(request), actor=user.username, username=values["username"],
-                                    profile=_profile(values), password=_password(form))
+                                    profile=_profile(values), password=_password(form), one_time=True)
     except Refused as refused:
         errors = form_errors(request, refused, prefix="user", keys=KEYS)
         return await _render(request, user, errors=errors, values=values, status=400)
@@ -202,7 +202,7 @@ async def set_password(request: Request) -> Response:
     form = await checked_form(request)
     subject = await _user(request)
     change = admin_people.set_password(admin_of(request), actor=actor.username, username=subject.username,
-                                       password=_password(form))
+                                       password=_password(form), one_time=subject.id != actor.id)
     if refused := await _user_change(request, actor, subject, change, prefix="new"):
         return refused
     await live_of(request).run(EndSessions(subject.username))
@@ -231,6 +231,16 @@ async def set_active(request: Request) -> Response:
     return redirect(f"/coordinator/people/users/{subject.username}?done={'reactivated' if active else 'deactivated'}")
 
 
+async def renew_calendar(request: Request) -> Response:
+    """A new address for the person's calendar feed (a leaked one stops answering)."""
+    actor = await coordinator(request)
+    await checked_form(request)
+    subject = await _user(request)
+    change = admin_people.renew_calendar(admin_of(request), actor=actor.username, username=subject.username)
+    return await _user_change(request, actor, subject, change, prefix="calendar") or redirect(
+        f"/coordinator/people/users/{subject.username}?done=calendar_renewed#calendar")
+
+
 routes = [
     Route("/coordinator/people", people_page, methods=["GET"]),
     Route("/coordinator/people/organisations", add_organisation, methods=["POST"]),
@@ -240,4 +250,5 @@ routes = [
     Route("/coordinator/people/users/{username}", save_user, methods=["POST"]),
     Route("/coordinator/people/users/{username}/password", set_password, methods=["POST"]),
     Route("/coordinator/people/users/{username}/active", set_active, methods=["POST"]),
+    Route("/coordinator/people/users/{username}/calendar", renew_calendar, methods=["POST"]),
 ]

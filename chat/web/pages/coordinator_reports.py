@@ -98,6 +98,9 @@ def _plain(value: float, digits: int = 2) -> str:
     return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
 
 
+COVERAGE_TABLES = ("summary", "gaps", "organisations")
+
+
 async def coverage_page(request: Request) -> Response:
     user = await coordinator(request)
     now = clock_of(request).now()
@@ -113,6 +116,7 @@ async def coverage_page(request: Request) -> Response:
     ]
     if request.query_params.get("format") == "csv":
         table = request.query_params.get("table", "summary")
+        table = table if table in COVERAGE_TABLES else "summary"  # the file name is made of known names only
         name = f"coverage-{first.isoformat()}-{table}.csv"
         if table == "gaps":
             return csv_response(name, ("kind", "start", "end", "hours"), (
@@ -193,8 +197,9 @@ async def statistics_page(request: Request) -> Response:
     labels = _labels(request, outcomes)
     if request.query_params.get("format") == "csv":
         table = request.query_params.get("table", "summary")
+        table = table if table in TABLES else "summary"  # the file name is made of known names only
         name = f"statistics-{first.isoformat()}-{last.isoformat()}-{table}.csv"
-        return _statistics_csv(name, report, table if table in TABLES else "summary", t, labels)
+        return _statistics_csv(name, report, table, t, labels)
     charts: list[dict[str, Any]] = []
     for table in TABLES:
         rows = _table_rows(report, table)

@@ -62,7 +62,7 @@ async def _render(request: Request, user: User, monday: date, *, errors: dict[st
         "advisors": advisors,
         "templates": [(t, names.get(t.user_id)) for t in templates],
         "shifts": [(s, u, s.start.astimezone(tz), s.end.astimezone(tz)) for s, u in shifts],
-        "feeds": {u.username: feed_path(secret, u.username) for u in advisors},
+        "feeds": {u.username: feed_path(secret, u) for u in advisors},
         "errors": errors or {}, "values": values or {}, "report": report, "done": done,
     }
     return page(request, "coordinator/roster.html", user, context, status=status)

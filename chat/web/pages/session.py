@@ -1,4 +1,5 @@
-"""The sign-in page and signing out, for advisors and coordinators."""
+"""The sign-in page and signing out, for advisors and coordinators; and choosing one's own
+password in place of a one-time one that someone else set (it opens no session by itself)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chat.admin import people as admin_people
+from chat.admin.errors import Refused
+from chat.admin.people import MIN_PASSWORD
 from chat.base.ratelimit import CountingUnavailable
 from chat.web import auth
 from chat.web.api import address_of, is_secure
-from chat.web.context import sessions_of
+from chat.web.context import admin_of, sessions_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import checked_form, redirect, render
 from chat.web.signout import end_session
@@ -49,6 +53,8 @@ async def sign_in(request: Request) -> Response:
         except CountingUnavailable:
             errors["username"] = t("sign_in.error.unavailable")
             status = 503
+        except auth.PasswordChangeRequired:
+            return render(request, "sign_in_choose.html", {"next": next_path, "errors": {}, "username": username})
         else:
             if signed_in is not None:
                 user, token = signed_in
@@ -58,6 +64,46 @@ async def sign_in(request: Request) -> Response:
             errors["username"] = t("sign_in.error.wrong")
     context = {"next": next_path, "errors": errors, "username": username}
     return render(request, "sign_in.html", context, status=status)
+
+
+# The text for each code of chat.admin.people.choose_password's problems.
+CHOOSE_KEYS = {"password": "sign_in.error.password_short", "password_same": "sign_in.error.password_same",
+               "password_again": "sign_in.error.password_again"}
+
+
+async def choose_password(request: Request) -> Response:
+    """The holder of a one-time password (or any user who knows their password) chooses their
+    own, and is signed in with it."""
+    form = await checked_form(request)
+    t = Translator(request_language(request))
+    username, current = str(form.get("username", "")).strip(), str(form.get("current", ""))
+    password, again = str(form.get("password", "")), str(form.get("again", ""))
+    next_path = _safe_next(form.get("next"))
+    sessions = sessions_of(request)
+    errors: dict[str, str] = {}
+    status = 400
+    user = None
+    try:
+        user = await sessions.verify(username=username, password=current, address=address_of(request))
+    except auth.Throttled:
+        errors["current"], status = t("sign_in.error.throttled"), 429
+    except CountingUnavailable:
+        errors["current"], status = t("sign_in.error.unavailable"), 503
+    if user is None and not errors:
+        errors["current"] = t("sign_in.error.current_wrong")
+    if user is not None:
+        try:
+            user = await admin_people.choose_password(admin_of(request), username=user.username, current=current,
+                                                      password=password, again=again)
+        except Refused as refused:
+            for problem in refused.problems:
+                errors.setdefault(problem.field, t(CHOOSE_KEYS[problem.code], count=MIN_PASSWORD))
+        else:
+            response = redirect(next_path or HOME_OF_ROLE.get(user.role, "/console"))
+            sessions.set_cookie(response, await sessions.open_session(user), secure=is_secure(request))
+            return response
+    context = {"next": next_path, "errors": errors, "username": username}
+    return render(request, "sign_in_choose.html", context, status=status)
 
 
 async def sign_out(request: Request) -> Response:
@@ -73,5 +119,6 @@ async def sign_out(request: Request) -> Response:
 routes = [
     Route("/sign-in", sign_in_page, methods=["GET"]),
     Route("/sign-in", sign_in, methods=["POST"]),
+    Route("/sign-in/password", choose_password, methods=["POST"]),
     Route("/sign-out", sign_out, methods=["POST"]),
 ]
