@@ -6,8 +6,9 @@ transaction, asks `routing`, then delivers through the broker.
                                                                    │          routing
                                                                    └────────► broker ──► sockets
 
-Reading is open to all: `status()` for /api/service, `config` for the pages' choices,
-`signed_in()` for the console's colleague list. Changing is only through `run`. Lines and typing
+Questions are commands too (`AskStatus` for /api/service, `AskColleagues`, `AskQueue`,
+`AskCarries`), so they travel between processes like the rest; `config` is read directly for
+the pages' choices. Changing is only through `run`. Lines and typing
 take no lock (the line writer orders lines by itself); a transfer stores its note like a line,
 then takes the lock for the move.
 

@@ -3,11 +3,8 @@ acknowledged message; visitors and advisors resume and carry on."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,17 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
 
+from tests.processes import Server
 from tests.service import PASSWORD, receive, send, until
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cli(db: Path, *args: str, stdin: str = "") -> None:
@@ -35,45 +25,10 @@ def cli(db: Path, *args: str, stdin: str = "") -> None:
     assert result.returncode == 0, result.stderr
 
 
-class Server:
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "NEUVO_DATABASE_URL": f"sqlite:///{db}"}
-        self.log = db.with_suffix(f".{self.port}.log")
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "chat", "serve", "--port", str(self.port)],
-                env=env, stdout=log, stderr=subprocess.STDOUT,
-            )
-
-    async def ready(self) -> None:
-        async with httpx.AsyncClient(base_url=self.base) as client:
-            for _ in range(300):
-                try:
-                    if (await client.get("/healthz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                assert self.process.poll() is None, self.log.read_text()
-                await asyncio.sleep(0.05)
-        raise AssertionError("server did not become healthy")
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    async def visitor(self) -> ClientConnection:
-        return await connect(f"ws://127.0.0.1:{self.port}/ws/visitor", origin=self.base)  # type: ignore[arg-type]
-
-    async def advisor(self, username: str) -> tuple[ClientConnection, dict[str, object]]:
-        async with httpx.AsyncClient(base_url=self.base) as client:
-            response = await client.post("/api/session", json={"username": username, "password": PASSWORD.strip()})
-        cookie = f"neuvo_session={response.cookies['neuvo_session']}"
-        ws = await connect(f"ws://127.0.0.1:{self.port}/ws/advisor", origin=self.base,  # type: ignore[arg-type]
-                           additional_headers={"Cookie": cookie})
-        return ws, await receive(ws)
+def sqlite_server(db: Path) -> Server:
+    """`neuvo serve` on the database file, its log beside it."""
+    port_log = db.with_name(f"{db.stem}.{len(list(db.parent.glob('*.log')))}.log")
+    return Server({"NEUVO_DATABASE_URL": f"sqlite:///{db}"}, port_log)
 
 
 @pytest.fixture
@@ -91,10 +46,10 @@ def db(tmp_path: Path) -> Iterator[Path]:
 
 
 async def test_kill_9_keeps_queue_assignments_and_acked_messages(db: Path) -> None:
-    server = Server(db)
+    server = sqlite_server(db)
     try:
         await server.ready()
-        anna, _ = await server.advisor("anna")
+        anna, _ = await server.advisor("anna", PASSWORD.strip())
         await send(anna, {"type": "status", "status": "available"})
         await until(anna, "status")
 
@@ -114,10 +69,10 @@ async def test_kill_9_keeps_queue_assignments_and_acked_messages(db: Path) -> No
         if server.process.poll() is None:
             server.kill()
 
-    restarted = Server(db)
+    restarted = sqlite_server(db)
     try:
         await restarted.ready()
-        anna, welcome = await restarted.advisor("anna")
+        anna, welcome = await restarted.advisor("anna", PASSWORD.strip())
         assert [c["id"] for c in welcome["chats"]] == [active_id]  # type: ignore[index]
         assert [m["text"] for m in welcome["chats"][0]["messages"]] == [f"line {n}" for n in range(5)]  # type: ignore[index]
 

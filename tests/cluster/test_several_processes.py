@@ -46,13 +46,7 @@ async def test_a_visitor_on_one_process_chats_with_an_advisor_on_another(cluster
 async def test_kill_9_of_the_visitors_process_loses_nothing_on_resume_elsewhere(cluster: Cluster) -> None:
     one, two = await cluster.add(), await cluster.add()
     anna = await _available(one, "anna")
-    visitor = await two.visitor()
-    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-    queued = await until(visitor, "queued")
-    await until(visitor, "assigned")
-    for n in range(3):
-        await send(visitor, {"type": "message", "id": f"v{n}", "text": f"line {n}"})
-        await until(visitor, "ack", id=f"v{n}")
+    _, queued = await _chat_of_three_lines(two)
     two.kill()
     again = await one.visitor()
     await send(again, {"type": "resume", "chat": queued["chat"], "token": queued["token"], "after": 1})
@@ -100,6 +94,18 @@ async def test_kill_9_of_the_dispatchers_holder_and_routing_resumes_on_another(c
     assert (await until(anna, "assigned"))["chat"]["id"] != queued["chat"]
 
 
+async def _chat_of_three_lines(server):  # type: ignore[no-untyped-def]
+    """A visitor on `server` whose chat is assigned and holds lines 0, 1 and 2, each acked."""
+    visitor = await server.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    queued = await until(visitor, "queued")
+    await until(visitor, "assigned")
+    for n in range(3):
+        await send(visitor, {"type": "message", "id": f"v{n}", "text": f"line {n}"})
+        await until(visitor, "ack", id=f"v{n}")
+    return visitor, queued
+
+
 async def until_one_of(ws, *kinds: str):  # type: ignore[no-untyped-def]
     while True:
         frame = await receive(ws)
@@ -110,13 +116,7 @@ async def until_one_of(ws, *kinds: str):  # type: ignore[no-untyped-def]
 async def test_redis_killed_and_started_empty_loses_no_acked_line(cluster: Cluster, redis: RedisServer) -> None:
     one, two = await cluster.add(), await cluster.add()
     anna = await _available(one, "anna")
-    visitor = await two.visitor()
-    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
-    queued = await until(visitor, "queued")
-    await until(visitor, "assigned")
-    for n in range(3):
-        await send(visitor, {"type": "message", "id": f"v{n}", "text": f"line {n}"})
-        await until(visitor, "ack", id=f"v{n}")
+    visitor, queued = await _chat_of_three_lines(two)
 
     redis.kill()
     # Each socket is told to resume (1013: frames may have been lost) or simply fails; a line
