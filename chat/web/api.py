@@ -142,7 +142,9 @@ async def create_session(request: Request) -> Response:
     try:
         signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
     except auth.Throttled:
-        return problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
+        throttled = problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
+        throttled.headers["retry-after"] = str(auth.THROTTLE_WINDOW_S)
+        return throttled
     except auth.PasswordChangeRequired:
         return problem(403, "password_change_required",
                        "this password was set by someone else: choose your own on the sign-in page first")

@@ -133,7 +133,7 @@ async def test_sign_in_is_throttled_after_repeated_failures(tmp_path: Path) -> N
         ]
         right = await client.post("/api/session", json={"username": "anna", "password": "correct horse battery"})
     assert statuses == [401, 401, 401, 429]
-    assert right.status_code == 429
+    assert right.status_code == 429 and right.headers["retry-after"] == "900"  # the 15-minute window
 
 
 async def test_foreign_origin_post_gets_403_json(service: Service) -> None:

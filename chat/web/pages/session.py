@@ -63,7 +63,10 @@ async def sign_in(request: Request) -> Response:
                 return response
             errors["username"] = t("sign_in.error.wrong")
     context = {"next": next_path, "errors": errors, "username": username}
-    return render(request, "sign_in.html", context, status=status)
+    response = render(request, "sign_in.html", context, status=status)
+    if status == 429:
+        response.headers["retry-after"] = str(auth.THROTTLE_WINDOW_S)
+    return response
 
 
 # The text for each code of chat.admin.people.choose_password's problems.
