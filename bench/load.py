@@ -406,6 +406,11 @@ async def run(args: argparse.Namespace) -> None:
         "NEUVO_VISITOR_RATE": "1000",
         "NEUVO_ADVISOR_RATE": "100000",
         "NEUVO_CHATS_PER_ADDRESS": "0",
+        # Every simulated visitor comes from 127.0.0.1: the per-address limits would stop the load.
+        "NEUVO_WAITING_PER_ADDRESS": "0",
+        "NEUVO_CONNECTIONS_PER_ADDRESS": "0",
+        "NEUVO_CHAT_RATE": "1000",
+        "NEUVO_FIRST_FRAME_S": "600",
         "NEUVO_LOGIN_FAILURES": "100000",
         # `python -m chat` imports the project from its working directory first.
         "NEUVO_BENCH_SOURCE": args.source,
