@@ -59,3 +59,22 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
     finally:
         server.kill()
+
+
+async def lease_holder(url: str, *, not_pid: int | None = None) -> str:
+    """Return once a process (other than `not_pid`) holds the dispatcher lease, woken by Redis's
+    own keyspace notifications of the lease key rather than by polling."""
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(url)
+    try:
+        await redis.config_set("notify-keyspace-events", "Kgx$")
+        async with redis.pubsub() as pubsub:
+            await pubsub.subscribe("__keyspace@0__:neuvo:dispatcher")
+            while True:
+                holder = await redis.get("neuvo:dispatcher")
+                if holder is not None and (not_pid is None or f":{not_pid}:" not in holder.decode()):
+                    return str(holder.decode())
+                await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+    finally:
+        await redis.aclose()

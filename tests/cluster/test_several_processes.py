@@ -11,7 +11,7 @@ from websockets.exceptions import ConnectionClosed
 from chat.ops.demo import demo_password
 from tests.cluster.conftest import Cluster
 from tests.postgres import start_server, stop_server
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, lease_holder
 from tests.service import receive, send, until
 
 TAKEOVER_S = 15.0  # the lease is 2 s here; the new owner rebuilds from storage first
@@ -74,13 +74,13 @@ async def test_kill_9_of_the_dispatchers_holder_and_routing_resumes_on_another(c
     first.kill()
     # Routing, lines and deadlines resume on the second process once it holds the lease.
     async with asyncio.timeout(TAKEOVER_S):
+        await lease_holder(cluster.env["NEUVO_REDIS_URL"], not_pid=first.process.pid)
         while True:
             await send(visitor, {"type": "message", "id": "v2", "text": "after"})
             answer = await until_one_of(visitor, "ack", "error")
             if answer["type"] == "ack":
                 break
             assert answer["code"] == "unavailable"  # nothing done: the widget sends it again
-            await asyncio.sleep(0.5)  # as the widget backs off before sending again
     assert answer["seq"] == 2
     texts = []
     while "after" not in texts:  # Anna's console sees both lines, each once, in order
@@ -125,7 +125,8 @@ async def test_redis_killed_and_started_empty_loses_no_acked_line(cluster: Clust
     redis.start()  # empty: no lease, no queue, no presence
 
     async with asyncio.timeout(TAKEOVER_S):
-        while True:
+        await lease_holder(redis.url)
+        while True:  # as the widget does: each refusal or dropped socket is followed by a resume
             try:
                 again = await one.visitor()
                 await send(again, {"type": "resume", "chat": queued["chat"], "token": queued["token"], "after": 0})
@@ -135,7 +136,6 @@ async def test_redis_killed_and_started_empty_loses_no_acked_line(cluster: Clust
                 assert first["code"] == "unavailable"
             except (ConnectionClosed, OSError):
                 pass
-            await asyncio.sleep(0.5)  # as the widget backs off before trying again
     replayed = [first] + [await receive(again) for _ in range(2)]
     assert [f["text"] for f in replayed] == ["line 0", "line 1", "line 2"]
     await send(again, {"type": "message", "id": "v3", "text": "line 3"})
