@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,15 +32,28 @@ async def store_lines(session: AsyncSession, *, lines: Sequence[Message]) -> Non
     )
 
 
-async def client_seqs(session: AsyncSession, *, chat_id: str) -> tuple[int, dict[str, int]]:
-    """The chat's last seq and the seq of every client id it has stored (for dedupe)."""
+class ClientKey(NamedTuple):
+    """A client id as its author used it: each author's client ids are their own."""
+
+    author: str
+    client_id: str
+
+
+def author_of(user_id: int | None) -> str:
+    """Whose client ids a line's belongs with: the visitor's (no user) or one advisor's."""
+    return "visitor" if user_id is None else f"user:{user_id}"
+
+
+async def client_seqs(session: AsyncSession, *, chat_id: str) -> tuple[int, dict[ClientKey, int]]:
+    """The chat's last seq and the seq of every client id it has stored, per author (for dedupe)."""
     last = await session.execute(select(func.max(col(Message.seq))).where(col(Message.chat_id) == chat_id))
     result = await session.execute(
-        select(col(Message.client_id), col(Message.seq)).where(
+        select(col(Message.author), col(Message.client_id), col(Message.seq)).where(
             col(Message.chat_id) == chat_id, col(Message.client_id).is_not(None)
         )
     )
-    return int(last.scalar_one() or 0), {str(client_id): int(seq) for client_id, seq in result.all()}
+    seqs = {ClientKey(author, str(client_id)): int(seq) for author, client_id, seq in result.all()}
+    return int(last.scalar_one() or 0), seqs
 
 
 async def messages_after(

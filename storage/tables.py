@@ -155,7 +155,7 @@ class Message(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("chat_id", "seq"),
-        sa.UniqueConstraint("chat_id", "client_id"),
+        sa.UniqueConstraint("chat_id", "author", "client_id", name="uq_message_author_client_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     chat_id: str = Field(foreign_key="chat.id", max_length=32)
@@ -164,6 +164,9 @@ class Message(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id")
     text: str
     client_id: str | None = Field(default=None, max_length=128)
+    # Whose client id it is (storage.messages.author_of): the visitor's and each advisor's ids
+    # are apart, so equal ids of two senders are two lines.
+    author: str = Field(default="", max_length=24)
     created_at: datetime = Field(sa_column=_utc_column())
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from chat.base.ratelimit import TokenBucket
 from routing.lifecycle import ChatEvent, ChatState, next_state
 from routing.types import AdvisorState, Target, ToAdvisor, ToOrganisation, WaitingChat
+from storage.messages import ClientKey
 
 RECENT_HANDLING = 100
 
@@ -35,10 +36,10 @@ class LiveChat:
     visitor_gone_since: datetime | None = None
     position: int | None = None
     estimate: int | None = None
-    # For chat.live.writer: the last stored seq and the seq of each (sender side, client id)
-    # stored; None until read from storage (after a restart, or after a failed write).
+    # For chat.live.writer: the last stored seq and the seq of each client id stored, per
+    # author; None until read from storage (after a restart, or after a failed write).
     last_seq: int = 0
-    client_seqs: dict[str, int] | None = None
+    client_seqs: dict[ClientKey, int] | None = None
     # Set when the service starts ending the chat: the writer stores no line after that.
     ended: bool = False
     # The visitor's lines and typing over all the chat's sockets (NEUVO_CHAT_RATE); made on the

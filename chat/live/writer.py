@@ -3,8 +3,9 @@ goes into the next batch, one transaction for all of them.
 
 Durable before announced still holds line by line: a line is announced, and its writer told its
 seq, only after the transaction holding it has committed. Seqs are decided here, from the chat's
-last seq kept in memory, so they are gap-free and in the order lines arrived; a repeated client
-id is answered with the seq it already has and stores nothing. One task does all of it, so the
+last seq kept in memory, so they are gap-free and in the order lines arrived; a client id its
+author already used in the chat is answered with the seq it has and stores nothing (client ids
+are each sender's own: the visitor's and an advisor's may be equal). One task does all of it, so the
 lines of a chat are announced in seq order.
 """
 
@@ -22,6 +23,7 @@ from chat.wire.errors import ChatEnded
 from storage import messages
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES
+from storage.messages import ClientKey, author_of
 from storage.tables import Message
 
 log = logging.getLogger("neuvo.writer")
@@ -46,6 +48,10 @@ class Pending:
     client_id: str
     user_id: int | None
     done: asyncio.Future[int] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+    @property
+    def key(self) -> ClientKey:
+        return ClientKey(author_of(self.user_id), self.client_id)
 
 
 class LineWriter:
@@ -80,7 +86,7 @@ class LineWriter:
             # before its own copy of the line, so a client never shows the line twice meanwhile.
             for pending in batch:
                 if not pending.done.done():
-                    pending.done.set_result((pending.chat.client_seqs or {})[pending.client_id])
+                    pending.done.set_result((pending.chat.client_seqs or {})[pending.key])
             for chat, message in fresh:
                 try:
                     await self.announce(chat, message)
@@ -144,11 +150,11 @@ def _place(pending: Pending, now: datetime) -> Message | None:
     """The line under the chat's next seq; None when its client id is stored already."""
     chat = pending.chat
     assert chat.client_seqs is not None, "loaded before placing"
-    if pending.client_id in chat.client_seqs:
+    if pending.key in chat.client_seqs:
         return None
     chat.last_seq += 1
-    chat.client_seqs[pending.client_id] = chat.last_seq
+    chat.client_seqs[pending.key] = chat.last_seq
     return Message(
         chat_id=chat.id, seq=chat.last_seq, sender=pending.sender, text=pending.text,
-        client_id=pending.client_id, user_id=pending.user_id, created_at=now,
+        client_id=pending.client_id, author=pending.key.author, user_id=pending.user_id, created_at=now,
     )

@@ -103,3 +103,19 @@ async def test_the_sender_hears_its_ack_before_its_own_copy_of_the_line(service:
         frames = [await receive(talk.advisor) for _ in range(3)]  # the visitor's line, the ack, the copy
         assert [f["type"] for f in frames] == ["message", "ack", "message"], frames
         assert (await receive(talk.visitor))["text"] == f"reply {n}"
+
+
+async def test_client_ids_are_each_senders_own(service: Service) -> None:
+    talk = await service.chat("anna")
+    await send(talk.visitor, {"type": "message", "id": "m1", "text": "from the visitor"})
+    assert (await until(talk.visitor, "ack"))["seq"] == 1
+    await send(talk.advisor, {"type": "message", "chat": talk.chat, "id": "m1", "text": "from Anna"})
+    assert (await until(talk.advisor, "ack"))["seq"] == 2  # a line of its own, not the visitor's repeat
+    assert (await until(talk.visitor, "message", seq=2))["text"] == "from Anna"
+    await send(talk.advisor, {"type": "message", "chat": talk.chat, "id": "m1", "text": "from Anna"})
+    assert (await until(talk.advisor, "ack"))["seq"] == 2  # Anna's own repeat stores nothing
+    async with service.db.transaction() as session:
+        lines = (await session.execute(select(Message).where(Message.chat_id == talk.chat))).scalars().all()
+    assert [(m.seq, m.sender, m.text) for m in lines] == [
+        (1, "visitor", "from the visitor"), (2, "advisor", "from Anna"),
+    ]
