@@ -176,7 +176,9 @@ async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncI
                                         **overrides})
     clock = ManualClock(TUESDAY_10)
     app = create_app(settings, clock=clock)
-    async with serve(app, ws_max_size=settings.max_frame_bytes, ws_per_message_deflate=False) as port:
+    trusted = ",".join(settings.trusted_proxies)  # as `neuvo serve` trusts forwarded addresses
+    async with serve(app, ws_max_size=settings.max_frame_bytes, ws_per_message_deflate=False,
+                     proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None) as port:
         running_service = Service(settings=settings, clock=clock, base=f"http://127.0.0.1:{port}",
                                   live=app.state.live, db=app.state.db)
         try:

@@ -14,7 +14,8 @@ from chat.base.settings import Settings
 from chat.live.commands import AskStatus
 from chat.live.config import ServiceConfig
 from chat.web import auth
-from chat.web.context import clock_of, db_of, live_of, sessions_of, settings_of
+from chat.web.context import address_of, clock_of, db_of, is_secure, live_of, sessions_of, settings_of
+from chat.web.known_browsers import remember_browser, sign_in_attempt
 from chat.web.signout import end_session
 from chat.wire.errors import BadField, storage_failure
 from chat.wire.incoming import storable
@@ -35,15 +36,6 @@ def too_many(retry_after_s: int, message: str) -> JSONResponse:
     response = problem(429, "rate_limited", message)
     response.headers["retry-after"] = str(retry_after_s)
     return response
-
-
-def is_secure(request: Request) -> bool:
-    """Served over TLS, directly or behind the proxy NEUVO_PUBLIC_URL names."""
-    return request.url.scheme == "https" or (settings_of(request).public_url or "").startswith("https:")
-
-
-def address_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 async def _json_object(request: Request) -> dict[str, Any] | JSONResponse:
@@ -140,7 +132,7 @@ async def create_session(request: Request) -> Response:
     if not isinstance(username, str) or not isinstance(password, str):
         return problem(422, "bad_field", "username and password must be strings")
     try:
-        signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
+        signed_in = await sessions.attempt(sign_in_attempt(request, username, password))
     except auth.Throttled:
         throttled = problem(429, "throttled", "too many failed sign-ins; try again in 15 minutes")
         throttled.headers["retry-after"] = str(auth.THROTTLE_WINDOW_S)
@@ -155,6 +147,7 @@ async def create_session(request: Request) -> Response:
     user, token = signed_in
     response = JSONResponse({"username": user.username, "name": user.name, "role": user.role})
     sessions.set_cookie(response, token, secure=is_secure(request))
+    remember_browser(response, request, user.username)
     return response
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from starlette.responses import Response
@@ -25,23 +26,50 @@ from storage.tables import User
 COOKIE = "neuvo_session"
 THROTTLE_WINDOW_S = 15 * 60
 class LoginThrottle:
-    """Failures per account (limit) and per address (5 × limit) in 15 minutes: in memory, or in
-    Redis for all processes of a service (never on disk either way)."""
+    """Failures in 15 minutes: per account (limit) and per address (5 × limit) from browsers not
+    known for the account, and per known browser (limit) on its own (chat.web.known_browsers),
+    so nobody else's failures lock a user's own browser out. In memory, or in Redis for all
+    processes of a service (never on disk either way)."""
 
     def __init__(self, limit: int, counting: CountingFactory = local_counting) -> None:
         self.accounts = counting("sign-in-account", limit, THROTTLE_WINDOW_S)
         self.addresses = counting("sign-in-address", 5 * limit, THROTTLE_WINDOW_S)
+        self.browsers = counting("sign-in-browser", limit, THROTTLE_WINDOW_S)
 
-    async def blocked(self, username: str, address: str, now: float) -> bool:
-        return await self.accounts.exceeded(username.lower(), now) or await self.addresses.exceeded(address, now)
+    async def blocked(self, attempt: SignInAttempt, now: float) -> bool:
+        if attempt.browser is not None:
+            return await self.browsers.exceeded(attempt.browser, now)
+        return await self.accounts.exceeded(attempt.account, now) or await self.addresses.exceeded(
+            attempt.address, now)
 
-    async def failed(self, username: str, address: str, now: float) -> None:
-        await self.accounts.add(username.lower(), now)
-        await self.addresses.add(address, now)
+    async def failed(self, attempt: SignInAttempt, now: float) -> None:
+        if attempt.browser is not None:
+            await self.browsers.add(attempt.browser, now)
+            return
+        await self.accounts.add(attempt.account, now)
+        await self.addresses.add(attempt.address, now)
 
-    async def succeeded(self, username: str, address: str) -> None:
-        await self.accounts.clear(username.lower())
-        await self.addresses.take_back(address)
+    async def succeeded(self, attempt: SignInAttempt) -> None:
+        if attempt.browser is not None:
+            await self.browsers.clear(attempt.browser)
+            return
+        await self.accounts.clear(attempt.account)
+        await self.addresses.take_back(attempt.address)
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """Who tries to sign in as whom: `browser` is the known browser's id, if it is one for this
+    username (chat.web.known_browsers)."""
+
+    username: str
+    password: str
+    address: str
+    browser: str | None = None
+
+    @property
+    def account(self) -> str:
+        return self.username.lower()
 
 
 class Throttled(Exception):
@@ -64,27 +92,27 @@ class Sessions:
         self.settings = settings
         self.throttle = LoginThrottle(settings.login_failures, counting)
 
-    async def attempt(self, *, username: str, password: str, address: str) -> tuple[User, str] | None:
+    async def attempt(self, attempt: SignInAttempt) -> tuple[User, str] | None:
         """One throttled sign-in: the user and session token, None for wrong credentials;
         PasswordChangeRequired for a right one-time password."""
-        user = await self.verify(username=username, password=password, address=address)
+        user = await self.verify(attempt)
         if user is None:
             return None
         if user.password_one_time:
             raise PasswordChangeRequired
         return user, await self.open_session(user)
 
-    async def verify(self, *, username: str, password: str, address: str) -> User | None:
+    async def verify(self, attempt: SignInAttempt) -> User | None:
         """The active user whose password this is, or None; throttled (Throttled) like a sign-in."""
         now = time.time()  # wall time: several processes may count together
-        if await self.throttle.blocked(username, address, now):
+        if await self.throttle.blocked(attempt, now):
             raise Throttled
         # Counted as a failure before the (slow, threaded) check, so that many attempts sent at
         # once cannot all pass the limit; a success takes its count back.
-        await self.throttle.failed(username, address, now)
-        user = await self._check(username, password)
+        await self.throttle.failed(attempt, now)
+        user = await self._check(attempt.username, attempt.password)
         if user is not None:
-            await self.throttle.succeeded(username, address)
+            await self.throttle.succeeded(attempt)
         return user
 
     async def _check(self, username: str, password: str) -> User | None:

@@ -52,3 +52,16 @@ def settings_of(connection: HTTPConnection) -> Settings:
 
 def tz_of(connection: HTTPConnection) -> ZoneInfo:
     return settings_of(connection).tz
+
+
+def secret_key_of(connection: HTTPConnection) -> str:
+    return _given(connection, "secret_key", str)
+
+
+def is_secure(connection: HTTPConnection) -> bool:
+    """Served over TLS, directly or behind the proxy NEUVO_PUBLIC_URL names."""
+    return connection.url.scheme == "https" or (settings_of(connection).public_url or "").startswith("https:")
+
+
+def address_of(connection: HTTPConnection) -> str:
+    return connection.client.host if connection.client else "unknown"

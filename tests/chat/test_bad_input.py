@@ -171,3 +171,26 @@ async def test_text_that_is_not_storable_is_a_bad_field_and_the_chat_goes_on(ser
         assert error["code"] == "bad_field" and "text" in error["message"]
     await send(talk.visitor, {"type": "message", "id": "v1", "text": "still fine 😀"})
     assert (await until(talk.visitor, "ack"))["seq"] == 1
+
+
+async def test_failures_from_elsewhere_do_not_lock_an_advisor_out_of_their_own_browser(tmp_path: Path) -> None:
+    right = {"username": "anna", "password": "correct horse battery"}
+    wrong = {"username": "anna", "password": "nope"}
+    async with running(tmp_path, login_failures=3, trusted_proxies=("127.0.0.1",)) as service:
+        own = httpx.AsyncClient(base_url=service.base, headers={"X-Forwarded-For": "10.0.0.1"})
+        attacker = httpx.AsyncClient(base_url=service.base, headers={"X-Forwarded-For": "10.6.6.6"})
+        new_browser = httpx.AsyncClient(base_url=service.base, headers={"X-Forwarded-For": "10.0.0.2"})
+        async with own, attacker, new_browser:
+            first = await own.post("/api/session", json=right)
+            known = first.headers["set-cookie"]
+            attacks = [(await attacker.post("/api/session", json=wrong)).status_code for _ in range(4)]
+            elsewhere = await new_browser.post("/api/session", json=right)
+            new_browser.cookies.set("neuvo_known_browser", own.cookies["neuvo_known_browser"] + "x")  # forged
+            forged = await new_browser.post("/api/session", json=right)
+            again = await own.post("/api/session", json=right)
+            own_failures = [(await own.post("/api/session", json=wrong)).status_code for _ in range(4)]
+    assert "neuvo_known_browser=" in known and "HttpOnly" in known and "SameSite=strict" in known
+    assert attacks == [401, 401, 401, 429]
+    # An unknown browser is locked out with the account; the advisor's own browser is not.
+    assert (elsewhere.status_code, forged.status_code, again.status_code) == (429, 429, 200)
+    assert own_failures == [401, 401, 401, 429]  # and it has a limit of its own

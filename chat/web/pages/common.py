@@ -23,8 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from chat.web import auth, i18n
-from chat.web.api import is_secure
-from chat.web.context import sessions_of, tz_of
+from chat.web.context import is_secure, sessions_of, tz_of
 from storage.tables import User
 
 TEMPLATES = Jinja2Templates(

@@ -12,9 +12,9 @@ from chat.admin.errors import Refused
 from chat.admin.people import MIN_PASSWORD
 from chat.base.ratelimit import CountingUnavailable
 from chat.web import auth
-from chat.web.api import address_of, is_secure
-from chat.web.context import admin_of, sessions_of
+from chat.web.context import admin_of, is_secure, sessions_of
 from chat.web.i18n import Translator, request_language
+from chat.web.known_browsers import remember_browser, sign_in_attempt
 from chat.web.pages.common import checked_form, redirect, render
 from chat.web.signout import end_session
 
@@ -46,7 +46,7 @@ async def sign_in(request: Request) -> Response:
     if not errors:
         sessions = sessions_of(request)
         try:
-            signed_in = await sessions.attempt(username=username, password=password, address=address_of(request))
+            signed_in = await sessions.attempt(sign_in_attempt(request, username, password))
         except auth.Throttled:
             errors["username"] = t("sign_in.error.throttled")
             status = 429
@@ -60,6 +60,7 @@ async def sign_in(request: Request) -> Response:
                 user, token = signed_in
                 response = redirect(next_path or HOME_OF_ROLE.get(user.role, "/console"))
                 sessions.set_cookie(response, token, secure=is_secure(request))
+                remember_browser(response, request, user.username)
                 return response
             errors["username"] = t("sign_in.error.wrong")
     context = {"next": next_path, "errors": errors, "username": username}
@@ -87,7 +88,7 @@ async def choose_password(request: Request) -> Response:
     status = 400
     user = None
     try:
-        user = await sessions.verify(username=username, password=current, address=address_of(request))
+        user = await sessions.verify(sign_in_attempt(request, username, current))
     except auth.Throttled:
         errors["current"], status = t("sign_in.error.throttled"), 429
     except CountingUnavailable:
@@ -104,6 +105,7 @@ async def choose_password(request: Request) -> Response:
         else:
             response = redirect(next_path or HOME_OF_ROLE.get(user.role, "/console"))
             sessions.set_cookie(response, await sessions.open_session(user), secure=is_secure(request))
+            remember_browser(response, request, user.username)
             return response
     context = {"next": next_path, "errors": errors, "username": username}
     return render(request, "sign_in_choose.html", context, status=status)
