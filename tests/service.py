@@ -23,6 +23,7 @@ from chat.base.clock import ManualClock
 from chat.base.settings import Settings
 from chat.live.commands import Tick
 from chat.live.service import LiveService
+from chat.ops.serving import uvicorn_options
 from storage import people, roster, service
 from storage.database import Database
 from storage.setup import prepare
@@ -176,9 +177,7 @@ async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncI
                                         **overrides})
     clock = ManualClock(TUESDAY_10)
     app = create_app(settings, clock=clock)
-    trusted = ",".join(settings.trusted_proxies)  # as `neuvo serve` trusts forwarded addresses
-    async with serve(app, ws_max_size=settings.max_frame_bytes, ws_per_message_deflate=False,
-                     proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None) as port:
+    async with serve(app, **uvicorn_options(settings)) as port:  # served as `neuvo serve` serves it
         running_service = Service(settings=settings, clock=clock, base=f"http://127.0.0.1:{port}",
                                   live=app.state.live, db=app.state.db)
         try:
@@ -199,8 +198,7 @@ async def _turns_until(condition: Callable[[], bool]) -> None:
 @asynccontextmanager
 async def serve(app: ASGIApp, **config: Any) -> AsyncIterator[int]:
     """An ASGI app under uvicorn on a free loopback port, in this process and loop; yields the port."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False,
-                                           **config))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **config))
     task = asyncio.create_task(server.serve())
     while not server.started:  # uvicorn offers no event for this; each check is one loop turn
         if task.done():

@@ -36,6 +36,7 @@ class Settings:
     chat_rate: float = 10.0
     rate_close_after_s: float = 10.0
     first_frame_s: float = 10.0
+    header_timeout_s: float = 10.0
     chats_per_address: int = 10
     waiting_per_address: int = 3
     connections_per_address: int = 200

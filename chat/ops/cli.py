@@ -52,20 +52,9 @@ def serve(settings: Settings) -> None:
         raise CommandError("several processes share one PostgreSQL database: set NEUVO_DATABASE_URL to postgresql://...")
     logs.configure()
     from chat.app import create_app
+    from chat.ops.serving import uvicorn_options
 
-    trusted = ",".join(settings.trusted_proxies)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        ws_max_size=settings.max_frame_bytes,
-        ws_per_message_deflate=False,
-        access_log=False,
-        proxy_headers=bool(trusted),
-        forwarded_allow_ips=trusted or None,
-        server_header=False,
-        limit_concurrency=settings.max_connections or None,
-    )
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **uvicorn_options(settings))
 
 
 def cmd_serve(args: argparse.Namespace) -> str | None:
