@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from enum import StrEnum
 
 from routing.types import AdvisorId, AdvisorState, ToAdvisor, ToOrganisation, ToTopic, WaitingChat
 
@@ -33,6 +34,30 @@ def can_serve(advisor: AdvisorState, chat: WaitingChat) -> bool:
     if isinstance(target, ToOrganisation) and target.organisation != advisor.organisation:
         return False
     return advisor.topics is None or topic_of(chat) in advisor.topics
+
+
+class Unserved(StrEnum):
+    """Why no advisor on duty may take a waiting chat, in the order a coordinator would fix it."""
+
+    NOBODY = "nobody"  # nobody is signed in and on shift
+    LANGUAGE = "language"  # nobody on duty speaks the chat's language
+    TOPIC = "topic"  # nobody on duty who speaks it handles the topic
+    TARGET = "target"  # a transfer names someone (or an organisation) not on duty
+
+
+def why_unserved(chat: WaitingChat, on_duty: Sequence[AdvisorState]) -> Unserved | None:
+    """Why none of the advisors on duty may take the chat; None when one of them may (capacity
+    and availability aside: a busy or away advisor will take it in time)."""
+    if any(can_serve(advisor, chat) for advisor in on_duty):
+        return None
+    if not on_duty:
+        return Unserved.NOBODY
+    speakers = [advisor for advisor in on_duty if chat.language in advisor.languages]
+    if not speakers:
+        return Unserved.LANGUAGE
+    if not any(advisor.topics is None or topic_of(chat) in advisor.topics for advisor in speakers):
+        return Unserved.TOPIC
+    return Unserved.TARGET
 
 
 class AdvisorIndex:

@@ -182,6 +182,11 @@ class AskColleagues(Command[list["Colleague"]]):
 
 
 @dataclass(frozen=True)
+class AskNow(Command["NowView"]):
+    """What the coordinators' "now" panel shows: who is on, the queue, chats nobody can serve."""
+
+
+@dataclass(frozen=True)
 class AskCarries(Command[bool]):
     """Whether the chat is live (waiting or active)."""
 
@@ -207,6 +212,34 @@ class Colleague:
     available: bool
     on_shift: bool
     languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in advisor as coordinators see them now: as a colleague does, and how many chats
+    they hold of how many they may (no chat's content)."""
+
+    advisor: Colleague
+    chats: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class UnservedChat:
+    """A waiting chat nobody on duty may take, and why (routing.advisors.Unserved's value)."""
+
+    topic: str
+    language: str
+    waited_s: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class NowView:
+    advisors: tuple[SignedIn, ...]
+    queue_length: int
+    oldest_wait_s: int | None
+    unserved: tuple[UnservedChat, ...]
 
 
 @dataclass(frozen=True)

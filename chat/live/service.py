@@ -6,7 +6,7 @@ transaction, asks `routing`, then delivers through the broker.
                                                                    │          routing
                                                                    └────────► broker ──► sockets
 
-Questions are commands too (`AskStatus` for /api/service, `AskColleagues`, `AskQueue`,
+Questions are commands too (`AskStatus` for /api/service, `AskColleagues`, `AskQueue`, `AskNow`,
 `AskCarries`), so they travel between processes like the rest; `config` is read directly for
 the pages' choices. Changing is only through `run`. Lines and typing
 take no lock (the line writer orders lines by itself); a transfer stores its note like a line,
@@ -22,6 +22,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from chat.base.clock import Clock
@@ -37,9 +38,10 @@ from chat.live.deadlines import apply_deadlines
 from chat.live.ids import ChatIds
 from chat.live.places import QueueAnnouncer, place_of, queue_frame
 from chat.live.recovery import restore
-from chat.live.state import LiveState
+from chat.live.state import AdvisorPresence, LiveState
 from chat.wire.errors import storage_failure
 from chat.wire.outgoing import QueueOut, at_or_none
+from routing.advisors import why_unserved
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES
 
@@ -188,6 +190,8 @@ class LiveService:
             return self.signed_in()
         if isinstance(command, c.AskCarries):
             return self.carries(command.chat_id)
+        if isinstance(command, c.AskNow):
+            return self.now()
         return _NOT_A_QUESTION
 
     def status(self) -> c.ServiceStatus:
@@ -208,11 +212,25 @@ class LiveService:
 
     def signed_in(self) -> list[c.Colleague]:
         on_shift = self._core.config.roster.on_shift(self._core.clock.now())
-        return [
-            c.Colleague(p.username, p.name, p.organisation_name, p.status == "available", p.username in on_shift,
-                      tuple(sorted(p.languages)))
-            for p in self._core.state.advisors() if p.connected
+        return [_colleague(p, on_shift) for p in self._core.state.advisors() if p.connected]
+
+    def now(self) -> c.NowView:
+        core, now = self._core, self._core.clock.now()
+        on_shift = core.config.roster.on_shift(now)
+        present = [p for p in core.state.advisors() if p.connected]
+        on_duty = [p.as_state() for p in present if p.username in on_shift]
+        waiting = core.state.waiting()
+        unserved = [
+            c.UnservedChat(chat.topic, chat.language, _seconds(now - chat.arrived_at), reason)
+            for chat in waiting if (reason := why_unserved(chat.as_waiting(), on_duty)) is not None
         ]
+        return c.NowView(
+            advisors=tuple(c.SignedIn(_colleague(p, on_shift), len(p.chats), p.capacity)
+                           for p in sorted(present, key=lambda p: p.name)),
+            queue_length=len(waiting),
+            oldest_wait_s=_seconds(now - waiting[0].arrived_at) if waiting else None,
+            unserved=tuple(unserved),
+        )
 
     @property
     def view(self) -> LiveState:
@@ -222,3 +240,12 @@ class LiveService:
     def carries(self, chat_id: str) -> bool:
         """Whether the chat is live (waiting or active)."""
         return self._core.state.chat(chat_id) is not None
+
+
+def _seconds(span: timedelta) -> int:
+    return max(0, int(span.total_seconds()))
+
+
+def _colleague(presence: AdvisorPresence, on_shift: frozenset[str]) -> c.Colleague:
+    return c.Colleague(presence.username, presence.name, presence.organisation_name, presence.status == "available",
+                       presence.username in on_shift, tuple(sorted(presence.languages)))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from storage import duty, people
 from storage.tables import ChatStatistic
 from tests.chat.coordinator_fixtures import coordinating
-from tests.service import Service
+from tests.service import Service, send, until
 
 TZ = ZoneInfo("Europe/Helsinki")
 
@@ -150,3 +150,22 @@ async def test_a_csv_file_name_is_made_only_from_known_table_names(tmp_path: Pat
                 disposition = answer.headers["content-disposition"]
                 assert disposition.endswith('-summary.csv"') and disposition.count('"') == 2, disposition
                 assert "set-cookie" not in answer.headers
+
+
+async def test_the_now_panel_shows_who_is_on_the_queue_and_chats_nobody_on_duty_can_serve(tmp_path: Path) -> None:
+    async with coordinating(tmp_path, seeded=True) as (service, client):
+        anna, _ = await service.advisor("anna")
+        await send(anna, {"type": "status", "status": "available"})
+        await until(anna, "status")
+        visitor = await service.visitor()
+        await send(visitor, {"type": "start", "topic": "work", "language": "sv"})  # Anna has fi and en
+        assert (await until(visitor, "queued"))["position"] == 1
+        service.clock.advance(240)
+        page = await client.get("/coordinator")
+    assert page.status_code == 200
+    panel = page.text[page.text.index('<section class="now"'):page.text.index("</section>")]
+    assert "In the queue</dt><dd>1</dd>" in panel and "Longest wait</dt><dd>4 min</dd>" in panel
+    assert "<td>Swedish</td>" in panel and "nobody on duty speaks the language" in panel
+    assert "<td>Anna</td><td>Kotka College</td>" in panel and "available" in panel
+    # Tuesday: Anna is rostered until 17:00 and the service closes at 16:00, so no gap is left.
+    assert "The rest of today&#39;s opening hours are covered." in panel

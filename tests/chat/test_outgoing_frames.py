@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from chat.cluster.commands import ANSWERS
+from chat.live.commands import Colleague, NowView, ServiceStatus, SignedIn, UnservedChat
 from chat.wire.outgoing import (
     AdvisorAssigned,
     AdvisorCard,
@@ -72,3 +74,14 @@ def test_every_frame_kind_packs_and_unpacks_to_the_same_value() -> None:
     ]
     for frame in frames:
         assert unpack(pack(frame), Kinds(OutFrame)) == frame
+
+
+def test_every_answer_to_a_question_packs_and_unpacks_to_the_same_value() -> None:
+    answers = [
+        ServiceStatus(open=True, accepting=True, next_open=None, queue_length=2, estimated_wait_s=90),
+        [Colleague("anna", "Anna", "Kotka", True, True, ("en", "fi"))],
+        NowView(advisors=(SignedIn(Colleague("anna", "Anna", "Kotka", True, False, ("fi",)), 1, 3),),
+                queue_length=1, oldest_wait_s=30, unserved=(UnservedChat("work", "sv", 30, "language"),)),
+    ]
+    for answer in answers:
+        assert unpack(pack(answer), ANSWERS) == answer

@@ -14,7 +14,7 @@ from playwright.async_api import Browser, Page, expect
 from storage import people, rostering
 from storage.tables import ChatStatistic
 from tests.chat.coordinator_fixtures import COORDINATOR, add_coordinator
-from tests.service import PASSWORD, Service
+from tests.service import PASSWORD, Service, send, until
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "coordinator"
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -191,3 +191,22 @@ async def test_hours_people_and_settings_pages_work_and_pass_axe_with_and_withou
     await no_violations(page, "settings with errors")
     await shot(page, "settings-errors")
     await context.close()
+
+
+async def test_the_now_panel_with_a_chat_nobody_on_duty_can_serve(browser: Browser, service: Service) -> None:
+    await add_coordinator(service)
+    await service.advisor("anna")
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "sv"})
+    await until(visitor, "queued")
+    for name, viewport in (("now-panel", DESKTOP), ("now-panel-narrow", {"width": 375, "height": 740})):
+        context = await browser.new_context(viewport=viewport)
+        page = await context.new_page()
+        await sign_in(page, service, COORDINATOR)
+        panel = page.get_by_role("region", name="Now")
+        unserved = panel.get_by_role("row", name="Work Swedish 0 min nobody on duty speaks the language")
+        await expect(unserved).to_be_visible()
+        await expect(panel.get_by_role("row", name="Anna Kotka College away 0 of 3 English, Finnish")).to_be_visible()
+        await no_violations(page, name)
+        await shot(page, name)
+        await context.close()

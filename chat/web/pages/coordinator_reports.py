@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chat.live.commands import AskNow
 from chat.web.context import clock_of, db_of, live_of, tz_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.coordinator_base import (
@@ -237,14 +238,23 @@ def _statistics_csv(name: str, report: Report, table: str, t: Translator,
 
 
 async def overview(request: Request) -> Response:
+    """This week's coverage in figures, and the "now" panel: who is on, the queue, the chats
+    nobody on duty can serve and why, and what is left of today unrostered."""
     user = await coordinator(request)
-    now = clock_of(request).now()
-    monday = monday_of(now.astimezone(tz_of(request)).date())
+    now, tz = clock_of(request).now(), tz_of(request)
+    today = now.astimezone(tz).date()
+    monday = monday_of(today)
     async with db_of(request).transaction() as session:
-        week = await coverage.coverage(session, start=local_midnight(monday, tz_of(request)),
-                                       end=local_midnight(monday + timedelta(days=7), tz_of(request)),
-                                       tz=tz_of(request), now=now)
-    return page(request, "coordinator/overview.html", user, {"week": week, "monday": monday})
+        week = await coverage.coverage(session, start=local_midnight(monday, tz),
+                                       end=local_midnight(monday + timedelta(days=7), tz), tz=tz, now=now)
+        rest_of_today = await coverage.coverage(session, start=now, end=local_midnight(today + timedelta(days=1), tz),
+                                                tz=tz, now=now)
+    labels = _labels(request, {})
+    return page(request, "coordinator/overview.html", user, {
+        "week": week, "monday": monday, "live": await live_of(request).run(AskNow()), "as_of": now,
+        "gaps_today": [(gap.start.astimezone(tz), gap.end.astimezone(tz)) for gap in rest_of_today.unrostered],
+        "topic_names": labels["topic"], "language_names": labels["language"],
+    })
 
 
 routes = [
