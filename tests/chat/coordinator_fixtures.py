@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,3 +65,11 @@ async def choose_own(service: Service, username: str, one_time: str, chosen: str
         assert "neuvo_session" not in browser.cookies
         return await browser.post("/sign-in/password", data={
             "csrf": csrf, "username": username, "current": one_time, "password": chosen, "again": chosen})
+
+
+def rows_of(text: str) -> list[list[str]]:
+    """A CSV download's rows: it starts with a byte order mark, and Finnish and Swedish pages'
+    files are split by `;` (the decimal sign being a comma), English ones by `,`."""
+    assert text.startswith("\ufeff"), "a BOM, so that a spreadsheet reads UTF-8"
+    body = text.removeprefix("\ufeff")
+    return list(csv.reader(io.StringIO(body), delimiter=";" if ";" in body.split("\r\n")[0] else ","))

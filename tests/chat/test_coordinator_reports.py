@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from storage import duty, people
 from storage.tables import ChatStatistic
-from tests.chat.coordinator_fixtures import coordinating
+from tests.chat.coordinator_fixtures import coordinating, rows_of
 from tests.service import Service, send, until
 
 TZ = ZoneInfo("Europe/Helsinki")
-
-
-def rows_of(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
 
 
 async def test_coverage_week_grid_tables_and_csv(tmp_path: Path) -> None:
@@ -39,7 +33,7 @@ async def test_coverage_week_grid_tables_and_csv(tmp_path: Path) -> None:
                                                                  "table": "gaps"})
         assert gaps.headers["content-type"].startswith("text/csv")
         assert rows_of(gaps.text)[:2] == [["kind", "start", "end", "hours"],
-                                          ["unrostered", "2026-11-23T09:00:00+02:00", "2026-11-23T16:00:00+02:00", "7"]]
+                                          ["unrostered", "2026-11-23 09:00", "2026-11-23 16:00", "7"]]
         summary = dict(rows_of((await client.get("/coordinator/coverage", params={
             "week": "2026-11-24", "format": "csv"})).text)[1:])
         measured = (summary["open"], summary["planned"], summary["planned_open"], summary["actual"])
@@ -106,7 +100,7 @@ async def test_statistics_csv_has_an_id_and_a_label_column_under_headers_in_the_
         assert topics == [["Aihe (tunniste)", "Aihe", "Keskusteluja", "Palvellut"], ["work", "Työ", "3", "3"]]
         summary = rows_of((await client.get("/coordinator/statistics", params={**NOVEMBER, "format": "csv"})).text)
         assert summary[0] == ["Measure (id)", "Measure", "Value"]
-        assert ["rating_mean", "Rating, mean (1–5)", "4.67"] in summary  # CSV: a decimal point in every language
+        assert ["rating_mean", "Rating, mean (1–5)", "4.67"] in summary
 
 
 async def test_statistics_page_writes_numbers_the_languages_way(tmp_path: Path) -> None:
@@ -116,9 +110,14 @@ async def test_statistics_page_writes_numbers_the_languages_way(tmp_path: Path) 
         assert '<td class="num">4,67</td>' in finnish.text
         english = await client.get("/coordinator/statistics", params=NOVEMBER)
         assert '<td class="num">4.67</td>' in english.text
-        csv_fi = rows_of((await client.get("/coordinator/statistics", params={
-            **NOVEMBER, "format": "csv", "lang": "fi"})).text)
-        assert ["rating_mean", "Arvio, keskiarvo (1–5)", "4.67"] in csv_fi
+        finnish_csv = (await client.get("/coordinator/statistics", params={
+            **NOVEMBER, "format": "csv", "lang": "fi"})).text
+        # As Excel in a Finnish locale opens it in columns: `;` between, a decimal comma.
+        assert finnish_csv.startswith("\ufeffMittari (tunniste);Mittari;Arvo\r\n")
+        assert ["rating_mean", "Arvio, keskiarvo (1–5)", "4,67"] in rows_of(finnish_csv)
+        swedish = rows_of((await client.get("/coordinator/statistics", params={
+            **NOVEMBER, "format": "csv", "lang": "sv"})).text)
+        assert next(row for row in swedish if row[0] == "rating_mean")[2] == "4,67"
 
 
 async def test_measures_of_fewer_than_three_chats_are_written_less_than_three_on_the_page_and_in_csv(

@@ -4,8 +4,6 @@ shift counts until it was cancelled). Today is Tuesday 2026-11-24, 10:00."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +14,7 @@ from sqlmodel import select
 from storage import rostering
 from storage import service as stored
 from storage.tables import WeeklyOpeningRow
-from tests.chat.coordinator_fixtures import coordinating, csrf_of
+from tests.chat.coordinator_fixtures import coordinating, csrf_of, rows_of
 
 TZ = ZoneInfo("Europe/Helsinki")
 HOURS = "/coordinator/hours"
@@ -25,7 +23,7 @@ HOURS = "/coordinator/hours"
 async def coverage_of(client: httpx.AsyncClient, week: str, table: str = "summary") -> dict[str, list[str]]:
     response = await client.get("/coordinator/coverage", params={"week": week, "format": "csv", "table": table})
     assert response.status_code == 200
-    return {row[0]: row[1:] for row in list(csv.reader(io.StringIO(response.text)))[1:]}
+    return {row[0]: row[1:] for row in rows_of(response.text)[1:]}
 
 
 def local(text: str) -> datetime:

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from starlette.responses import Response
 
 from chat.admin.changes import Administration
 from chat.admin.errors import Problem, Refused
+from chat.web import i18n
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import render, signed_in
 from storage.tables import User
@@ -66,19 +68,39 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
 FILE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
-    """A CSV download; its file name goes into a header, so it must be plain ASCII (ValueError)."""
-    if not FILE_NAME.fullmatch(filename):
-        raise ValueError("a CSV file name is made of known, plain names")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
-    )
+@dataclass(frozen=True)
+class Spreadsheet:
+    """CSV as a spreadsheet in the page's language opens it in columns: Excel in a Finnish or
+    Finland-Swedish locale splits on `;` and reads a decimal comma, in an English one on `,` with a
+    decimal point; a byte order mark tells it the file is UTF-8 (else ä and å come out broken)."""
+
+    delimiter: str
+    decimal: str
+
+    def number(self, value: float, digits: int = 2) -> str:
+        """At most `digits` decimals and no grouping ("4,67", "7,5", "20" in Finnish)."""
+        text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
+        return text.replace(".", self.decimal)
+
+    def response(self, filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
+        """A CSV download; its file name goes into a header, so it must be plain ASCII (ValueError)."""
+        if not FILE_NAME.fullmatch(filename):
+            raise ValueError("a CSV file name is made of known, plain names")
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=self.delimiter, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{filename}"'},
+        )
+
+
+def spreadsheet_of(request: Request) -> Spreadsheet:
+    """The CSV dialect of the page's language (Babel's decimal sign for its locale)."""
+    decimal = i18n.locale_of(request_language(request)).number_symbols["latn"]["decimal"]
+    return Spreadsheet(delimiter=";" if decimal == "," else ",", decimal=decimal)
 
 
 def form_text(form: FormData, name: str) -> str:

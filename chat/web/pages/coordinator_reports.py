@@ -21,12 +21,13 @@ from chat.web.context import clock_of, db_of, live_of, tz_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.coordinator_base import (
     WEEKDAYS,
+    Spreadsheet,
     coordinator,
-    csv_response,
     local_midnight,
     monday_of,
     page,
     parse_day,
+    spreadsheet_of,
 )
 from chat.web.pages.coordinator_charts import bar_chart
 from routing.types import Interval
@@ -93,12 +94,6 @@ def _period(request: Request, tz: ZoneInfo, today: date) -> tuple[str, date, dat
     return "month", first, following
 
 
-def _plain(value: float, digits: int = 2) -> str:
-    """A number for a CSV file: a decimal point and no grouping in every language, at most
-    `digits` decimals ("4.67", "7.5", "20")."""
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
-
-
 COVERAGE_TABLES = ("summary", "gaps", "organisations")
 
 
@@ -118,17 +113,8 @@ async def coverage_page(request: Request) -> Response:
     if request.query_params.get("format") == "csv":
         table = request.query_params.get("table", "summary")
         table = table if table in COVERAGE_TABLES else "summary"  # the file name is made of known names only
-        name = f"coverage-{first.isoformat()}-{table}.csv"
-        if table == "gaps":
-            return csv_response(name, ("kind", "start", "end", "hours"), (
-                (k, g.start.isoformat(), g.end.isoformat(), _plain(g.seconds / 3600, 1)) for k, g in result.gaps))
-        if table == "organisations":
-            return csv_response(
-                name, ("organisation", "rostered_hours", "actual_hours", "chats", "share_of_hours", "share_of_chats"),
-                ((o.slug, _plain(o.rostered_hours, 1), _plain(o.actual_hours, 1), suppressed(o.chats),
-                  f"{o.share_of_hours:.3f}", LESS_THAN if too_few(o.chats) else f"{o.share_of_chats:.3f}")
-                 for o in result.organisations))
-        return csv_response(name, ("measure", "hours"), ((k, _plain(v, 1)) for k, v in summary))
+        return _coverage_csv(spreadsheet_of(request), f"coverage-{first.isoformat()}-{table}.csv", result, table,
+                             summary, tz)
     days, rows = week_grid(result, first, now, tz) if kind == "week" else ([], [])
     previous = first - timedelta(days=7) if kind == "week" else (first - timedelta(days=1)).replace(day=1)
     query = ("week=" + previous.isoformat(), "week=" + following.isoformat()) if kind == "week" else (
@@ -200,7 +186,7 @@ async def statistics_page(request: Request) -> Response:
         table = request.query_params.get("table", "summary")
         table = table if table in TABLES else "summary"  # the file name is made of known names only
         name = f"statistics-{first.isoformat()}-{last.isoformat()}-{table}.csv"
-        return _statistics_csv(name, report, table, t, labels)
+        return _statistics_csv(spreadsheet_of(request), name, report, table, t, labels)
     charts: list[dict[str, Any]] = []
     for table in TABLES:
         rows = _table_rows(report, table)
@@ -218,22 +204,38 @@ async def statistics_page(request: Request) -> Response:
     })
 
 
-def _statistics_csv(name: str, report: Report, table: str, t: Translator,
+def _coverage_csv(sheet: Spreadsheet, name: str, result: Coverage, table: str,
+                  summary: list[tuple[str, float]], tz: ZoneInfo) -> Response:
+    """A table of the coverage page as CSV; times local, as a spreadsheet reads them anywhere."""
+    if table == "gaps":
+        return sheet.response(name, ("kind", "start", "end", "hours"), (
+            (k, f"{g.start.astimezone(tz):%Y-%m-%d %H:%M}", f"{g.end.astimezone(tz):%Y-%m-%d %H:%M}",
+             sheet.number(g.seconds / 3600, 1)) for k, g in result.gaps))
+    if table == "organisations":
+        return sheet.response(
+            name, ("organisation", "rostered_hours", "actual_hours", "chats", "share_of_hours", "share_of_chats"),
+            ((o.slug, sheet.number(o.rostered_hours, 1), sheet.number(o.actual_hours, 1), suppressed(o.chats),
+              sheet.number(o.share_of_hours, 3), LESS_THAN if too_few(o.chats) else sheet.number(o.share_of_chats, 3))
+             for o in result.organisations))
+    return sheet.response(name, ("measure", "hours"), ((k, sheet.number(v, 1)) for k, v in summary))
+
+
+def _statistics_csv(sheet: Spreadsheet, name: str, report: Report, table: str, t: Translator,
                     labels: dict[str, dict[str, str]]) -> Response:
     """A table of the statistics page as CSV: headers in the page's language; first the key as
     stored (so exports of different periods and languages can be joined on it), then its label;
-    counts and figures of fewer than three chats written "<3", numbers with a decimal point."""
+    counts and figures of fewer than three chats written "<3", numbers as the language writes them."""
     if table == "summary":
         column = t("coord.measure")
-        return csv_response(name, (t("coord.stats.id_column", column=column), column, t("coord.value")), (
-            (k, t(f"coord.stats.{k}"), v.shown(_plain) if isinstance(v, Figure) else suppressed(v))
+        return sheet.response(name, (t("coord.stats.id_column", column=column), column, t("coord.value")), (
+            (k, t(f"coord.stats.{k}"), v.shown(sheet.number) if isinstance(v, Figure) else suppressed(v))
             for k, v in _summary(report)))
     column = t(f"coord.stats.column.{table}")
     header = [t("coord.stats.id_column", column=column), column, t("coord.chats")]
     names, rows = labels[table], _table_rows(report, table)
     if table == "rating":
-        return csv_response(name, header, ((r.key, names.get(r.key, r.key), suppressed(r.chats)) for r in rows))
-    return csv_response(name, [*header, t("coord.stats.served")], (
+        return sheet.response(name, header, ((r.key, names.get(r.key, r.key), suppressed(r.chats)) for r in rows))
+    return sheet.response(name, [*header, t("coord.stats.served")], (
         (r.key, names.get(r.key, r.key), suppressed(r.chats), suppressed(r.served)) for r in rows))
 
 
