@@ -30,7 +30,7 @@ from chat.web.auth import Sessions
 from chat.web.bodylimit import BodyLimit
 from chat.web.connections import ConnectionsPerAddress
 from chat.web.middleware import OriginGuard, SecurityHeaders, WidgetCors
-from chat.web.pages import console, coordinator
+from chat.web.pages import console, coordinator, statements
 from chat.web.pages import session as session_pages
 from chat.web.pages.common import SignInRequired, render, sign_in_redirect
 from chat.web.sockets import advisor, visitor
@@ -142,6 +142,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         *session_pages.routes,
         *console.routes,
         *coordinator.routes,
+        *statements.routes,
     ]
     middleware = [
         Middleware(ConnectionsPerAddress, limit=settings.connections_per_address),

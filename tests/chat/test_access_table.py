@@ -112,6 +112,11 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/coordinator/settings/retention"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins/remove"): coordinator_only(303),
+    ("GET", "/accessibility"): same(200),
+    ("GET", "/privacy"): same(200),
+    ("GET", "/coordinator/statements"): coordinator_only(200),
+    ("POST", "/coordinator/statements/facts"): coordinator_only(400),
+    ("POST", "/coordinator/statements/text"): coordinator_only(400),
 }
 # Ends the caller's session: asked last.
 LAST = (("POST", "/sign-out"), ("DELETE", "/api/session"))

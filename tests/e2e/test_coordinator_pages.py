@@ -210,3 +210,21 @@ async def test_the_now_panel_with_a_chat_nobody_on_duty_can_serve(browser: Brows
         await no_violations(page, name)
         await shot(page, name)
         await context.close()
+
+
+async def test_the_statements_pages_are_accessible(browser: Browser, service: Service) -> None:
+    await add_coordinator(service)
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+    for kind, language in (("privacy", "fi"), ("accessibility", "sv")):
+        await page.goto(f"{service.base}/{kind}?lang={language}")
+        await no_violations(page, f"{kind} ({language})")
+        await shot(page, f"statement-{kind}-{language}")
+    await sign_in(page, service, COORDINATOR)
+    await page.get_by_role("link", name="Statements").click()
+    await page.get_by_label("Controller, responsible for the service").fill("")
+    await page.get_by_role("button", name="Save, and mark as reviewed today").click()
+    await expect(page.locator(".error-summary a[href='#facts-controller']")).to_be_visible()
+    await no_violations(page, "statements with an error")
+    await shot(page, "coordinator-statements")
+    await context.close()
