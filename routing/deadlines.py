@@ -6,7 +6,8 @@ out of time and why, and which advisors' reconnect grace is over. Rules (DESIGN.
 - closing time: once the service has been closed for the closing grace, every waiting chat
   expires (`service_closed`); until then the queue is still served;
 - a waiting chat whose visitor has been gone for the visitor grace is abandoned (`abandoned`);
-- an active chat silent for the idle limit ends (`idle`);
+- an active chat silent for the idle limit ends (`idle`), and its parties are warned once, the
+  idle warning before that (`idle_warnings`);
 - an advisor gone for the advisor grace loses their chats back to the queue.
 """
 
@@ -30,6 +31,7 @@ class Limits:
     advisor_grace: timedelta
     closing_grace: timedelta
     idle: timedelta
+    idle_warning: timedelta = timedelta(0)  # zero: no warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class ChatClock:
     waiting: bool
     visitor_gone_since: datetime | None
     last_activity: datetime
+    idle_warned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,16 @@ def overdue_chats(
         elif not chat.waiting and now - chat.last_activity >= limits.idle:
             decided.append(Overdue(chat.id, ChatEvent.END, "idle"))
     return decided
+
+
+def idle_warnings(chats: Iterable[ChatClock], *, now: datetime, limits: Limits) -> list[ChatId]:
+    """The active chats to warn now: silent for longer than the idle limit less the warning, not
+    yet warned since their last activity, and not yet at the idle limit itself."""
+    if limits.idle_warning <= timedelta(0):
+        return []
+    start = limits.idle - limits.idle_warning
+    return [chat.id for chat in chats
+            if not chat.waiting and not chat.idle_warned and start <= now - chat.last_activity < limits.idle]
 
 
 def lost_advisors(

@@ -47,6 +47,7 @@ class Settings:
     advisor_grace_s: float = 60.0
     closing_grace_s: float = 900.0
     idle_s: float = 1800.0
+    idle_warning_s: float = 120.0
     retention_days: int = 90
     session_hours: float = 12.0
     tick_s: float = 1.0

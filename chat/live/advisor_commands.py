@@ -14,6 +14,7 @@ from chat.live.commands import (
     AdvisorConnected,
     AdvisorDisconnected,
     AdvisorSays,
+    AdvisorStillHere,
     AdvisorTyping,
     CloseChat,
     EndSessions,
@@ -147,6 +148,10 @@ async def say(core: Core, command: AdvisorSays) -> Ack:
 async def typing(core: Core, command: AdvisorTyping) -> None:
     own_chat(core, command.username, command.chat_id)
     await core.to_visitor(command.chat_id, TypingOut(sender="advisor"))
+
+
+async def still_here(core: Core, command: AdvisorStillHere) -> None:
+    await core.still_here(own_chat(core, command.username, command.chat_id))
 
 
 async def transfer(core: Core, command: TransferChat) -> Transferred:

@@ -80,6 +80,13 @@ class VisitorEnds(Command[None]):
 
 
 @dataclass(frozen=True)
+class VisitorStillHere(Command[None]):
+    """The visitor's answer to an idle warning."""
+
+    chat_id: str
+
+
+@dataclass(frozen=True)
 class GiveFeedback(Command[FeedbackSaved]):
     chat_id: str
     rating: int
@@ -120,6 +127,14 @@ class AdvisorSays(Command[Ack]):
 
 @dataclass(frozen=True)
 class AdvisorTyping(Command[None]):
+    username: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class AdvisorStillHere(Command[None]):
+    """The advisor's answer to an idle warning."""
+
     username: str
     chat_id: str
 

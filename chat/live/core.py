@@ -28,6 +28,8 @@ from chat.wire.outgoing import (
     AdvisorAssigned,
     AdvisorCard,
     Ended,
+    IdleCleared,
+    IdleWarning,
     OutFrame,
     VisitorAssigned,
     chat_card,
@@ -150,10 +152,24 @@ class Core:
         """Send a stored line to whoever may see it: notes reach the advisor only."""
         self.metrics.messages_stored.labels(sender=message.sender).inc()
         if message.sender != "note":
-            chat.last_activity_at = message.created_at
+            self.state.active(chat, message.created_at)
             await self.to_visitor(chat.id, message_out(message, self.tz))
         if chat.advisor is not None:
             await self.to_advisor(chat.advisor, message_out(message, self.tz, chat=chat.id))
+
+    async def warn_idle(self, chat: LiveChat, ends_in_s: int) -> None:
+        """Tell both parties the chat ends for silence soon, once per silence."""
+        self.state.idle_warned(chat)
+        await self.to_visitor(chat.id, IdleWarning(ends_in_s=ends_in_s))
+        if chat.advisor is not None:
+            await self.to_advisor(chat.advisor, IdleWarning(ends_in_s=ends_in_s, chat=chat.id))
+
+    async def still_here(self, chat: LiveChat) -> None:
+        """A party answered the idle warning: the idle clock starts again, and both hear it."""
+        self.state.active(chat, self.clock.now())
+        await self.to_visitor(chat.id, IdleCleared())
+        if chat.advisor is not None:
+            await self.to_advisor(chat.advisor, IdleCleared(chat=chat.id))
 
     def wake(self) -> None:
         """Ask the dispatcher for a routing decision soon."""

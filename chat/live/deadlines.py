@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from chat.base.settings import Settings
 from chat.live.core import Core
-from routing.deadlines import ChatClock, Limits, lost_advisors, overdue_chats
+from routing.deadlines import ChatClock, Limits, idle_warnings, lost_advisors, overdue_chats
 from storage import duty
 
 CONFIG_REFRESH = timedelta(minutes=10)  # the roster window loaded spans weeks
@@ -20,6 +20,7 @@ def limits(settings: Settings) -> Limits:
         advisor_grace=timedelta(seconds=settings.advisor_grace_s),
         closing_grace=timedelta(seconds=settings.closing_grace_s),
         idle=timedelta(seconds=settings.idle_s),
+        idle_warning=timedelta(seconds=settings.idle_warning_s),
     )
 
 
@@ -33,13 +34,18 @@ async def apply_deadlines(core: Core, now: datetime) -> None:
     for username in lost_advisors(gone, now=now, grace=bounds.advisor_grace):
         await _release(core, username)
     clocks = [
-        ChatClock(chat.id, chat.waiting, chat.visitor_gone_since, chat.last_activity_at)
+        ChatClock(chat.id, chat.waiting, chat.visitor_gone_since, chat.last_activity_at, chat.idle_warned)
         for chat in core.state.chats()
     ]
     for overdue in overdue_chats(clocks, hours=core.config.hours, now=now, limits=bounds):
         chat = core.state.chat(overdue.chat)
         assert chat is not None
         await core.end(chat, event=overdue.event, by="system", reason=overdue.reason)
+    for chat_id in idle_warnings(clocks, now=now, limits=bounds):
+        chat = core.state.chat(chat_id)
+        if chat is not None:  # not ended above
+            ends_in = bounds.idle - (now - chat.last_activity_at)
+            await core.warn_idle(chat, max(0, int(ends_in.total_seconds())))
 
 
 async def _release(core: Core, username: str) -> None:

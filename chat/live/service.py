@@ -60,6 +60,8 @@ LOCKED: dict[type[c.Command[Any]], Handler] = {
     c.AdvisorDisconnected: advisor.disconnected,
     c.SetStatus: advisor.set_status,
     c.CloseChat: advisor.close,
+    c.VisitorStillHere: visitor.still_here,
+    c.AdvisorStillHere: advisor.still_here,
     c.Rejoin: advisor.rejoin,
 }
 # Reads, lines and typing; and the transfer, which takes the lock itself after its note.

@@ -42,6 +42,9 @@ class LiveChat:
     client_seqs: dict[ClientKey, int] | None = None
     # Set when the service starts ending the chat: the writer stores no line after that.
     ended: bool = False
+    # Whether its parties were told it will end for silence (NEUVO_IDLE_WARNING_S); activity
+    # clears it.
+    idle_warned: bool = False
     # The visitor's lines and typing over all the chat's sockets (NEUVO_CHAT_RATE); made on the
     # first frame.
     visitor_frames: TokenBucket | None = None
@@ -188,6 +191,13 @@ class LiveState:
         chat.visitor_sockets = max(0, chat.visitor_sockets - 1)
         if chat.visitor_sockets == 0:
             chat.visitor_gone_since = now
+
+    def active(self, chat: LiveChat, at: datetime) -> None:
+        """A line, or a party saying they are still here: the idle clock starts again."""
+        chat.last_activity_at, chat.idle_warned = at, False
+
+    def idle_warned(self, chat: LiveChat) -> None:
+        chat.idle_warned = True
 
     def placed(self, chat: LiveChat, position: int, estimate: int | None) -> None:
         chat.position, chat.estimate = position, estimate

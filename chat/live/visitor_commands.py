@@ -22,6 +22,7 @@ from chat.live.commands import (
     VisitorDisconnected,
     VisitorEnds,
     VisitorSays,
+    VisitorStillHere,
     VisitorTyping,
 )
 from chat.live.core import Core
@@ -168,6 +169,12 @@ async def typing(core: Core, command: VisitorTyping) -> None:
     _within_chat_rate(core, chat)
     if chat.advisor is not None:
         await core.to_advisor(chat.advisor, TypingOut(chat=chat.id, sender="visitor"))
+
+
+async def still_here(core: Core, command: VisitorStillHere) -> None:
+    chat = live_chat(core, command.chat_id)
+    _within_chat_rate(core, chat)
+    await core.still_here(chat)
 
 
 async def end(core: Core, command: VisitorEnds) -> None:

@@ -50,6 +50,13 @@ class End:
 
 
 @dataclass(frozen=True)
+class StillHere:
+    """The answer to an idle warning; `chat` is empty on the visitor socket."""
+
+    chat: str = ""
+
+
+@dataclass(frozen=True)
 class Ping:
     """A liveness probe (browsers do not surface WebSocket pings); answered with `pong`."""
 
@@ -79,7 +86,7 @@ class Close:
     outcome: str
 
 
-Frame = Start | Resume | Say | Typing | End | Feedback | Status | Transfer | Close | Ping
+Frame = Start | Resume | Say | Typing | End | StillHere | Feedback | Status | Transfer | Close | Ping
 Parser = Callable[[Mapping[str, Any]], Frame]
 
 
@@ -175,6 +182,7 @@ VISITOR_FRAMES: Mapping[str, Parser] = {
     "message": _visitor_say,
     "typing": lambda f: Typing(),
     "end": lambda f: End(),
+    "still_here": lambda f: StillHere(),
     "feedback": _feedback,
     "ping": lambda f: Ping(),
 }
@@ -186,6 +194,7 @@ ADVISOR_FRAMES: Mapping[str, Parser] = {
     "typing": lambda f: Typing(chat=_str(f, "chat")),
     "transfer": _transfer,
     "close": _close,
+    "still_here": lambda f: StillHere(chat=_str(f, "chat")),
     "ping": lambda f: Ping(),
 }
 

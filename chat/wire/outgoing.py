@@ -66,6 +66,23 @@ class Ended(OutFrame):
 
 
 @dataclass(frozen=True)
+class IdleWarning(OutFrame):
+    """The chat ends for silence in `ends_in_s` unless someone writes or says they are still here."""
+
+    type = "idle_warning"
+    ends_in_s: int
+    chat: str | None = field(default=None, metadata=OMITTED_WHEN_NONE)
+
+
+@dataclass(frozen=True)
+class IdleCleared(OutFrame):
+    """A party said they are still here: the idle warning is over."""
+
+    type = "idle_cleared"
+    chat: str | None = field(default=None, metadata=OMITTED_WHEN_NONE)
+
+
+@dataclass(frozen=True)
 class Pong(OutFrame):
     type = "pong"
 

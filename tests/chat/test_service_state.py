@@ -135,3 +135,23 @@ async def test_queue_after_closing_time_is_served_then_told_the_service_closed(s
     assert service.live.view.waiting()
     await service.tick(2)
     assert await until(visitor, "ended") == {"type": "ended", "by": "system", "reason": "service_closed"}
+
+
+async def test_both_parties_are_warned_before_an_idle_end_and_still_here_starts_the_clock_again(
+        service: Service) -> None:
+    talk = await service.chat("anna")
+    await service.tick(1680)  # 30 minutes of silence less the two-minute warning
+    assert await until(talk.visitor, "idle_warning") == {"type": "idle_warning", "ends_in_s": 120}
+    assert await until(talk.advisor, "idle_warning") == {"type": "idle_warning", "ends_in_s": 120, "chat": talk.chat}
+    await send(talk.visitor, {"type": "still_here"})
+    assert await until(talk.visitor, "idle_cleared") == {"type": "idle_cleared"}
+    assert await until(talk.advisor, "idle_cleared") == {"type": "idle_cleared", "chat": talk.chat}
+    await service.tick(1700)  # silent again since the answer: warned again, not ended
+    assert (await until(talk.advisor, "idle_warning"))["ends_in_s"] == 100
+    assert service.live.carries(talk.chat)
+    await send(talk.advisor, {"type": "still_here", "chat": talk.chat})
+    await until(talk.visitor, "idle_cleared")
+    await service.tick(1799)
+    assert service.live.carries(talk.chat)
+    await service.tick(1)
+    assert await until(talk.visitor, "ended") == {"type": "ended", "by": "system", "reason": "idle"}

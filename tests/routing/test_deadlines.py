@@ -3,7 +3,15 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from routing.deadlines import ChatClock, Limits, Overdue, closing_grace_over, lost_advisors, overdue_chats
+from routing.deadlines import (
+    ChatClock,
+    Limits,
+    Overdue,
+    closing_grace_over,
+    idle_warnings,
+    lost_advisors,
+    overdue_chats,
+)
 from routing.hours import OpeningHours, WeeklyOpening
 from routing.lifecycle import ChatEvent
 
@@ -57,3 +65,18 @@ def test_advisors_are_released_only_after_their_grace() -> None:
     now = at("2026-11-24T12:00")
     gone = {"anna": now - timedelta(seconds=60), "bertil": now - timedelta(seconds=59), "chloe": None}
     assert lost_advisors(gone, now=now, grace=timedelta(seconds=60)) == ["anna"]
+
+
+def test_an_idle_chat_is_warned_once_the_warning_before_its_end() -> None:
+    now = at("2026-11-24T12:00")
+    limits = Limits(visitor_grace=timedelta(seconds=120), advisor_grace=timedelta(seconds=60),
+                    closing_grace=timedelta(seconds=900), idle=timedelta(seconds=1800),
+                    idle_warning=timedelta(seconds=120))
+
+    def silent(name: str, seconds: int, *, warned: bool = False, waiting: bool = False) -> ChatClock:
+        return ChatClock(name, waiting, None, now - timedelta(seconds=seconds), warned)
+
+    chats = [silent("early", 1679), silent("due", 1680), silent("late", 1799), silent("warned", 1700, warned=True),
+             silent("over", 1800), silent("queued", 1700, waiting=True)]
+    assert idle_warnings(chats, now=now, limits=limits) == ["due", "late"]
+    assert idle_warnings(chats, now=now, limits=LIMITS) == []  # no warning set: none given

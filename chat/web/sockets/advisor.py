@@ -17,7 +17,7 @@ from chat.web.auth import COOKIE
 from chat.web.context import clock_of, live_of, sessions_of, settings_of
 from chat.web.sockets.connection import Connection
 from chat.wire.errors import Unauthorized
-from chat.wire.incoming import ADVISOR_FRAMES, Close, Frame, Say, Status, Transfer, Typing
+from chat.wire.incoming import ADVISOR_FRAMES, Close, Frame, Say, Status, StillHere, Transfer, Typing
 from chat.wire.outgoing import AdvisorAssigned, MessageOut, OutFrame, SignedOut
 from storage.tables import User
 
@@ -56,6 +56,8 @@ class AdvisorConnection(Connection):
             await self.send(await self.live.run(c.AdvisorSays(username, frame.chat, frame.id, frame.text, frame.note)))
         elif isinstance(frame, Typing):
             await self.live.run(c.AdvisorTyping(username, frame.chat))
+        elif isinstance(frame, StillHere):
+            await self.live.run(c.AdvisorStillHere(username, frame.chat))
         elif isinstance(frame, Transfer):
             await self.live.run(c.TransferChat(username, frame.chat, frame.kind, frame.value, frame.note))
         elif isinstance(frame, Close):

@@ -14,7 +14,7 @@ from chat.live.interface import Live
 from chat.web.context import live_of, settings_of
 from chat.web.sockets.connection import CLOSE_POLICY, Connection
 from chat.wire.errors import AlreadyStarted, NotStarted
-from chat.wire.incoming import VISITOR_FRAMES, End, Feedback, Frame, Resume, Say, Start, Typing
+from chat.wire.incoming import VISITOR_FRAMES, End, Feedback, Frame, Resume, Say, Start, StillHere, Typing
 from chat.wire.outgoing import Closed, MessageOut, OutFrame
 
 
@@ -52,6 +52,8 @@ class VisitorConnection(Connection):
             await self.send(await self.live.run(c.VisitorSays(self.chat_id, frame.id, frame.text)))
         elif isinstance(frame, Typing):
             await self.live.run(c.VisitorTyping(self.chat_id))
+        elif isinstance(frame, StillHere):
+            await self.live.run(c.VisitorStillHere(self.chat_id))
         elif isinstance(frame, End):
             await self.live.run(c.VisitorEnds(self.chat_id))
         elif isinstance(frame, Feedback):
