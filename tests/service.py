@@ -91,8 +91,11 @@ class Service:
     def ws_base(self) -> str:
         return self.base.replace("http://", "ws://")
 
-    async def visitor(self, *, origin: str | None = None) -> ClientConnection:
-        ws = await connect(f"{self.ws_base}/ws/visitor", origin=origin or WIDGET_ORIGIN)  # type: ignore[arg-type]
+    async def visitor(self, *, origin: str | None = None, address: str | None = None) -> ClientConnection:
+        """A visitor socket; from `address` as a trusted proxy says (NEUVO_TRUSTED_PROXIES 127.0.0.1)."""
+        headers = {"X-Forwarded-For": address} if address else None
+        ws = await connect(f"{self.ws_base}/ws/visitor", origin=origin or WIDGET_ORIGIN,  # type: ignore[arg-type]
+                           additional_headers=headers)
         self.sockets.append(ws)
         return ws
 

@@ -20,7 +20,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from chat.live.commands import Colleague, Command, NowView, ServiceStatus
+from chat.live.commands import BlockView, Colleague, Command, NowView, ServiceStatus
 from chat.wire.errors import ProtocolError, Unavailable
 from chat.wire.outgoing import OutFrame
 from chat.wire.packing import Kinds, pack, unpack
@@ -29,7 +29,7 @@ log = logging.getLogger("neuvo.cluster")
 QUEUE = "neuvo:commands"
 REPLY_TTL_S = 60  # a reply list whose process is gone does not stay in Redis
 COMMANDS = Kinds(Command)
-ANSWERS = Kinds(OutFrame, extra=(ServiceStatus, Colleague, NowView))
+ANSWERS = Kinds(OutFrame, extra=(ServiceStatus, Colleague, NowView, BlockView))
 Apply = Callable[[str, Command[Any]], Awaitable[Any]]
 
 

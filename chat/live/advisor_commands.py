@@ -10,14 +10,17 @@ from __future__ import annotations
 import secrets
 
 from chat.live import lines
+from chat.live.blocks import BLOCKED, DURATIONS
 from chat.live.commands import (
     AdvisorConnected,
     AdvisorDisconnected,
     AdvisorSays,
     AdvisorStillHere,
     AdvisorTyping,
+    BlockVisitor,
     CloseChat,
     EndSessions,
+    LiftBlock,
     Rejoin,
     SetStatus,
     TransferChat,
@@ -40,7 +43,7 @@ from chat.wire.outgoing import (
 from routing.advisors import can_serve
 from routing.lifecycle import FINAL_STATES, ChatEvent
 from routing.types import AdvisorState, Target, ToAdvisor, ToOrganisation, WaitingChat
-from storage import chats, duty, messages, statistics
+from storage import audit, chats, duty, messages, statistics
 
 
 async def connected(core: Core, command: AdvisorConnected) -> Welcome:
@@ -148,6 +151,29 @@ async def say(core: Core, command: AdvisorSays) -> Ack:
 async def typing(core: Core, command: AdvisorTyping) -> None:
     own_chat(core, command.username, command.chat_id)
     await core.to_visitor(command.chat_id, TypingOut(sender="advisor"))
+
+
+async def block(core: Core, command: BlockVisitor) -> None:
+    """End the chat as blocked, and block its visitor for the duration (chat.live.blocks)."""
+    if command.duration not in DURATIONS:
+        raise BadField(f"field 'duration' must be one of {', '.join(DURATIONS)}")
+    chat = own_chat(core, command.username, command.chat_id)
+    now = core.clock.now()
+    await core.end(chat, event=ChatEvent.END, by="advisor", reason=None, outcome=BLOCKED)
+    block = core.blocks.add(core.blocks.keys_of(chat_id=chat.id, address=chat.address), duration=command.duration,
+                            now=now)
+    async with core.db.transaction() as session:
+        await audit.audit(session, actor=command.username, action="visitor_block",
+                          detail=f"{block.id}: {block.duration}", now=now)
+
+
+async def lift_block(core: Core, command: LiftBlock) -> bool:
+    lifted = core.blocks.lift(command.block_id)
+    if lifted:
+        async with core.db.transaction() as session:
+            await audit.audit(session, actor=command.actor, action="visitor_unblock", detail=command.block_id,
+                              now=core.clock.now())
+    return lifted
 
 
 async def still_here(core: Core, command: AdvisorStillHere) -> None:

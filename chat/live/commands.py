@@ -41,6 +41,7 @@ class StartChat(Command[Queued | Closed]):
     topic: str
     language: str
     address: str  # counted against NEUVO_CHATS_PER_ADDRESS, in memory only
+    previous_chat: str | None = None  # the chat the socket carried before, if any (blocks)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,16 @@ class AdvisorTyping(Command[None]):
 
 
 @dataclass(frozen=True)
+class BlockVisitor(Command[None]):
+    """End the advisor's chat as blocked; its visitor may start no chat for `duration`
+    (chat.live.blocks.DURATIONS)."""
+
+    username: str
+    chat_id: str
+    duration: str
+
+
+@dataclass(frozen=True)
 class AdvisorStillHere(Command[None]):
     """The advisor's answer to an idle warning."""
 
@@ -202,6 +213,19 @@ class AskNow(Command["NowView"]):
 
 
 @dataclass(frozen=True)
+class AskBlocks(Command[list["BlockView"]]):
+    """The blocks in force, as coordinators see them."""
+
+
+@dataclass(frozen=True)
+class LiftBlock(Command[bool]):
+    """A coordinator lifts a block before it expires; False when it is gone already."""
+
+    actor: str
+    block_id: str
+
+
+@dataclass(frozen=True)
 class AskCarries(Command[bool]):
     """Whether the chat is live (waiting or active)."""
 
@@ -247,6 +271,17 @@ class UnservedChat:
     language: str
     waited_s: int
     reason: str
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """A block without anything that identifies its visitor: its own id, duration and times
+    (ISO 8601 in the service's time zone)."""
+
+    id: str
+    duration: str
+    since: str
+    until: str
 
 
 @dataclass(frozen=True)

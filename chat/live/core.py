@@ -21,6 +21,7 @@ from chat.base.ratelimit import SlidingCounter
 from chat.base.settings import Settings
 from chat.broker import Broker
 from chat.broker.channels import advisor_channel, visitor_channel
+from chat.live.blocks import Blocks
 from chat.live.config import ServiceConfig, load_config
 from chat.live.state import AdvisorPresence, LiveChat, LiveState, target_from_row
 from chat.live.writer import LineWriter
@@ -59,6 +60,7 @@ class Core:
         self.metrics = metrics or Metrics()
         self.metrics.watch(self._gauges)
         self.new_chats_per_address = SlidingCounter(limit=settings.chats_per_address, window=600)
+        self.blocks = Blocks()
         self.writer = LineWriter(db=db, clock=clock, announce=self.announce_line)
         self._config: ServiceConfig | None = None
         self.config_loaded_at = datetime.min.replace(tzinfo=self.tz)

@@ -40,7 +40,7 @@ from chat.live.places import QueueAnnouncer, place_of, queue_frame
 from chat.live.recovery import restore
 from chat.live.state import AdvisorPresence, LiveState
 from chat.wire.errors import storage_failure
-from chat.wire.outgoing import QueueOut, at_or_none
+from chat.wire.outgoing import QueueOut, at, at_or_none
 from routing.advisors import why_unserved
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES
@@ -61,6 +61,8 @@ LOCKED: dict[type[c.Command[Any]], Handler] = {
     c.SetStatus: advisor.set_status,
     c.CloseChat: advisor.close,
     c.VisitorStillHere: visitor.still_here,
+    c.BlockVisitor: advisor.block,
+    c.LiftBlock: advisor.lift_block,
     c.AdvisorStillHere: advisor.still_here,
     c.Rejoin: advisor.rejoin,
 }
@@ -194,6 +196,8 @@ class LiveService:
             return self.carries(command.chat_id)
         if isinstance(command, c.AskNow):
             return self.now()
+        if isinstance(command, c.AskBlocks):
+            return self.blocks()
         return _NOT_A_QUESTION
 
     def status(self) -> c.ServiceStatus:
@@ -233,6 +237,11 @@ class LiveService:
             oldest_wait_s=_seconds(now - waiting[0].arrived_at) if waiting else None,
             unserved=tuple(unserved),
         )
+
+    def blocks(self) -> list[c.BlockView]:
+        core = self._core
+        return [c.BlockView(b.id, b.duration, at(b.since, core.tz), at(b.until, core.tz))
+                for b in core.blocks.active(core.clock.now())]
 
     @property
     def view(self) -> LiveState:

@@ -71,6 +71,9 @@ async def start(core: Core, command: StartChat) -> Queued | Closed:
     waiting_here = sum(1 for c in core.state.waiting() if c.address == command.address)
     if 0 < core.settings.waiting_per_address <= waiting_here:
         raise RateLimited("this address already has chats waiting; try again when one is answered")
+    if core.blocks.blocks(core.blocks.keys_of(chat_id=command.previous_chat, address=command.address), now):
+        # As neutral as can be: what anyone is told when nobody is free, and the offline form.
+        return Closed(reason="unstaffed", next_open=None)
     if not core.accepting(now):
         # A refused start counts too: a script cannot fill the statistics with refusals.
         core.new_chats_per_address.add(command.address, time.monotonic())

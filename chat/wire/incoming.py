@@ -86,7 +86,15 @@ class Close:
     outcome: str
 
 
-Frame = Start | Resume | Say | Typing | End | StillHere | Feedback | Status | Transfer | Close | Ping
+@dataclass(frozen=True)
+class Block:
+    """End the chat as blocked, for `duration` ("1h", "24h" or "7d")."""
+
+    chat: str
+    duration: str
+
+
+Frame = Start | Resume | Say | Typing | End | StillHere | Feedback | Status | Transfer | Close | Block | Ping
 Parser = Callable[[Mapping[str, Any]], Frame]
 
 
@@ -194,6 +202,7 @@ ADVISOR_FRAMES: Mapping[str, Parser] = {
     "typing": lambda f: Typing(chat=_str(f, "chat")),
     "transfer": _transfer,
     "close": _close,
+    "block": lambda f: Block(chat=_str(f, "chat"), duration=_str(f, "duration")),
     "still_here": lambda f: StillHere(chat=_str(f, "chat")),
     "ping": lambda f: Ping(),
 }

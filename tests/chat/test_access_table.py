@@ -112,6 +112,8 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/coordinator/settings/retention"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins/remove"): coordinator_only(303),
+    ("GET", "/coordinator/blocks"): coordinator_only(200),
+    ("POST", "/coordinator/blocks/lift"): coordinator_only(303),
     ("GET", "/accessibility"): same(200),
     ("GET", "/privacy"): same(200),
     ("GET", "/coordinator/statements"): coordinator_only(200),

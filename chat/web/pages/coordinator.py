@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from chat.web import ical
 from chat.web.pages import (
+    coordinator_blocks,
     coordinator_hours,
     coordinator_people,
     coordinator_reports,
@@ -24,5 +25,6 @@ routes: list[BaseRoute] = [
     *coordinator_hours.routes,
     *coordinator_people.routes,
     *coordinator_settings.routes,
+    *coordinator_blocks.routes,
     Route("/calendar/{username}.ics", ical.calendar_feed, methods=["GET"]),
 ]

@@ -32,6 +32,7 @@ NAV = (
     ("/coordinator/hours", "coord.nav.hours"),
     ("/coordinator/people", "coord.nav.people"),
     ("/coordinator/settings", "coord.nav.settings"),
+    ("/coordinator/blocks", "coord.nav.blocks"),
     ("/coordinator/statements", "coord.nav.statements"),
 )
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chat.live.blocks import BLOCKED
 from chat.live.commands import AskNow
 from chat.web.context import clock_of, db_of, live_of, tz_of
 from chat.web.i18n import Translator, request_language
@@ -137,7 +138,7 @@ def _labels(request: Request, outcomes: dict[str, str]) -> dict[str, dict[str, s
         "topic": topics,
         "language": {code: t(f"coord.language.{code}") for code in ("fi", "sv", "en")},
         "organisation": {**organisations, "": t("coord.none")},
-        "outcome": {**outcomes, "": t("coord.none")},
+        "outcome": {**outcomes, BLOCKED: t("coord.outcome.blocked"), "": t("coord.none")},
         "rating": {str(n): str(n) for n in range(1, 6)},
     }
 

@@ -17,7 +17,7 @@ from chat.web.auth import COOKIE
 from chat.web.context import clock_of, live_of, sessions_of, settings_of
 from chat.web.sockets.connection import Connection
 from chat.wire.errors import Unauthorized
-from chat.wire.incoming import ADVISOR_FRAMES, Close, Frame, Say, Status, StillHere, Transfer, Typing
+from chat.wire.incoming import ADVISOR_FRAMES, Block, Close, Frame, Say, Status, StillHere, Transfer, Typing
 from chat.wire.outgoing import AdvisorAssigned, MessageOut, OutFrame, SignedOut
 from storage.tables import User
 
@@ -62,6 +62,8 @@ class AdvisorConnection(Connection):
             await self.live.run(c.TransferChat(username, frame.chat, frame.kind, frame.value, frame.note))
         elif isinstance(frame, Close):
             await self.live.run(c.CloseChat(username, frame.chat, frame.outcome))
+        elif isinstance(frame, Block):
+            await self.live.run(c.BlockVisitor(username, frame.chat, frame.duration))
 
     def _forward(self, frame: OutFrame) -> bool:
         """Skip messages that `welcome` or `assigned` already carried in a chat's history."""

@@ -63,7 +63,7 @@ class VisitorConnection(Connection):
         chat_id = self.live.new_chat_id()
         gate = await self.follow(visitor_channel(chat_id), self._forward)
         try:
-            answer = await self.live.run(c.StartChat(chat_id, frame.topic, frame.language, self.address))
+            answer = await self.live.run(c.StartChat(chat_id, frame.topic, frame.language, self.address, self.chat_id))
         except Exception:
             await self.stop_following()
             raise
