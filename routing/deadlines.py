@@ -6,6 +6,7 @@ out of time and why, and which advisors' reconnect grace is over. Rules (DESIGN.
 - closing time: once the service has been closed for the closing grace, every waiting chat
   expires (`service_closed`); until then the queue is still served;
 - a waiting chat whose visitor has been gone for the visitor grace is abandoned (`abandoned`);
+  an active one whose visitor left by the quick exit ends so too (`left_quickly`);
 - an active chat silent for the idle limit ends (`idle`), and its parties are warned once, the
   idle warning before that (`idle_warnings`);
 - an advisor gone for the advisor grace loses their chats back to the queue.
@@ -43,6 +44,7 @@ class ChatClock:
     visitor_gone_since: datetime | None
     last_activity: datetime
     idle_warned: bool = False
+    left_quickly: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,8 @@ def overdue_chats(
             decided.append(Overdue(chat.id, ChatEvent.EXPIRE, "service_closed"))
         elif chat.waiting and _past(chat.visitor_gone_since, limits.visitor_grace, now):
             decided.append(Overdue(chat.id, ChatEvent.ABANDON, "abandoned"))
+        elif chat.left_quickly and _past(chat.visitor_gone_since, limits.visitor_grace, now):
+            decided.append(Overdue(chat.id, ChatEvent.END, "left_quickly"))
         elif not chat.waiting and now - chat.last_activity >= limits.idle:
             decided.append(Overdue(chat.id, ChatEvent.END, "idle"))
     return decided

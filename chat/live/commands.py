@@ -88,6 +88,11 @@ class VisitorStillHere(Command[None]):
 
 
 @dataclass(frozen=True)
+class VisitorLeftQuickly(Command[None]):
+    chat_id: str
+
+
+@dataclass(frozen=True)
 class GiveFeedback(Command[FeedbackSaved]):
     chat_id: str
     rating: int

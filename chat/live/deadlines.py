@@ -34,7 +34,8 @@ async def apply_deadlines(core: Core, now: datetime) -> None:
     for username in lost_advisors(gone, now=now, grace=bounds.advisor_grace):
         await _release(core, username)
     clocks = [
-        ChatClock(chat.id, chat.waiting, chat.visitor_gone_since, chat.last_activity_at, chat.idle_warned)
+        ChatClock(chat.id, chat.waiting, chat.visitor_gone_since, chat.last_activity_at, chat.idle_warned,
+                  chat.left_quickly)
         for chat in core.state.chats()
     ]
     for overdue in overdue_chats(clocks, hours=core.config.hours, now=now, limits=bounds):

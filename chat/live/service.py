@@ -61,6 +61,7 @@ LOCKED: dict[type[c.Command[Any]], Handler] = {
     c.SetStatus: advisor.set_status,
     c.CloseChat: advisor.close,
     c.VisitorStillHere: visitor.still_here,
+    c.VisitorLeftQuickly: visitor.left_quickly,
     c.BlockVisitor: advisor.block,
     c.LiftBlock: advisor.lift_block,
     c.AdvisorStillHere: advisor.still_here,

@@ -45,6 +45,8 @@ class LiveChat:
     # Whether its parties were told it will end for silence (NEUVO_IDLE_WARNING_S); activity
     # clears it.
     idle_warned: bool = False
+    # The visitor left by the quick exit: gone for the visitor grace, the chat ends.
+    left_quickly: bool = False
     # The visitor's lines and typing over all the chat's sockets (NEUVO_CHAT_RATE); made on the
     # first frame.
     visitor_frames: TokenBucket | None = None
@@ -195,6 +197,9 @@ class LiveState:
     def active(self, chat: LiveChat, at: datetime) -> None:
         """A line, or a party saying they are still here: the idle clock starts again."""
         chat.last_activity_at, chat.idle_warned = at, False
+
+    def left_quickly(self, chat: LiveChat) -> None:
+        chat.left_quickly = True
 
     def idle_warned(self, chat: LiveChat) -> None:
         chat.idle_warned = True

@@ -21,6 +21,7 @@ from chat.live.commands import (
     VisitorConnected,
     VisitorDisconnected,
     VisitorEnds,
+    VisitorLeftQuickly,
     VisitorSays,
     VisitorStillHere,
     VisitorTyping,
@@ -40,6 +41,7 @@ from chat.wire.outgoing import (
     Queued,
     TypingOut,
     VisitorAssigned,
+    VisitorLeft,
     at_or_none,
     message_out,
 )
@@ -178,6 +180,15 @@ async def still_here(core: Core, command: VisitorStillHere) -> None:
     chat = live_chat(core, command.chat_id)
     _within_chat_rate(core, chat)
     await core.still_here(chat)
+
+
+async def left_quickly(core: Core, command: VisitorLeftQuickly) -> None:
+    """The quick exit: the chat is not ended at once (the advisor reads that the visitor left,
+    and may still write a line they will never see); it ends after the visitor grace."""
+    chat = live_chat(core, command.chat_id)
+    core.state.left_quickly(chat)
+    if chat.advisor is not None:
+        await core.to_advisor(chat.advisor, VisitorLeft(chat=chat.id))
 
 
 async def end(core: Core, command: VisitorEnds) -> None:

@@ -50,6 +50,11 @@ class End:
 
 
 @dataclass(frozen=True)
+class QuickExit:
+    """The visitor left by the quick exit (the widget has already forgotten the chat)."""
+
+
+@dataclass(frozen=True)
 class StillHere:
     """The answer to an idle warning; `chat` is empty on the visitor socket."""
 
@@ -94,7 +99,8 @@ class Block:
     duration: str
 
 
-Frame = Start | Resume | Say | Typing | End | StillHere | Feedback | Status | Transfer | Close | Block | Ping
+Frame = (Start | Resume | Say | Typing | End | QuickExit | StillHere | Feedback | Status | Transfer | Close | Block
+         | Ping)
 Parser = Callable[[Mapping[str, Any]], Frame]
 
 
@@ -191,6 +197,7 @@ VISITOR_FRAMES: Mapping[str, Parser] = {
     "typing": lambda f: Typing(),
     "end": lambda f: End(),
     "still_here": lambda f: StillHere(),
+    "quick_exit": lambda f: QuickExit(),
     "feedback": _feedback,
     "ping": lambda f: Ping(),
 }

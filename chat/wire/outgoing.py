@@ -75,6 +75,15 @@ class IdleWarning(OutFrame):
 
 
 @dataclass(frozen=True)
+class VisitorLeft(OutFrame):
+    """To the advisor: the visitor left by the quick exit; the chat ends after the visitor grace."""
+
+    type = "visitor_left"
+    chat: str
+    quickly: bool = True
+
+
+@dataclass(frozen=True)
 class IdleCleared(OutFrame):
     """A party said they are still here: the idle warning is over."""
 

@@ -155,3 +155,15 @@ async def test_both_parties_are_warned_before_an_idle_end_and_still_here_starts_
     assert service.live.carries(talk.chat)
     await service.tick(1)
     assert await until(talk.visitor, "ended") == {"type": "ended", "by": "system", "reason": "idle"}
+
+
+async def test_a_quick_exit_tells_the_advisor_and_ends_the_chat_after_the_visitor_grace(service: Service) -> None:
+    talk = await service.chat("anna")
+    await send(talk.visitor, {"type": "quick_exit"})
+    assert await until(talk.advisor, "visitor_left") == {"type": "visitor_left", "chat": talk.chat, "quickly": True}
+    await service.hang_up_visitor(talk.visitor, talk.chat)
+    await service.tick(119)
+    assert service.live.carries(talk.chat)  # the advisor may still finish their line
+    await service.tick(1)
+    assert await until(talk.advisor, "ended") == {"type": "ended", "chat": talk.chat, "by": "system",
+                                                  "reason": "left_quickly"}

@@ -80,3 +80,15 @@ def test_an_idle_chat_is_warned_once_the_warning_before_its_end() -> None:
              silent("over", 1800), silent("queued", 1700, waiting=True)]
     assert idle_warnings(chats, now=now, limits=limits) == ["due", "late"]
     assert idle_warnings(chats, now=now, limits=LIMITS) == []  # no warning set: none given
+
+
+def test_an_active_chat_whose_visitor_left_quickly_ends_after_the_visitor_grace() -> None:
+    now = at("2026-11-24T12:00")
+    chats = [
+        ChatClock("left", False, now - timedelta(seconds=120), now, left_quickly=True),
+        ChatClock("just-left", False, now - timedelta(seconds=119), now, left_quickly=True),
+        ChatClock("came-back", False, None, now, left_quickly=True),
+        ChatClock("reloading", False, now - timedelta(seconds=600), now),  # gone, but not by the quick exit
+    ]
+    assert overdue_chats(chats, hours=WEEKDAYS_9_TO_16, now=now, limits=LIMITS) == [
+        Overdue("left", ChatEvent.END, "left_quickly")]

@@ -14,7 +14,7 @@ from chat.live.interface import Live
 from chat.web.context import live_of, settings_of
 from chat.web.sockets.connection import CLOSE_POLICY, Connection
 from chat.wire.errors import AlreadyStarted, NotStarted
-from chat.wire.incoming import VISITOR_FRAMES, End, Feedback, Frame, Resume, Say, Start, StillHere, Typing
+from chat.wire.incoming import VISITOR_FRAMES, End, Feedback, Frame, QuickExit, Resume, Say, Start, StillHere, Typing
 from chat.wire.outgoing import Closed, MessageOut, OutFrame
 
 
@@ -54,6 +54,8 @@ class VisitorConnection(Connection):
             await self.live.run(c.VisitorTyping(self.chat_id))
         elif isinstance(frame, StillHere):
             await self.live.run(c.VisitorStillHere(self.chat_id))
+        elif isinstance(frame, QuickExit):
+            await self.live.run(c.VisitorLeftQuickly(self.chat_id))
         elif isinstance(frame, End):
             await self.live.run(c.VisitorEnds(self.chat_id))
         elif isinstance(frame, Feedback):
