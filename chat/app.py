@@ -131,6 +131,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Route("/widget.js", widget_script),
         Mount("/widget", app=StaticFiles(directory=WIDGET_STATIC), name="widget"),
         Route("/api/service", api.service),
+        Route("/help/{link_id:int}", api.follow_topic_link),
         Route("/api/offline-messages", api.offline_message, methods=["POST"]),
         Route("/api/session", api.create_session, methods=["POST"]),
         Route("/api/session", api.delete_session, methods=["DELETE"]),

@@ -211,6 +211,28 @@ class ChatStatistic(SQLModel, table=True):
     rating: int | None = None
 
 
+class TopicLink(SQLModel, table=True):
+    """A page that may help a visitor with a topic, in one language: shown while they wait, when
+    the chat is closed and beside the offline form."""
+
+    __tablename__ = "topic_link"
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=64, index=True)
+    language: str = Field(max_length=8)
+    title: str = Field(max_length=200)
+    url: str = Field(max_length=2000)
+
+
+class HelpClick(SQLModel, table=True):
+    """That a visitor followed a topic link: the topic, language and hour only, no identifier."""
+
+    __tablename__ = "help_click"
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    hour_bucket: datetime = Field(sa_column=_utc_column(index=True))
+
+
 class RefusedAttempt(SQLModel, table=True):
     """A visitor who tried to start a chat while the service was closed or unstaffed."""
 

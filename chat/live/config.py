@@ -3,15 +3,16 @@ and reloaded now and then so that changes made by the CLI or the coordinator pag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from routing.hours import DateException, OpeningHours, WeeklyOpening
 from routing.roster import Roster, Shift
-from storage import people, retention, roster, service
+from storage import people, retention, roster, service, topic_links
 from storage.database import Session
-from storage.tables import Organisation, Topic, User
+from storage.tables import Organisation, Topic, TopicLink, User
 
 
 def clock_time(value: str) -> time | None:
@@ -40,6 +41,8 @@ class ServiceConfig:
     # in for these (see `chat.middleware.widget_origins` and `/api/service`).
     widget_origins: frozenset[str] = frozenset()
     retention_days: int | None = None
+    # Pages that may help with a topic: topic -> language -> links (chat.admin.topic_links).
+    topic_links: dict[str, dict[str, list[TopicLink]]] = field(default_factory=dict)
     # The administration's configuration version this was loaded at (storage.service).
     version: int = 0
 
@@ -80,8 +83,16 @@ async def load_config(session: Session, *, now: datetime, tz: ZoneInfo) -> Servi
         rostered_hours=rostered,
         widget_origins=frozenset(await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)),
         retention_days=await retention.retention_days(session, default=0) or None,
+        topic_links=_by_topic(await topic_links.topic_links(session)),
         version=await service.config_version(session),
     )
+
+
+def _by_topic(links: Sequence[TopicLink]) -> dict[str, dict[str, list[TopicLink]]]:
+    found: dict[str, dict[str, list[TopicLink]]] = {}
+    for link in links:
+        found.setdefault(link.topic, {}).setdefault(link.language, []).append(link)
+    return found
 
 
 def _exception_hours(start: str | None, end: str | None) -> tuple[tuple[time, time | None], ...]:

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from chat.base.jsontext import BadJson, loads
 from chat.base.ratelimit import Counting, CountingUnavailable
@@ -19,7 +19,7 @@ from chat.web.known_browsers import remember_browser, sign_in_attempt
 from chat.web.signout import end_session
 from chat.wire.errors import BadField, storage_failure
 from chat.wire.incoming import storable
-from storage import offline
+from storage import offline, topic_links
 from storage.errors import STORAGE_FAILURES
 
 MAX_CONTACT_CHARS = 200
@@ -60,7 +60,9 @@ async def service(request: Request) -> Response:
         "accepting": status.accepting,
         "next_open": status.next_open,
         "topics": [
-            {"id": t.id, "label": {"fi": t.label_fi, "sv": t.label_sv, "en": t.label_en}}
+            {"id": t.id, "label": {"fi": t.label_fi, "sv": t.label_sv, "en": t.label_en},
+             "help": {language: [{"title": link.title, "href": f"/help/{link.id}"} for link in links]
+                      for language, links in config.topic_links.get(t.id, {}).items()}}
             for t in config.topics.values()
         ],
         "languages": config.languages,
@@ -69,6 +71,18 @@ async def service(request: Request) -> Response:
         "max_length": settings.max_message_chars,
         "retention_days": config.retention_days or settings.retention_days,
     })
+
+
+async def follow_topic_link(request: Request) -> Response:
+    """A topic link, counted (its topic, language and hour only) on the way to its page. Only
+    stored links are followed: this is no open redirect."""
+    async with db_of(request).transaction() as session:
+        link = await topic_links.topic_link(session, link_id=request.path_params["link_id"])
+        if link is None:
+            return problem(404, "not_found", "no such link")
+        now = clock_of(request).now()
+        await topic_links.record_click(session, link=link, hour=now.replace(minute=0, second=0, microsecond=0))
+    return RedirectResponse(link.url, status_code=303)
 
 
 async def offline_message(request: Request) -> Response:

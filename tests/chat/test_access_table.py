@@ -54,6 +54,7 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/widget"): same(200),  # the mount: /widget/widget.css
     ("GET", "/static"): same(200),  # the mount: /static/console.js
     ("GET", "/api/service"): same(200),
+    ("GET", "/help/{link_id:int}"): same(404),  # no links in the seed; one is followed by anyone
     ("POST", "/api/offline-messages"): same(422),  # anyone may leave one; {} is bad input
     ("POST", "/api/session"): same(422),
     ("DELETE", "/api/session"): same(204),
@@ -112,6 +113,8 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/coordinator/settings/retention"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins/remove"): coordinator_only(303),
+    ("POST", "/coordinator/settings/links"): coordinator_only(400),
+    ("POST", "/coordinator/settings/links/{link_id:int}/delete"): coordinator_only(303),
     ("GET", "/coordinator/blocks"): coordinator_only(200),
     ("POST", "/coordinator/blocks/lift"): coordinator_only(303),
     ("GET", "/accessibility"): same(200),

@@ -33,7 +33,7 @@ from chat.web.pages.coordinator_base import (
 from chat.web.pages.coordinator_charts import bar_chart
 from routing.types import Interval
 from routing.wallclock import utc
-from storage import coverage, reports, service
+from storage import coverage, reports, service, topic_links
 from storage.coverage import Coverage
 from storage.reports import LESS_THAN, Figure, Report, Row, suppressed, too_few
 
@@ -144,6 +144,7 @@ def _labels(request: Request, outcomes: dict[str, str]) -> dict[str, dict[str, s
 
 
 TABLES = ("hour", "weekday", "topic", "language", "organisation", "outcome", "rating")
+CSV_TABLES = (*TABLES, "summary", "help")  # help: how often the topics' links were opened
 
 
 def _table_rows(report: Report, table: str) -> list[Row]:
@@ -178,15 +179,21 @@ async def statistics_page(request: Request) -> Response:
         last = first
     language = request_language(request)
     async with db_of(request).transaction() as session:
-        report = await reports.report(session, start=local_midnight(first, tz),
-                                      end=local_midnight(last + timedelta(days=1), tz))
+        start, end = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
+        report = await reports.report(session, start=start, end=end)
+        clicks = await topic_links.clicks_by_topic(session, start=start, end=end)
         outcomes = {o.id: getattr(o, f"label_{language}") for o in await service.outcomes(session)}
     t = Translator(language)
     labels = _labels(request, outcomes)
     if request.query_params.get("format") == "csv":
         table = request.query_params.get("table", "summary")
-        table = table if table in TABLES else "summary"  # the file name is made of known names only
+        table = table if table in CSV_TABLES else "summary"  # the file name is made of known names only
         name = f"statistics-{first.isoformat()}-{last.isoformat()}-{table}.csv"
+        if table == "help":
+            column = t("coord.stats.column.topic")
+            return spreadsheet_of(request).response(
+                name, (t("coord.stats.id_column", column=column), column, t("coord.stats.help_opened")),
+                ((topic, labels["topic"].get(topic, topic), suppressed(n)) for topic, n in sorted(clicks.items())))
         return _statistics_csv(spreadsheet_of(request), name, report, table, t, labels)
     charts: list[dict[str, Any]] = []
     for table in TABLES:
@@ -201,6 +208,7 @@ async def statistics_page(request: Request) -> Response:
     summary = [(k, (v.shown(t.number) or "–") if isinstance(v, Figure) else t.number(v)) for k, v in _summary(report)]
     return page(request, "coordinator/statistics.html", user, {
         "report": report, "charts": charts, "summary": summary, "first": first, "last": last,
+        "help_clicks": [(labels["topic"].get(k, k), suppressed(v)) for k, v in sorted(clicks.items())],
         "query": f"from={first.isoformat()}&to={last.isoformat()}", "errors": errors,
     })
 

@@ -17,17 +17,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from chat.admin import settings
+from chat.admin import topic_links as topic_links_admin
 from chat.admin.errors import NotFound, Problem, Refused
 from chat.admin.settings import LABEL_LANGUAGES
 from chat.web.context import db_of, live_of, settings_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import checked_form, redirect
 from chat.web.pages.coordinator_base import admin_of, coordinator, form_errors, form_text, page
-from storage import handbook, retention, service
+from storage import handbook, retention, service, topic_links
 from storage.tables import User
 
 DONE = ("topic_added", "topic_saved", "outcome_added", "outcome_saved", "answer_added", "answer_saved",
-        "answer_deleted", "retention_saved", "origin_added", "origin_removed")
+        "answer_deleted", "retention_saved", "origin_added", "origin_removed", "link_added", "link_deleted")
 
 
 def _t(request: Request) -> Translator:
@@ -41,6 +42,7 @@ async def _render(request: Request, user: User, *, errors: dict[str, str] | None
         outcomes = await service.outcomes(session)
         answers = await handbook.canned_answers(session)
         stored_origins = await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)
+        links = await topic_links.topic_links(session)
         days = await retention.retention_days(session, default=settings_of(request).retention_days)
     t = _t(request)
     done = request.query_params.get("done")
@@ -50,6 +52,8 @@ async def _render(request: Request, user: User, *, errors: dict[str, str] | None
         "answers": [(code, [a for a in answers if a.language == code]) for code in languages],
         "language_options": [(code, t(f"coord.language.{code}")) for code in languages],
         "stored_origins": stored_origins,
+        "links": links, "topic_names": {tp.id: getattr(tp, f"label_{request_language(request)}") for tp in topics},
+        "topic_options": [(tp.id, getattr(tp, f"label_{request_language(request)}")) for tp in topics],
         "server_origins": [o for o in settings_of(request).widget_origins if o not in stored_origins],
         "retention_days": days, "default_retention_days": settings_of(request).retention_days,
         "errors": errors or {}, "values": values or {},
@@ -71,7 +75,8 @@ def _done(what: str, anchor: str) -> Response:
 
 # The catalog's text for each code of chat.admin.settings' problems.
 KEYS = {code: f"coord.settings.error.{code}" for code in (
-    "label", "id", "id_taken", "answer_title", "answer_text", "language", "retention", "origin", "origin_known")}
+    "label", "id", "id_taken", "answer_title", "answer_text", "language", "retention", "origin", "origin_known",
+    "unknown", "title", "url", "too_many")}
 ANCHORS = {"topic": "topics", "outcome": "outcomes"}
 
 
@@ -202,6 +207,27 @@ async def remove_origin(request: Request) -> Response:
     return _done("origin_removed", "origins")
 
 
+async def add_link(request: Request) -> Response:
+    user = await coordinator(request)
+    form = await checked_form(request)
+    typed = {name: form_text(form, name) for name in ("topic", "language", "title", "url")}
+    try:
+        await topic_links_admin.add_link(admin_of(request), actor=user.username, **typed)
+    except Refused as refused:
+        return await _render(request, user, errors=_errors(request, refused, "link"), status=400,
+                             values={f"link_{name}": value for name, value in typed.items()})
+    return _done("link_added", "links")
+
+
+async def delete_link(request: Request) -> Response:
+    user = await coordinator(request)
+    await checked_form(request)
+    with suppress(NotFound):  # deleted meanwhile: what the coordinator wanted
+        await topic_links_admin.delete_link(admin_of(request), actor=user.username,
+                                            link_id=request.path_params["link_id"])
+    return _done("link_deleted", "links")
+
+
 routes = [
     Route("/coordinator/settings", settings_page, methods=["GET"]),
     Route("/coordinator/settings/topics", _add_labelled("topic"), methods=["POST"]),
@@ -214,4 +240,6 @@ routes = [
     Route("/coordinator/settings/retention", save_retention, methods=["POST"]),
     Route("/coordinator/settings/origins", add_origin, methods=["POST"]),
     Route("/coordinator/settings/origins/remove", remove_origin, methods=["POST"]),
+    Route("/coordinator/settings/links", add_link, methods=["POST"]),
+    Route("/coordinator/settings/links/{link_id:int}/delete", delete_link, methods=["POST"]),
 ]
