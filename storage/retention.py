@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from storage.audit import audit
 from storage.database import Database
-from storage.tables import Chat, ChatHandler, Feedback, Message, OfflineMessage, Setting
+from storage.tables import Chat, ChatHandler, Feedback, Message, OfflineMessage, Setting, SurveyAnswer
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,12 @@ class PurgeReport:
 
 
 async def purge_before(session: AsyncSession, *, cutoff: datetime) -> PurgeReport:
-    """Delete ended chats (messages, notes, feedback, handlers) that ended before the cutoff, and
-    offline messages left before it. Statistics records are not touched."""
+    """Delete ended chats (messages, notes, feedback, free-text survey answers, handlers) that ended
+    before the cutoff, and offline messages left before it. Statistics records, and the survey's
+    anonymous numbers, are not touched."""
     old_chats = select(col(Chat.id)).where(col(Chat.ended_at) < cutoff)
-    for table in (Message, Feedback, ChatHandler):
-        await session.execute(delete(table).where(table.chat_id.in_(old_chats)))  # type: ignore[attr-defined]
+    for table in (Message, Feedback, ChatHandler, SurveyAnswer):
+        await session.execute(delete(table).where(table.chat_id.in_(old_chats)))  # type: ignore[union-attr]
     chats = await session.execute(delete(Chat).where(col(Chat.ended_at) < cutoff))
     offline = await session.execute(delete(OfflineMessage).where(col(OfflineMessage.created_at) < cutoff))
     return PurgeReport(chats=chats.rowcount, offline_messages=offline.rowcount)  # type: ignore[attr-defined]

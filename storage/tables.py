@@ -140,6 +140,7 @@ class Chat(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=64)
     serving_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     statistic_id: int | None = Field(default=None)
+    survey_answered: bool = False
 
 
 class ChatHandler(SQLModel, table=True):
@@ -231,6 +232,36 @@ class HelpClick(SQLModel, table=True):
     topic: str = Field(max_length=64)
     language: str = Field(max_length=8)
     hour_bucket: datetime = Field(sa_column=_utc_column(index=True))
+
+
+class SurveyQuestion(SQLModel, table=True):
+    """A question of the post-chat questionnaire coordinators design: `kind` scale (1 to 5),
+    choice (one of `options`, a JSON list of {"fi", "sv", "en"}) or text. A retired question
+    asks no more, and its answers stay in the statistics."""
+
+    __tablename__ = "survey_question"
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = 0
+    kind: str = Field(max_length=8)
+    text_fi: str = Field(max_length=300)
+    text_sv: str = Field(max_length=300)
+    text_en: str = Field(max_length=300)
+    options: str = "[]"
+    retired: bool = False
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One answer to a question. A number (scale, or the choice's index) is anonymous: no chat,
+    the hour only. A free text is kept with its chat, so only those who may read the transcript
+    read it, and it is purged with the transcript."""
+
+    __tablename__ = "survey_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="survey_question.id", index=True)
+    hour_bucket: datetime = Field(sa_column=_utc_column(index=True))
+    value: int | None = None
+    text: str | None = None
+    chat_id: str | None = Field(default=None, foreign_key="chat.id", max_length=32, index=True)
 
 
 class RefusedAttempt(SQLModel, table=True):

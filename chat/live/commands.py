@@ -18,6 +18,7 @@ from chat.wire.outgoing import (
     Queued,
     QueueOut,
     StatusOut,
+    SurveySaved,
     Transferred,
     Welcome,
 )
@@ -90,6 +91,14 @@ class VisitorStillHere(Command[None]):
 @dataclass(frozen=True)
 class VisitorLeftQuickly(Command[None]):
     chat_id: str
+
+
+@dataclass(frozen=True)
+class AnswerSurvey(Command[SurveySaved]):
+    """The visitor's answers to the post-chat questionnaire: (question id, value, text)."""
+
+    chat_id: str
+    answers: tuple[tuple[int, int | None, str | None], ...]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from routing.hours import DateException, OpeningHours, WeeklyOpening
 from routing.roster import Roster, Shift
-from storage import people, retention, roster, service, topic_links
+from storage import people, retention, roster, service, survey, topic_links
 from storage.database import Session
-from storage.tables import Organisation, Topic, TopicLink, User
+from storage.tables import Organisation, SurveyQuestion, Topic, TopicLink, User
 
 
 def clock_time(value: str) -> time | None:
@@ -43,6 +43,8 @@ class ServiceConfig:
     retention_days: int | None = None
     # Pages that may help with a topic: topic -> language -> links (chat.admin.topic_links).
     topic_links: dict[str, dict[str, list[TopicLink]]] = field(default_factory=dict)
+    # The post-chat questionnaire's questions being asked (chat.admin.survey).
+    survey: tuple[SurveyQuestion, ...] = ()
     # The administration's configuration version this was loaded at (storage.service).
     version: int = 0
 
@@ -84,6 +86,7 @@ async def load_config(session: Session, *, now: datetime, tz: ZoneInfo) -> Servi
         widget_origins=frozenset(await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)),
         retention_days=await retention.retention_days(session, default=0) or None,
         topic_links=_by_topic(await topic_links.topic_links(session)),
+        survey=tuple(await survey.questions(session)),
         version=await service.config_version(session),
     )
 

@@ -73,6 +73,7 @@ UNLOCKED: dict[type[c.Command[Any]], Handler] = {
     c.VisitorSays: visitor.say,
     c.VisitorTyping: visitor.typing,
     c.GiveFeedback: visitor.feedback,
+    c.AnswerSurvey: visitor.answer_survey,
     c.AdvisorSays: advisor.say,
     c.AdvisorTyping: advisor.typing,
     c.TransferChat: advisor.transfer,

@@ -15,6 +15,7 @@ from chat.base.digest import token_digest
 from chat.base.ratelimit import TokenBucket
 from chat.live import lines
 from chat.live.commands import (
+    AnswerSurvey,
     GiveFeedback,
     ResumeChat,
     StartChat,
@@ -29,7 +30,16 @@ from chat.live.commands import (
 from chat.live.core import Core
 from chat.live.places import place_of
 from chat.live.state import LiveChat
-from chat.wire.errors import ChatEnded, NotEnded, RateLimited, Unauthorized, UnknownLanguage, UnknownTopic
+from chat.wire.errors import (
+    BadField,
+    ChatEnded,
+    NotEnded,
+    RateLimited,
+    TooLong,
+    Unauthorized,
+    UnknownLanguage,
+    UnknownTopic,
+)
 from chat.wire.outgoing import (
     Ack,
     AdvisorCard,
@@ -39,6 +49,7 @@ from chat.wire.outgoing import (
     OutFrame,
     Position,
     Queued,
+    SurveySaved,
     TypingOut,
     VisitorAssigned,
     VisitorLeft,
@@ -46,9 +57,9 @@ from chat.wire.outgoing import (
     message_out,
 )
 from routing.lifecycle import FINAL_STATES, ChatEvent, ChatState
-from storage import chats, messages, people, statistics
+from storage import chats, messages, people, statistics, survey
 from storage.database import Session
-from storage.tables import Chat
+from storage.tables import Chat, SurveyAnswer
 
 
 def live_chat(core: Core, chat_id: str) -> LiveChat:
@@ -196,6 +207,41 @@ async def end(core: Core, command: VisitorEnds) -> None:
     # A visitor who gives up while still waiting is counted as abandoned in the queue.
     event = ChatEvent.ABANDON if chat.waiting else ChatEvent.END
     await core.end(chat, event=event, by="visitor", reason=None)
+
+
+async def answer_survey(core: Core, command: AnswerSurvey) -> SurveySaved:
+    """Keep the answers once a chat; a repeat (a resend after a cut) is answered the same and
+    stores nothing."""
+    if core.state.chat(command.chat_id) is not None:
+        raise NotEnded("the questionnaire is answered once the chat has ended")
+    now = core.clock.now()
+    answers = [_survey_answer(core, command.chat_id, answer, now) for answer in command.answers]
+    async with core.db.transaction() as session:
+        row = await chats.chat_by_id(session, chat_id=command.chat_id)
+        if row is None or row.status not in FINAL_STATES:
+            raise NotEnded("the questionnaire is answered once the chat has ended")
+        if not row.survey_answered:
+            await survey.save_answers(session, chat=row, answers=answers)
+    return SurveySaved()
+
+
+def _survey_answer(core: Core, chat_id: str, answer: tuple[int, int | None, str | None], now: datetime) -> SurveyAnswer:
+    question_id, value, text = answer
+    question = next((q for q in core.config.survey if q.id == question_id), None)
+    if question is None:
+        raise BadField(f"no question {question_id} is asked")
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    if question.kind == "text":
+        if text is None:
+            raise BadField(f"question {question_id} takes a text")
+        if len(text) > core.settings.max_message_chars:
+            raise TooLong(f"an answer is at most {core.settings.max_message_chars} characters")
+        return SurveyAnswer(question_id=question_id, hour_bucket=hour, text=text, chat_id=chat_id)
+    highest = 5 if question.kind == "scale" else len(survey.options_of(question)) - 1
+    lowest = 1 if question.kind == "scale" else 0
+    if value is None or not lowest <= value <= highest:
+        raise BadField(f"question {question_id} takes a number from {lowest} to {highest}")
+    return SurveyAnswer(question_id=question_id, hour_bucket=hour, value=value)
 
 
 async def feedback(core: Core, command: GiveFeedback) -> FeedbackSaved:

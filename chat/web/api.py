@@ -19,7 +19,7 @@ from chat.web.known_browsers import remember_browser, sign_in_attempt
 from chat.web.signout import end_session
 from chat.wire.errors import BadField, storage_failure
 from chat.wire.incoming import storable
-from storage import offline, topic_links
+from storage import offline, survey, topic_links
 from storage.errors import STORAGE_FAILURES
 
 MAX_CONTACT_CHARS = 200
@@ -70,6 +70,11 @@ async def service(request: Request) -> Response:
         "estimated_wait_s": status.estimated_wait_s,
         "max_length": settings.max_message_chars,
         "retention_days": config.retention_days or settings.retention_days,
+        "survey": [
+            {"id": q.id, "kind": q.kind, "text": {"fi": q.text_fi, "sv": q.text_sv, "en": q.text_en},
+             "options": survey.options_of(q)}
+            for q in config.survey
+        ],
     })
 
 

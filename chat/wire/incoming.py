@@ -73,6 +73,20 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class SurveyAnswer:
+    """One answer of the post-chat questionnaire: a number (scale 1–5, or a choice's index) or a text."""
+
+    question: int
+    value: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Survey:
+    answers: tuple[SurveyAnswer, ...]
+
+
+@dataclass(frozen=True)
 class Status:
     status: str
 
@@ -99,8 +113,8 @@ class Block:
     duration: str
 
 
-Frame = (Start | Resume | Say | Typing | End | QuickExit | StillHere | Feedback | Status | Transfer | Close | Block
-         | Ping)
+Frame = (Start | Resume | Say | Typing | End | QuickExit | StillHere | Feedback | Survey | Status | Transfer | Close
+         | Block | Ping)
 Parser = Callable[[Mapping[str, Any]], Frame]
 
 
@@ -161,6 +175,25 @@ def _feedback(f: Mapping[str, Any]) -> Feedback:
     return Feedback(rating=_int(f, "rating", low=1, high=5), comment=_optional_text(f, "comment"))
 
 
+MAX_SURVEY_ANSWERS = 5
+
+
+def _survey(f: Mapping[str, Any]) -> Survey:
+    answers = f.get("answers")
+    if not isinstance(answers, list) or len(answers) > MAX_SURVEY_ANSWERS:
+        raise BadField(f"field 'answers' must be a list of at most {MAX_SURVEY_ANSWERS} answers")
+    return Survey(tuple(_survey_answer(a) for a in answers))
+
+
+def _survey_answer(answer: object) -> SurveyAnswer:
+    if not isinstance(answer, dict):
+        raise BadField("each answer must be an object with 'question' and 'value' or 'text'")
+    question = _int(answer, "question", low=1, high=2**31 - 1)
+    if "text" in answer:
+        return SurveyAnswer(question, text=_text(answer, "text"))
+    return SurveyAnswer(question, value=_int(answer, "value", low=0, high=5))
+
+
 def _advisor_say(f: Mapping[str, Any]) -> Say:
     return Say(chat=_str(f, "chat"), id=_str(f, "id"), text=_text(f, "text"))
 
@@ -199,6 +232,7 @@ VISITOR_FRAMES: Mapping[str, Parser] = {
     "still_here": lambda f: StillHere(),
     "quick_exit": lambda f: QuickExit(),
     "feedback": _feedback,
+    "survey": _survey,
     "ping": lambda f: Ping(),
 }
 

@@ -148,6 +148,11 @@ class FeedbackSaved(OutFrame):
     type = "feedback_saved"
 
 
+@dataclass(frozen=True)
+class SurveySaved(OutFrame):
+    type = "survey_saved"
+
+
 # -- the advisor's socket -------------------------------------------------------------------
 
 

@@ -16,8 +16,8 @@ from sqlmodel import select
 from storage.tables import Message
 from tests.service import receive, running, send, until
 
-TYPES = ["start", "resume", "message", "typing", "end", "still_here", "quick_exit", "feedback", "ping", "status",
-         "note", "transfer", "close", "block"]
+TYPES = ["start", "resume", "message", "typing", "end", "still_here", "quick_exit", "feedback", "survey", "ping",
+         "status", "note", "transfer", "close", "block"]
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=False),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=50),

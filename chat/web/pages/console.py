@@ -17,7 +17,7 @@ from chat.web import ical
 from chat.web.context import admin_of, clock_of, db_of, live_of, settings_of, tz_of
 from chat.web.i18n import Translator, catalog, request_language
 from chat.web.pages.common import checked_form, redirect, render, signed_in
-from storage import chats, handbook, messages, offline, people, roster, service
+from storage import chats, handbook, messages, offline, people, roster, service, survey
 
 DUTY_ROLES = ("advisor", "coordinator")
 UPCOMING = timedelta(days=14)
@@ -145,7 +145,10 @@ async def transcript(request: Request) -> Response:
         chat = await chats.chat_by_id(session, chat_id=chat_id)
         lines = await messages.messages_after(session, chat_id=chat_id, after=0, visitor_view=False)
         authors = {u.id: u.name for u in await people.active_users(session)}
+        texts = await survey.text_answers(session, chat_id=chat_id)
+    language = request_language(request)
     return render(request, "console_transcript.html", {
+        "survey_texts": [(getattr(question, f"text_{language}"), answer.text) for question, answer in texts],
         "user": user, "chat": chat, "arrived": chat.arrived_at.astimezone(tz) if chat else None,
         "lines": [(m, m.created_at.astimezone(tz), authors.get(m.user_id)) for m in lines],
     })

@@ -17,6 +17,7 @@ from chat.web.pages import (
     coordinator_reports,
     coordinator_roster,
     coordinator_settings,
+    coordinator_survey,
 )
 
 routes: list[BaseRoute] = [
@@ -26,5 +27,6 @@ routes: list[BaseRoute] = [
     *coordinator_people.routes,
     *coordinator_settings.routes,
     *coordinator_blocks.routes,
+    *coordinator_survey.routes,
     Route("/calendar/{username}.ics", ical.calendar_feed, methods=["GET"]),
 ]

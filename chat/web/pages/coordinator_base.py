@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -17,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from chat.admin.changes import Administration
-from chat.admin.errors import Problem, Refused
+from chat.admin.errors import NotFound, Problem, Refused
 from chat.web import i18n
 from chat.web.i18n import Translator, request_language
-from chat.web.pages.common import render, signed_in
+from chat.web.pages.common import checked_form, redirect, render, signed_in
 from storage.tables import User
 
 ROLE = "coordinator"
@@ -32,6 +33,7 @@ NAV = (
     ("/coordinator/hours", "coord.nav.hours"),
     ("/coordinator/people", "coord.nav.people"),
     ("/coordinator/settings", "coord.nav.settings"),
+    ("/coordinator/survey", "coord.nav.survey"),
     ("/coordinator/blocks", "coord.nav.blocks"),
     ("/coordinator/statements", "coord.nav.statements"),
 )
@@ -103,6 +105,17 @@ def spreadsheet_of(request: Request) -> Spreadsheet:
     """The CSV dialect of the page's language (Babel's decimal sign for its locale)."""
     decimal = i18n.locale_of(request_language(request)).number_symbols["latn"]["decimal"]
     return Spreadsheet(delimiter=";" if decimal == "," else ",", decimal=decimal)
+
+
+async def removal(request: Request, remove: Callable[[Administration, str], Awaitable[None]], *,
+                  then: str) -> Response:
+    """A coordinator's post that removes something: checked, done, and on to `then`. Removed
+    meanwhile (NotFound) is what the coordinator wanted, so it is no error."""
+    user = await coordinator(request)
+    await checked_form(request)
+    with suppress(NotFound):
+        await remove(admin_of(request), user.username)
+    return redirect(then)
 
 
 def form_text(form: FormData, name: str) -> str:

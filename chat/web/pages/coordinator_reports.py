@@ -7,6 +7,7 @@ labels."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -33,9 +34,10 @@ from chat.web.pages.coordinator_base import (
 from chat.web.pages.coordinator_charts import bar_chart
 from routing.types import Interval
 from routing.wallclock import utc
-from storage import coverage, reports, service, topic_links
+from storage import coverage, reports, service, survey, topic_links
 from storage.coverage import Coverage
 from storage.reports import LESS_THAN, Figure, Report, Row, suppressed, too_few
+from storage.tables import SurveyQuestion
 
 
 def _seconds_within(intervals: list[Interval], a: datetime, b: datetime) -> float:
@@ -182,6 +184,8 @@ async def statistics_page(request: Request) -> Response:
         start, end = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
         report = await reports.report(session, start=start, end=end)
         clicks = await topic_links.clicks_by_topic(session, start=start, end=end)
+        answered = await survey.value_counts(session, start=start, end=end)
+        asked = await survey.questions(session, with_retired=True)
         outcomes = {o.id: getattr(o, f"label_{language}") for o in await service.outcomes(session)}
     t = Translator(language)
     labels = _labels(request, outcomes)
@@ -209,6 +213,7 @@ async def statistics_page(request: Request) -> Response:
     return page(request, "coordinator/statistics.html", user, {
         "report": report, "charts": charts, "summary": summary, "first": first, "last": last,
         "help_clicks": [(labels["topic"].get(k, k), suppressed(v)) for k, v in sorted(clicks.items())],
+        "survey": _survey_results(asked, answered, language),
         "query": f"from={first.isoformat()}&to={last.isoformat()}", "errors": errors,
     })
 
@@ -246,6 +251,33 @@ def _statistics_csv(sheet: Spreadsheet, name: str, report: Report, table: str, t
         return sheet.response(name, header, ((r.key, names.get(r.key, r.key), suppressed(r.chats)) for r in rows))
     return sheet.response(name, [*header, t("coord.stats.served")], (
         (r.key, names.get(r.key, r.key), suppressed(r.chats), suppressed(r.served)) for r in rows))
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """One question's answers in a period: a count per value (its label), or of free texts."""
+
+    question: str
+    kind: str
+    rows: list[tuple[str, str]]  # (the value as shown, its count with the small-cell rule)
+    texts: int
+
+
+def _survey_results(asked: Sequence[SurveyQuestion], answered: dict[int, dict[int, int]],
+                    language: str) -> list[SurveyResult]:
+    results = []
+    for question in asked:
+        counts = answered.get(question.id or 0, {})
+        if not counts:
+            continue
+        if question.kind == "scale":
+            labels = {n: str(n) for n in range(1, 6)}
+        else:
+            labels = {n: option[language] for n, option in enumerate(survey.options_of(question))}
+        rows = [(label, suppressed(counts.get(value, 0))) for value, label in labels.items()]
+        results.append(SurveyResult(getattr(question, f"text_{language}"), question.kind,
+                                    [] if question.kind == "text" else rows, counts.get(-1, 0)))
+    return results
 
 
 async def overview(request: Request) -> Response:

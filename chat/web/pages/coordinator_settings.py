@@ -23,7 +23,7 @@ from chat.admin.settings import LABEL_LANGUAGES
 from chat.web.context import db_of, live_of, settings_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import checked_form, redirect
-from chat.web.pages.coordinator_base import admin_of, coordinator, form_errors, form_text, page
+from chat.web.pages.coordinator_base import admin_of, coordinator, form_errors, form_text, page, removal
 from storage import handbook, retention, service, topic_links
 from storage.tables import User
 
@@ -164,11 +164,9 @@ async def edit_answer(request: Request) -> Response:
 
 
 async def delete_answer(request: Request) -> Response:
-    user = await coordinator(request)
-    await checked_form(request)
-    with suppress(NotFound):  # deleted meanwhile: what the coordinator wanted
-        await settings.delete_answer(admin_of(request), actor=user.username, answer_id=request.path_params["answer_id"])
-    return _done("answer_deleted", "answers")
+    answer_id = request.path_params["answer_id"]
+    return await removal(request, lambda admin, actor: settings.delete_answer(admin, actor=actor, answer_id=answer_id),
+                         then="/coordinator/settings?done=answer_deleted#answers")
 
 
 # -- retention and widget origins ---------------------------------------------------------------
@@ -220,12 +218,10 @@ async def add_link(request: Request) -> Response:
 
 
 async def delete_link(request: Request) -> Response:
-    user = await coordinator(request)
-    await checked_form(request)
-    with suppress(NotFound):  # deleted meanwhile: what the coordinator wanted
-        await topic_links_admin.delete_link(admin_of(request), actor=user.username,
-                                            link_id=request.path_params["link_id"])
-    return _done("link_deleted", "links")
+    link_id = request.path_params["link_id"]
+    return await removal(
+        request, lambda admin, actor: topic_links_admin.delete_link(admin, actor=actor, link_id=link_id),
+        then="/coordinator/settings?done=link_deleted#links")
 
 
 routes = [

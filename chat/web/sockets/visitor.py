@@ -14,7 +14,19 @@ from chat.live.interface import Live
 from chat.web.context import live_of, settings_of
 from chat.web.sockets.connection import CLOSE_POLICY, Connection
 from chat.wire.errors import AlreadyStarted, NotStarted
-from chat.wire.incoming import VISITOR_FRAMES, End, Feedback, Frame, QuickExit, Resume, Say, Start, StillHere, Typing
+from chat.wire.incoming import (
+    VISITOR_FRAMES,
+    End,
+    Feedback,
+    Frame,
+    QuickExit,
+    Resume,
+    Say,
+    Start,
+    StillHere,
+    Survey,
+    Typing,
+)
 from chat.wire.outgoing import Closed, MessageOut, OutFrame
 
 
@@ -60,6 +72,9 @@ class VisitorConnection(Connection):
             await self.live.run(c.VisitorEnds(self.chat_id))
         elif isinstance(frame, Feedback):
             await self.send(await self.live.run(c.GiveFeedback(self.chat_id, frame.rating, frame.comment)))
+        elif isinstance(frame, Survey):
+            answers = tuple((a.question, a.value, a.text) for a in frame.answers)
+            await self.send(await self.live.run(c.AnswerSurvey(self.chat_id, answers)))
 
     async def _start(self, frame: Start) -> None:
         chat_id = self.live.new_chat_id()
