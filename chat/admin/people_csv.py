@@ -8,10 +8,11 @@ add`'s default (someone new: the username as the name, Finnish, every topic, 3 c
 cell is that default too. Someone new needs an organisation and a role. Languages and topics are
 comma-separated ids ("fi,sv", in quotes in a comma-separated file).
 
-Passwords are not in the file (a spreadsheet is no place for them, and hashing hundreds would
-take minutes): someone added here has none that opens a session until a coordinator sets them a
-one-time password on their page; someone updated keeps theirs. Deactivating is not here either:
-it cancels the person's shifts and closes their open console, which their page confirms and does.
+Passwords are not in the file (a spreadsheet is no place for them, and hashing hundreds with
+Argon2 would take a minute or more): someone added here has none that opens a session until a
+coordinator sets them a one-time password on their page; someone updated keeps theirs.
+Deactivating is not here either: it cancels the person's shifts and closes their open console,
+which their page confirms and does.
 
 The file is read as every import file is (chat.admin.csv_file): each problem of each row is
 reported as `FILE:LINE: reason`, and nothing is written unless every row is right; then all of
