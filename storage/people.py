@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -33,6 +33,19 @@ async def add_user(session: AsyncSession, *, user: User) -> User:
     session.add(user)
     await session.flush()
     return user
+
+
+async def add_users(session: AsyncSession, *, users: Sequence[User]) -> None:
+    """Add many new users in one statement (an import); their ids are not read back. (Added one
+    by one, SQLite would take an INSERT per user to learn each id.)"""
+    if users:
+        await session.execute(insert(User), [user.model_dump(exclude={"id"}) for user in users])
+
+
+async def update_users(session: AsyncSession, *, users: Sequence[User]) -> None:
+    """Store many changed users in one flush (an import)."""
+    session.add_all(users)
+    await session.flush()
 
 
 async def user_by_username(session: AsyncSession, *, username: str) -> User | None:

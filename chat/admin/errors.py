@@ -2,7 +2,7 @@
 
     AdminError
     ├── Refused          the input breaks a rule; `problems` names each field and what is wrong
-    │   └── RosterFileError   a roster CSV with bad rows (chat.admin.roster_csv)
+    │   └── CsvFileError     an import file with bad rows (chat.admin.csv_file)
     └── NotFound         the thing to change is not there (any more)
 
 A page turns each `Problem` into a form error, translating its `code` through the catalogs; the

@@ -12,6 +12,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both answers take the same time.
 DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+# The hash of a person who has no password yet (imported from a file): the secret it was made
+# from is kept nowhere, so no password opens it, and a sign-in as them takes as long as any.
+NO_PASSWORD = DUMMY_HASH
 
 
 def hash_password(password: str) -> str:

@@ -1,6 +1,6 @@
 """Organisations and people: add and rename organisations; add and edit users, set a password
 (which ends the user's sessions), deactivate and reactivate them. One set of rules for the CLI
-and the people pages.
+and the people pages; those of a profile are chat.admin.profiles'.
 
 A deactivated user keeps their history (past shifts, duty log, chats) but cannot sign in, their
 sessions end (so do they with a new password) and their shifts from now on are cancelled.
@@ -11,39 +11,27 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chat.admin.changes import Administration
 from chat.admin.errors import NotFound, Problems
 from chat.admin.passwords import hash_password
-from storage import people, rostering, service
+from chat.admin.profiles import (
+    MAX_NAME,
+    Profile,
+    apply_profile,
+    check_edit,
+    check_profile,
+    check_username,
+    known,
+    new_user,
+)
+from storage import people, rostering
 from storage.database import Session
 from storage.tables import Organisation, User
 
-ROLES = ("advisor", "coordinator")
-USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-MAX_NAME = 200
 MIN_PASSWORD = 8
-CAPACITY = range(1, 11)
-DEFAULT_LANGUAGES = ("fi",)
-DEFAULT_CAPACITY = 3
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What every user has besides the username and the password.
-
-    `organisation` is the organisation's id (the pages' select) or its slug (the CLI's --org);
-    `topics` empty means every topic; `capacity` None is what was not a number."""
-
-    name: str
-    organisation: int | str | None
-    role: str
-    languages: Sequence[str]
-    topics: Sequence[str]
-    capacity: int | None
 
 
 # -- organisations --------------------------------------------------------------------------
@@ -84,38 +72,6 @@ async def rename_organisation(admin: Administration, *, actor: str, organisation
 # -- users ----------------------------------------------------------------------------------
 
 
-async def _organisation(session: Session, organisation: int | str | None) -> Organisation | None:
-    if isinstance(organisation, int):
-        return await people.organisation_by_id(session, organisation_id=organisation)
-    if isinstance(organisation, str):
-        return await people.organisation_by_slug(session, slug=organisation)
-    return None
-
-
-async def _checked(session: Session, profile: Profile, problems: Problems) -> tuple[int, str, str | None]:
-    """The organisation id, languages and topics to store for the profile, with its problems."""
-    if not profile.name or len(profile.name) > MAX_NAME:
-        problems.add("name", "name", f"the display name must have 1 to {MAX_NAME} characters")
-    organisation = await _organisation(session, profile.organisation)
-    if organisation is None:
-        problems.add("organisation", "organisation", f"unknown organisation {profile.organisation!r}")
-    if profile.role not in ROLES:
-        problems.add("role", "role", f"unknown role {profile.role!r} (use {' or '.join(ROLES)})")
-    known_languages = await service.languages(session)
-    unknown = [code for code in profile.languages if code not in known_languages]
-    if not profile.languages or unknown:
-        reason = f"unknown language {unknown[0]!r}" if unknown else "choose at least one language"
-        problems.add("languages", "languages", reason)
-    topic_ids = [topic.id for topic in await service.topics(session)]
-    unknown = [topic for topic in profile.topics if topic not in topic_ids]
-    if unknown:
-        problems.add("topics", "topics", f"unknown topic {unknown[0]!r}")
-    if profile.capacity not in CAPACITY:
-        problems.add("capacity", "capacity", f"the capacity must be {CAPACITY.start} to {CAPACITY.stop - 1} chats")
-    chosen = [topic for topic in topic_ids if topic in profile.topics]  # in the service's order
-    return (organisation.id or 0) if organisation else 0, ",".join(profile.languages), ",".join(chosen) or None
-
-
 def _check_password(password: str, problems: Problems) -> None:
     if len(password) < MIN_PASSWORD:
         problems.add("password", "password", f"the password must have at least {MIN_PASSWORD} characters",
@@ -128,11 +84,6 @@ async def _hashed(password: str) -> str:
     return await asyncio.to_thread(hash_password, password) if len(password) >= MIN_PASSWORD else ""
 
 
-def _apply(user: User, profile: Profile, organisation_id: int, languages: str, topics: str | None) -> None:
-    user.name, user.organisation_id, user.role = profile.name, organisation_id, profile.role
-    user.languages, user.topics, user.capacity = languages, topics, profile.capacity or DEFAULT_CAPACITY
-
-
 async def add_user(admin: Administration, *, actor: str, username: str, profile: Profile, password: str,
                    one_time: bool) -> User:
     """A new user; every problem of the input at once when it is refused. `one_time`: the
@@ -142,18 +93,13 @@ async def add_user(admin: Administration, *, actor: str, username: str, profile:
     password_hash = await _hashed(password)
     async with admin.change(actor=actor, action="user_add", detail=f"{username} {profile.role}") as change:
         problems = Problems()
-        if not USERNAME.fullmatch(username):
-            problems.add("username", "username",
-                         f"the username {username!r} must be lowercase letters, digits, dots, hyphens or underscores")
-        elif await people.user_by_username(change.session, username=username) is not None:
-            problems.add("username", "username_taken", f"username {username!r} is taken", username=username)
-        stored = await _checked(change.session, profile, problems)
+        taken = await people.user_by_username(change.session, username=username) is not None
+        check_username(username, taken=taken, problems=problems)
+        stored = check_profile(await known(change.session), profile, problems)
         _check_password(password, problems)
         problems.raise_any()
-        user = User(username=username, organisation_id=0, role=profile.role, name=profile.name,
-                    password_hash=password_hash, password_one_time=one_time)
-        _apply(user, profile, *stored)
-        return await people.add_user(change.session, user=user)
+        return await people.add_user(change.session, user=new_user(username, profile, stored,
+                                                                    password_hash=password_hash, one_time=one_time))
 
 
 async def _user(session: Session, username: str) -> User:
@@ -168,11 +114,10 @@ async def edit_user(admin: Administration, *, actor: str, username: str, profile
     async with admin.change(actor=actor, action="user_edit", detail=username) as change:
         user = await _user(change.session, username)
         problems = Problems()
-        stored = await _checked(change.session, profile, problems)
-        if user.username == actor and profile.role != user.role:
-            problems.add("role", "own_role", "you cannot change your own role")
+        stored = check_profile(await known(change.session), profile, problems)
+        check_edit(actor, user, profile, problems)
         problems.raise_any()
-        _apply(user, profile, *stored)
+        apply_profile(user, profile, stored)
         await people.update_user(change.session, user=user)
         return user
 

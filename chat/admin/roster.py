@@ -143,7 +143,7 @@ async def swap_shift(admin: Administration, *, actor: str, shift_id: int, adviso
 
 async def import_csv(admin: Administration, *, actor: str, name: str, text: str) -> Imported:
     """Add the shifts of a roster CSV (username,date,start,end; identical shifts already there
-    skipped), or nothing and RosterFileError naming every bad row as `FILE:LINE: reason`."""
+    skipped), or nothing and CsvFileError naming every bad row as `FILE:LINE: reason`."""
     async with admin.change(actor=actor, action="roster_import") as change:
         users = {u.username: u for u in await people.active_users(change.session)}
         shifts = read_roster(name, text, users=set(users), tz=admin.tz)

@@ -1,23 +1,19 @@
 """Reading a roster CSV (username,date,start,end) into shifts, or into a report of every bad row.
 
-The whole file is checked before anything is imported: an operator fixes all the rows at once
-and never ends up with half a roster. Dates and times are read by `routing.wallclock.span`, the
-rule every entry point uses: a time the clock skips on that date makes the row bad.
-
-Each bad row is a `Problem` whose `reason` is the English `FILE:LINE: reason` the CLI prints,
-and whose `code` and `values` (`file`, `line`, the bad `value`, ...) let a page say the same in
-its own language (the catalogs' `coord.roster.row.<code>`).
+The file is read as every import file is (`chat.admin.csv_file`: checked whole first, a comma or
+a semicolon between cells, every bad row as `FILE:LINE: reason`); a page says each reason in its
+own language by the catalogs' `coord.roster.row.<code>`. Dates and times are read by
+`routing.wallclock.span`, the rule every entry point uses: a time the clock skips on that date
+makes the row bad.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from chat.admin.errors import Problem, Refused
+from chat.admin.csv_file import CsvFile
 from routing.errors import BadSpec, SkippedTime
 from routing.wallclock import clock_time, span
 
@@ -29,14 +25,6 @@ class RosterShift:
     username: str
     start: datetime
     end: datetime
-
-
-class RosterFileError(Refused):
-    """Every bad row, each as `FILE:LINE: reason` in `lines`."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems)
-        self.lines = [problem.reason for problem in problems]
 
 
 class BadRow(ValueError):
@@ -75,31 +63,18 @@ def _row(fields: dict[str, str], users: set[str], tz: ZoneInfo) -> RosterShift:
     return RosterShift(username=username, start=begins, end=ends)
 
 
-def _problem(name: str, line: int, code: str, reason: str, **values: object) -> Problem:
-    # The line number as text: a page fills it in as it is, not as a number of its language.
-    return Problem("file", code, f"{name}:{line}: {reason}", {"file": name, "line": str(line), **values})
-
-
 def read_roster(name: str, text: str, *, users: set[str], tz: ZoneInfo) -> list[RosterShift]:
-    """Every shift of the file, or RosterFileError naming every bad row by line number."""
-    reader = csv.reader(io.StringIO(text))
-    header = [column.strip().lower() for column in next(reader, [])]
-    if header != list(COLUMNS):
+    """Every shift of the file, or CsvFileError naming every bad row by line number."""
+    file = CsvFile(name, text)
+    if file.header != list(COLUMNS):
         columns = ",".join(COLUMNS)
-        raise RosterFileError([_problem(name, 1, "header", f"the header must be {columns}", columns=columns)])
+        file.bad(1, "header", f"the header must be {columns}", columns=columns)
+        file.raise_any()  # the rows cannot be read by another header
     shifts: list[RosterShift] = []
-    errors: list[Problem] = []
-    for line, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(COLUMNS):
-            errors.append(_problem(name, line, "columns", f"expected {len(COLUMNS)} columns, found {len(row)}",
-                                   expected=len(COLUMNS), found=len(row)))
-            continue
+    for line, fields in file.rows():
         try:
-            shifts.append(_row(dict(zip(COLUMNS, row, strict=True)), users, tz))
+            shifts.append(_row(fields, users, tz))
         except BadRow as bad:
-            errors.append(_problem(name, line, bad.code, str(bad), **bad.values))
-    if errors:
-        raise RosterFileError(errors)
+            file.bad(line, bad.code, str(bad), **bad.values)
+    file.raise_any()
     return shifts

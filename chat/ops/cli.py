@@ -5,24 +5,19 @@ with a one-line reason on stderr otherwise."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from chat.admin import hours, people, roster
-from chat.admin.changes import Administration
-from chat.admin.errors import AdminError
-from chat.admin.people import Profile
-from chat.admin.roster_csv import RosterFileError
-from chat.base import logs
-from chat.base.clock import SystemClock
+# Each command imports what it needs when it runs: parsing the command line, and so `--help`,
+# imports argparse and the settings alone, not SQLAlchemy, Alembic, Argon2 or Starlette
+# (tests/chat/test_cli_imports.py; the figures are in docs/benchmarks.md).
 from chat.base.settings import Settings
-from chat.ops import demo
-from storage import retention
-from storage.database import Database
-from storage.errors import Duplicate
-from storage.setup import prepare
+
+if TYPE_CHECKING:
+    from chat.admin.changes import Administration
+    from storage.database import Database
 
 # Who the audit log says made a change from the command line.
 ACTOR = "cli"
@@ -37,6 +32,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[str | None]]) -> str | None:
+    from storage.database import Database
+    from storage.setup import prepare
+
     db = Database(settings.database_url)
     try:
         await prepare(db)
@@ -48,12 +46,13 @@ async def _with_database(settings: Settings, work: Callable[[Database], Awaitabl
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    from chat.app import create_app
+    from chat.base import logs
+    from chat.ops.serving import uvicorn_options
+
     if settings.redis_url and not settings.database_url.startswith(("postgresql", "postgres")):
         raise CommandError("several processes share one PostgreSQL database: set NEUVO_DATABASE_URL to postgresql://...")
     logs.configure()
-    from chat.app import create_app
-    from chat.ops.serving import uvicorn_options
-
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **uvicorn_options(settings))
 
 
@@ -63,6 +62,11 @@ def cmd_serve(args: argparse.Namespace) -> str | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> str | None:
+    import asyncio
+
+    from chat.base.clock import SystemClock
+    from chat.ops import demo
+
     settings = Settings.from_env(database_url=args.database or "sqlite:///neuvo-demo.db")
     settings = settings.with_(host=args.host or settings.host, port=args.port or settings.port, demo=True)
     print(asyncio.run(_with_database(settings, lambda db: demo.seed(db, settings, SystemClock().now()))))
@@ -73,12 +77,29 @@ def cmd_demo(args: argparse.Namespace) -> str | None:
 def _administer(args: argparse.Namespace, work: Callable[[Administration], Awaitable[str]]) -> str | None:
     """Run one administrative change on the database, as the actor "cli". No live service runs in
     this process: the servers notice the raised configuration version on their next tick."""
+    import asyncio
+
+    from chat.admin.changes import Administration
+    from chat.base.clock import SystemClock
+
     settings = _settings(args)
     return asyncio.run(_with_database(
         settings, lambda db: work(Administration(db=db, clock=SystemClock(), tz=settings.tz))))
 
 
+def _import(args: argparse.Namespace, work: Callable[[Administration, str], Awaitable[str]]) -> str | None:
+    """Import the file `args.file`, read as UTF-8 before the database is opened, as one
+    administrative change."""
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {args.file}: {error}") from None
+    return _administer(args, lambda admin: work(admin, text))
+
+
 def cmd_org_add(args: argparse.Namespace) -> str | None:
+    from chat.admin import people
+
     async def work(admin: Administration) -> str:
         organisation = await people.add_organisation(admin, actor=ACTOR, slug=args.slug, name=args.name)
         return f"added organisation {organisation.slug}"
@@ -86,14 +107,13 @@ def cmd_org_add(args: argparse.Namespace) -> str | None:
     return _administer(args, work)
 
 
-def _list(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-
 def cmd_user_add(args: argparse.Namespace) -> str | None:
+    from chat.admin import people
+    from chat.admin.profiles import DEFAULT_LANGUAGES, Profile, items
+
     password = sys.stdin.readline().rstrip("\n")
     profile = Profile(name=args.name or args.username, organisation=args.org, role=args.role,
-                      languages=_list(args.languages) or list(people.DEFAULT_LANGUAGES), topics=_list(args.topics),
+                      languages=items(args.languages) or list(DEFAULT_LANGUAGES), topics=items(args.topics),
                       capacity=args.capacity)
 
     async def work(admin: Administration) -> str:
@@ -104,7 +124,19 @@ def cmd_user_add(args: argparse.Namespace) -> str | None:
     return _administer(args, work)
 
 
+def cmd_user_import(args: argparse.Namespace) -> str | None:
+    from chat.admin import people_csv
+
+    async def work(admin: Administration, text: str) -> str:
+        imported = await people_csv.import_csv(admin, actor=ACTOR, name=args.file, text=text)
+        return f"added {imported.added}, updated {imported.updated}, unchanged {imported.unchanged}"
+
+    return _import(args, work)
+
+
 def cmd_hours_set(args: argparse.Namespace) -> str | None:
+    from chat.admin import hours
+
     async def work(admin: Administration) -> str:
         return "opening hours: " + await hours.set_weekly(admin, actor=ACTOR, specs=list(args.specs))
 
@@ -112,20 +144,21 @@ def cmd_hours_set(args: argparse.Namespace) -> str | None:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> str | None:
-    path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read {path}: {error}") from None
+    from chat.admin import roster
 
-    async def work(admin: Administration) -> str:
+    async def work(admin: Administration, text: str) -> str:
         imported = await roster.import_csv(admin, actor=ACTOR, name=args.file, text=text)
         return f"imported {imported.added} shifts ({imported.total - imported.added} already there)"
 
-    return _administer(args, work)
+    return _import(args, work)
 
 
 def cmd_purge(args: argparse.Namespace) -> str | None:
+    import asyncio
+
+    from chat.base.clock import SystemClock
+    from storage import retention
+
     settings = _settings(args)
 
     async def work(db: Database) -> str:
@@ -172,6 +205,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--topics", help="comma-separated topic ids (default: all topics)")
     sub.add_argument("--capacity", type=int, default=3, help="simultaneous chats (default 3)")
     sub.add_argument("--password-stdin", action="store_true", required=True, help="read the password from stdin")
+    sub = command("import", cmd_user_import, "add new people and update known ones from a CSV file whose header "
+                  "has username and any of name, organisation, role, languages, topics, capacity; all or nothing; "
+                  "no passwords (see README)", user)
+    sub.add_argument("file")
 
     hours = commands.add_parser("hours", help="opening hours").add_subparsers(dest="hours_command", required=True)
     sub = command("set", cmd_hours_set, 'replace the weekly opening hours, e.g. "mon-fri 09:00-16:00"', hours)
@@ -186,10 +223,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser().parse_args(argv)  # `--help` and a usage error end here, before any heavy import
+    from chat.admin.csv_file import CsvFileError
+    from chat.admin.errors import AdminError
+    from storage.errors import Duplicate
+
     try:
         result = args.handler(args)
-    except RosterFileError as error:
+    except CsvFileError as error:
         print("\n".join(error.lines), file=sys.stderr)
         return 1
     except (CommandError, AdminError, ValueError, Duplicate) as error:

@@ -56,6 +56,13 @@ async def csrf_of(client: httpx.AsyncClient, path: str) -> str:
     return found.group(1)
 
 
+async def set_password_as_coordinator(client: httpx.AsyncClient, username: str, password: str) -> None:
+    csrf = await csrf_of(client, f"/coordinator/people/users/{username}")
+    done = await client.post(f"/coordinator/people/users/{username}/password",
+                             data={"csrf": csrf, "password": password})
+    assert done.status_code == 303
+
+
 async def choose_own(service: Service, username: str, one_time: str, chosen: str) -> httpx.Response:
     """The holder's way in: sign in with the one-time password, then choose their own."""
     async with httpx.AsyncClient(base_url=service.base, params={"lang": "en"}) as browser:

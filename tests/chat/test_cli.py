@@ -61,6 +61,15 @@ def test_every_bad_roster_row_is_reported_and_nothing_is_imported(db: Path, tmp_
     assert "imported 1 shifts" in neuvo(db, "roster", "import", str(fixed)).stdout
 
 
+def test_a_roster_saved_by_a_finnish_excel_is_imported(db: Path, tmp_path: Path) -> None:
+    """A byte order mark, semicolons between cells and CRLF line ends, as Excel's "CSV UTF-8"
+    saves in a Finnish locale (the reading every import shares: chat.admin.csv_file)."""
+    csv = tmp_path / "vuorot.csv"
+    csv.write_bytes("\ufeffusername;date;start;end\r\nanna;2026-11-24;08:00;16:00\r\n".encode())
+    result = neuvo(db, "roster", "import", str(csv))
+    assert result.returncode == 0 and "imported 1 shifts" in result.stdout, result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "reason"),
     [

@@ -11,17 +11,16 @@ import httpx
 from sqlmodel import select
 
 from storage.tables import AuditEntry
-from tests.chat.coordinator_fixtures import COORDINATOR, choose_own, coordinating, csrf_of
+from tests.chat.coordinator_fixtures import (
+    COORDINATOR,
+    choose_own,
+    coordinating,
+    csrf_of,
+    set_password_as_coordinator,
+)
 
 SET_BY_COORDINATOR = "coordinator knows this"
 ANNAS_OWN = "only anna knows this"
-
-
-async def set_password_as_coordinator(client: httpx.AsyncClient, username: str, password: str) -> None:
-    csrf = await csrf_of(client, f"/coordinator/people/users/{username}")
-    done = await client.post(f"/coordinator/people/users/{username}/password",
-                             data={"csrf": csrf, "password": password})
-    assert done.status_code == 303
 
 
 async def test_a_coordinator_who_sets_an_advisors_password_cannot_sign_in_as_them(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from chat.admin import people as admin_people
 from chat.admin.errors import NotFound, Refused
-from chat.admin.people import ROLES, Profile
+from chat.admin.profiles import ROLES, Profile
 from chat.live.commands import EndSessions
 from chat.web.context import db_of, live_of
 from chat.web.i18n import Translator, request_language

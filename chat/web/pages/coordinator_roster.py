@@ -14,8 +14,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from chat.admin import roster as admin_roster
+from chat.admin.csv_file import CsvFileError
 from chat.admin.errors import NotFound, Refused
-from chat.admin.roster_csv import RosterFileError
 from chat.web.context import clock_of, db_of, tz_of
 from chat.web.i18n import Translator, request_language
 from chat.web.ical import feed_path
@@ -175,7 +175,7 @@ async def import_shifts(request: Request) -> Response:
         return await _render(request, user, monday, errors={"file": t("coord.roster.error.file")}, status=400)
     try:
         imported = await admin_roster.import_csv(admin_of(request), actor=user.username, name=name, text=text)
-    except RosterFileError as error:
+    except CsvFileError as error:
         errors = {"file": t("coord.roster.error.rows", count=len(error.lines))}
         report = [t(f"coord.roster.row.{problem.code}", **problem.values) for problem in error.problems]
         return await _render(request, user, monday, errors=errors, report=report, status=400)
