@@ -5,6 +5,8 @@
   that is what a spreadsheet saves in a Finnish or Swedish locale, whose decimal mark is the
   comma. A UTF-8 byte order mark (Excel's "CSV UTF-8") is dropped.
 - Blank lines are skipped; a row with more or fewer cells than the header is bad.
+- Dates and times come as people and spreadsheets write them: `2026-12-21` or `21.12.2026`,
+  `09:00`, `9:00` or `9.00` (`day_of`, `clock_of` make them ISO dates and `HH:MM`).
 - The whole file is checked before anything is imported, and every bad row is reported at once:
   an operator fixes all the rows in one go and never ends up with half an import.
 
@@ -16,9 +18,30 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
+from datetime import date
 
 from chat.admin.errors import Problem, Refused
+
+_FINNISH_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_LOOSE_CLOCK = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
+
+
+def day_of(text: str) -> date:
+    """An ISO date (2026-12-21) or one as Finnish spreadsheets write it (21.12.2026); ValueError
+    otherwise."""
+    finnish = _FINNISH_DATE.fullmatch(text)
+    if finnish:
+        return date(int(finnish[3]), int(finnish[2]), int(finnish[1]))
+    return date.fromisoformat(text)
+
+
+def clock_of(text: str) -> str:
+    """"9:00" or "9.00" (a Finnish spreadsheet's time) as "09:00"; anything else as it is, for the
+    time rule (routing.wallclock.clock_time) to judge."""
+    loose = _LOOSE_CLOCK.fullmatch(text)
+    return f"{int(loose[1]):02d}:{loose[2]}" if loose else text
 
 
 class CsvFileError(Refused):

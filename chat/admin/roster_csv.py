@@ -10,10 +10,10 @@ makes the row bad.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from chat.admin.csv_file import CsvFile
+from chat.admin.csv_file import CsvFile, clock_of, day_of
 from routing.errors import BadSpec, SkippedTime
 from routing.wallclock import clock_time, span
 
@@ -50,11 +50,11 @@ def _row(fields: dict[str, str], users: set[str], tz: ZoneInfo) -> RosterShift:
         raise BadRow("user", f'unknown user "{username}"', value=username)
     text = fields["date"].strip()
     try:
-        day = date.fromisoformat(text)
+        day = day_of(text)
     except ValueError:
-        raise BadRow("date", f'bad date "{text}" (use YYYY-MM-DD)', value=text) from None
-    start = _clock(fields["start"].strip(), "start")
-    end = _clock(fields["end"].strip(), "end")
+        raise BadRow("date", f'bad date "{text}" (use YYYY-MM-DD or DD.MM.YYYY)', value=text) from None
+    start = _clock(clock_of(fields["start"].strip()), "start")
+    end = _clock(clock_of(fields["end"].strip()), "end")
     assert start is not None
     try:
         begins, ends = span(day, start, end, tz, recurring=False)

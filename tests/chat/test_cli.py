@@ -52,7 +52,7 @@ def test_every_bad_roster_row_is_reported_and_nothing_is_imported(db: Path, tmp_
     assert result.returncode != 0
     assert result.stderr.splitlines() == [
         f'{csv}:3: unknown user "nobody"',
-        f'{csv}:4: bad date "2026-13-01" (use YYYY-MM-DD)',
+        f'{csv}:4: bad date "2026-13-01" (use YYYY-MM-DD or DD.MM.YYYY)',
         f'{csv}:5: bad start time "8am" (use HH:MM)',
         f'{csv}:6: start time "03:30" does not exist on 2026-03-29 (clocks change)',
     ]
@@ -65,9 +65,10 @@ def test_a_roster_saved_by_a_finnish_excel_is_imported(db: Path, tmp_path: Path)
     """A byte order mark, semicolons between cells and CRLF line ends, as Excel's "CSV UTF-8"
     saves in a Finnish locale (the reading every import shares: chat.admin.csv_file)."""
     csv = tmp_path / "vuorot.csv"
-    csv.write_bytes("\ufeffusername;date;start;end\r\nanna;2026-11-24;08:00;16:00\r\n".encode())
+    csv.write_bytes("\ufeffusername;date;start;end\r\nanna;2026-11-24;08:00;16:00\r\nanna;25.11.2026;9:00;16.30\r\n"
+                    .encode())
     result = neuvo(db, "roster", "import", str(csv))
-    assert result.returncode == 0 and "imported 1 shifts" in result.stdout, result.stderr
+    assert result.returncode == 0 and "imported 2 shifts" in result.stdout, result.stderr
 
 
 @pytest.mark.parametrize(
