@@ -25,7 +25,7 @@ from chat.broker import Broker, open_broker
 from chat.live.commands import Reconfigure
 from chat.live.interface import Live
 from chat.live.service import LiveService
-from chat.web import api
+from chat.web import api, openapi
 from chat.web.auth import Sessions
 from chat.web.bodylimit import BodyLimit
 from chat.web.connections import ConnectionsPerAddress
@@ -34,6 +34,7 @@ from chat.web.pages import console, coordinator, statements
 from chat.web.pages import session as session_pages
 from chat.web.pages.common import SignInRequired, render, sign_in_redirect
 from chat.web.sockets import advisor, visitor
+from chat.wire.errors import Unavailable
 from storage.database import Database
 from storage.retention import purge_job
 from storage.setup import prepare, stored_secret_key
@@ -60,8 +61,19 @@ async def http_error(request: Request, exc: Exception) -> Response:
     """JSON {code, message} for the API and scripts; a readable page for a browser."""
     assert isinstance(exc, HTTPException)
     if _wants_page(request):
-        return render(request, "error.html", {"status": exc.status_code, "message": exc.detail}, status=exc.status_code)
-    return api.problem(exc.status_code, "http_error", str(exc.detail))
+        response = render(request, "error.html", {"status": exc.status_code, "message": exc.detail},
+                          status=exc.status_code)
+    else:
+        response = api.problem(exc.status_code, "http_error", str(exc.detail))
+    response.headers.update(exc.headers or {})  # a 405's Allow, for one
+    return response
+
+
+async def unavailable(request: Request, exc: Exception) -> Response:
+    """The live service could not answer (several processes: Redis or the lease's owner is out of
+    reach): nothing was done, and the client may ask again."""
+    assert isinstance(exc, Unavailable)
+    return api.problem(503, exc.code, exc.message)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -133,8 +145,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Route("/api/service", api.service),
         Route("/help/{link_id:int}", api.follow_topic_link),
         Route("/api/offline-messages", api.offline_message, methods=["POST"]),
-        Route("/api/session", api.create_session, methods=["POST"]),
-        Route("/api/session", api.delete_session, methods=["DELETE"]),
+        Route("/api/session", api.session, methods=["POST", "DELETE"]),
+        Route(openapi.PATH, openapi.endpoint),
         Route("/healthz", api.healthz),
         Route("/metrics", api.metrics),
         WebSocketRoute("/ws/visitor", visitor.endpoint),
@@ -156,7 +168,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, SignInRequired: sign_in_redirect, Exception: server_error},
+        exception_handlers={HTTPException: http_error, SignInRequired: sign_in_redirect, Unavailable: unavailable,
+                            Exception: server_error},
     )
     app.state.settings = settings
     app.state.clock = service_clock

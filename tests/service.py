@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -188,6 +190,40 @@ async def running(tmp: Path, *, seeded: bool = True, **overrides: Any) -> AsyncI
         finally:
             for ws in running_service.sockets:
                 await ws.close()
+
+
+@contextmanager
+def running_in_thread(tmp: Path, **overrides: Any) -> Iterator[Service]:
+    """`running` in a thread with its own event loop, for a client that blocks (schemathesis calls
+    with `requests`): the server then answers while the caller waits."""
+    handed: queue.Queue[tuple[Service, asyncio.AbstractEventLoop, asyncio.Event] | BaseException] = queue.Queue()
+
+    async def serve_until_stopped() -> None:
+        stop = asyncio.Event()
+        async with running(tmp, **overrides) as service:
+            handed.put((service, asyncio.get_running_loop(), stop))
+            await stop.wait()
+
+    def run() -> None:
+        try:
+            asyncio.run(serve_until_stopped())
+        except BaseException as error:  # handed to the caller, who raises it
+            handed.put(error)
+
+    thread = threading.Thread(target=run, name="neuvo-server")
+    thread.start()
+    started = handed.get(timeout=60)
+    if isinstance(started, BaseException):
+        thread.join()
+        raise started
+    service, loop, stop = started
+    try:
+        yield service
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join()
+    if not handed.empty():  # the server failed as it stopped
+        raise handed.get()
 
 
 async def _turns_until(condition: Callable[[], bool]) -> None:

@@ -142,6 +142,11 @@ def _check_offline(config: ServiceConfig, settings: Settings, body: dict[str, An
     return None
 
 
+async def session(request: Request) -> Response:
+    """POST signs in, DELETE signs out: one route, so that a 405 on it names both in Allow."""
+    return await (create_session(request) if request.method == "POST" else delete_session(request))
+
+
 async def create_session(request: Request) -> Response:
     sessions = sessions_of(request)
     body = await _json_object(request)

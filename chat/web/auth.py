@@ -19,6 +19,7 @@ from chat.base.clock import Clock
 from chat.base.digest import token_digest
 from chat.base.ratelimit import CountingFactory, local_counting
 from chat.base.settings import Settings
+from chat.wire.incoming import is_storable
 from storage import people
 from storage.database import Database
 from storage.tables import User
@@ -116,8 +117,10 @@ class Sessions:
         return user
 
     async def _check(self, username: str, password: str) -> User | None:
-        async with self.db.transaction() as session:
-            user = await people.user_by_username(session, username=username)
+        user = None
+        if is_storable(username):  # no user has any other name, and PostgreSQL refuses to look one up
+            async with self.db.transaction() as session:
+                user = await people.user_by_username(session, username=username)
         stored_hash = user.password_hash if user is not None and user.active else DUMMY_HASH
         if not await password_matches(stored_hash, password) or user is None or not user.active:
             return None

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from chat.web.context import clock_of, db_of
+from chat.wire.incoming import is_storable
 from storage import people, roster
 from storage.tables import ShiftRow, User
 
@@ -73,6 +74,8 @@ async def calendar_feed(request: Request) -> Response:
     username = request.path_params["username"]
     token = request.query_params.get("token", "")
     now = clock_of(request).now()
+    if not is_storable(username):  # nobody's name, and PostgreSQL refuses to look it up
+        raise HTTPException(404, "no such calendar")
     async with db_of(request).transaction() as session:
         user = await people.user_by_username(session, username=username)
         # The same 404 for an unknown user, a deactivated one and a wrong or renewed token.

@@ -118,10 +118,15 @@ Frame = (Start | Resume | Say | Typing | End | QuickExit | StillHere | Feedback 
 Parser = Callable[[Mapping[str, Any]], Frame]
 
 
+def is_storable(value: str) -> bool:
+    """Whether a database can hold (or look up) the text: JSON admits lone surrogates ("\\ud800")
+    and NUL, which neither SQLite's driver nor PostgreSQL will take."""
+    return "\x00" not in value and not any("\ud800" <= char <= "\udfff" for char in value)
+
+
 def storable(value: str, name: str) -> str:
-    """Text a database can hold: JSON admits lone surrogates ("\\ud800") and NUL, which neither
-    SQLite's driver nor PostgreSQL will store."""
-    if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+    """The text, when a database can hold it (`is_storable`); BadField otherwise."""
+    if not is_storable(value):
         raise BadField(f"field {name!r} holds characters that are not text")
     return value
 

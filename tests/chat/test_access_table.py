@@ -6,7 +6,8 @@ Callers: nobody signed in; a visitor (no cookie: a chat token reaches only the v
 which takes it in a frame, not at the handshake); an advisor (anna, Kotka College); an advisor of
 another organisation (bertil, Kaakko UAS); a coordinator (cora, Kotka College). Posts carry the
 caller's own CSRF token and an empty form, so a status says whether the role check let them in
-(403 refused, 303 to the sign-in page for nobody) and not whether a form was filled in."""
+(403 refused, 303 to the sign-in page for nobody, 401 from the console's JSON) and not whether a
+form was filled in."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ def signed_in_only(advisor: int, coordinator: int | None = None, *, other: int |
             "coordinator": advisor if coordinator is None else coordinator}
 
 
+def console_json(status: int) -> dict[str, int]:
+    """The console's JSON: nobody gets 401 (a script cannot read a redirect to a page)."""
+    return {**signed_in_only(status), **dict.fromkeys(NOBODY, 401)}
+
+
 def coordinator_only(coordinator: int) -> dict[str, int]:
     return {**dict.fromkeys(NOBODY, 303), **dict.fromkeys(ADVISORS, 403), "coordinator": coordinator}
 
@@ -58,6 +64,7 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/offline-messages"): same(422),  # anyone may leave one; {} is bad input
     ("POST", "/api/session"): same(422),
     ("DELETE", "/api/session"): same(204),
+    ("GET", "/api/openapi.json"): same(200),
     ("GET", "/healthz"): same(200),
     ("GET", "/metrics"): same(200),  # counts and gauges only; operators keep it off the internet
     ("WS", "/ws/visitor"): same(WS),
@@ -74,8 +81,8 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/console/chats"): signed_in_only(200),
     # anna handled the chat; nobody else may read it, a coordinator neither
     ("GET", "/console/chats/{id}"): signed_in_only(200, 403, other=403),
-    ("GET", "/api/console/colleagues"): signed_in_only(200),
-    ("GET", "/api/console/handbook"): signed_in_only(200),
+    ("GET", "/api/console/colleagues"): console_json(200),
+    ("GET", "/api/console/handbook"): console_json(200),
     ("GET", "/calendar/{username}.ics"): same(200),  # with anna's token: whoever holds the address
     ("GET", "/coordinator"): coordinator_only(200),
     ("GET", "/coordinator/coverage"): coordinator_only(200),

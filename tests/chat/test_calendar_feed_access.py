@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from storage.tables import AuditEntry
@@ -75,3 +76,10 @@ async def test_only_coordinators_renew_someone_elses_feed(tmp_path: Path) -> Non
         assert refused.status_code == 403
         assert await audited(service, "calendar_renew") == []
 
+
+
+@pytest.mark.parametrize("name", ["%00", "anna%00"])
+async def test_a_name_no_database_can_look_up_is_no_such_calendar_not_a_500(service: Service, name: str) -> None:
+    """PostgreSQL refuses a NUL in a query's text (the suite's PostgreSQL pass runs this)."""
+    async with await service.http() as client:
+        assert (await client.get(f"/calendar/{name}.ics?token=0")).status_code == 404

@@ -1,7 +1,7 @@
 """Whatever body reaches a public HTTP endpoint (random JSON, wrong types, huge numbers, deep
 nesting, invalid UTF-8, control characters), the answer is a clear 4xx with {"code","message"},
 never a 5xx, and afterwards the service still answers (issue 14, deliverable 4, the hypothesis
-part; the OpenAPI schema run is not built yet)."""
+part; the schemathesis run from the OpenAPI description is test_openapi_schemathesis.py)."""
 
 from __future__ import annotations
 

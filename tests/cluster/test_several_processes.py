@@ -178,6 +178,23 @@ async def test_postgresql_unreachable_is_unhealthy_and_unavailable_then_recovers
     assert (await until(anna, "message", **{"from": "visitor"}))["text"] == "while down"
 
 
+async def test_http_that_asks_the_live_service_is_503_unavailable_while_redis_is_gone(
+    cluster: Cluster, redis: RedisServer
+) -> None:
+    """The second process asks the owner through Redis; without Redis it cannot, and says so as
+    its description (/api/openapi.json) does, rather than with a 500."""
+    await cluster.add()
+    second = await cluster.add()
+    async with httpx.AsyncClient(base_url=second.base) as client:
+        signed_in = await client.post("/api/session", json={"username": "anna", "password": demo_password("anna")})
+        assert signed_in.status_code == 200
+        redis.kill()
+        for path in ("/api/service", "/api/console/colleagues"):
+            response = await client.get(path)
+            assert response.status_code == 503, (path, response.text)
+            assert response.json()["code"] == "unavailable"
+
+
 async def closed_or_refused(ws, frame: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
     """Send a frame into a service that has lost Redis: the socket closes, or the frame is
     refused as unavailable; it is never acknowledged."""

@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from chat.web import auth, i18n
+from chat.web.api import problem
 from chat.web.context import is_secure, sessions_of, tz_of
 from storage.tables import User
 
@@ -132,4 +133,8 @@ def redirect(url: str) -> Response:
 
 
 async def sign_in_redirect(request: Request, exc: Exception) -> Response:
+    """A page sends the browser to sign in; the console's JSON (/api/...) answers 401, which its
+    script can read, where a redirect would hand it the sign-in page as if it were the data."""
+    if request.url.path.startswith("/api/"):
+        return problem(401, "sign_in_required", "sign in first; the session has ended or there is none")
     return redirect(f"/sign-in?next={request.url.path}")
