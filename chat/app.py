@@ -95,7 +95,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
         await prepare(db)
         app.state.secret_key = settings.secret_key or await stored_secret_key(db)
         broker = open_broker(settings.redis_url)

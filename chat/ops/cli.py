@@ -37,7 +37,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[str | None]]) -> str | None:
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
     try:
         await prepare(db)
         return await work(db)
