@@ -1,16 +1,15 @@
 """Real storage faults on SQLite, for tests of what the service does under them: another process
 holding the database's write lock, and a full disk.
 
-A full disk is a small tmpfs that the test mounts and fills with a ballast file, where this
-machine lets a test mount one (root with CAP_SYS_ADMIN); everywhere, SQLite's own page limit on
-the server's connections, which refuses any write that would grow the file with SQLITE_FULL
+A full disk is a tmpfs that the test mounts and then shrinks to what it holds, where this machine
+lets a test mount one (root with CAP_SYS_ADMIN); everywhere, SQLite's own page limit on the
+server's connections, which refuses any write that would grow the file with SQLITE_FULL
 ("database or disk is full"), the very error a full disk gives.
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
 import os
 import subprocess
 import sys
@@ -72,9 +71,30 @@ class FullDisk(Protocol):
         """Room again."""
 
 
+class SmallFilesystem:
+    """A tmpfs of its own: full when shrunk to exactly what it holds (a remount, so no ballast
+    has to be written), free again when grown back."""
+
+    def __init__(self, folder: Path, size: int) -> None:
+        self.folder = folder
+        self.size = size
+
+    def fill(self) -> None:
+        while True:
+            stats = os.statvfs(self.folder)
+            used = (stats.f_blocks - stats.f_bfree) * stats.f_frsize
+            # Fails when a write got in between and the files outgrew `used`: measure again.
+            if _remount(self.folder, used):
+                return
+
+    def free(self) -> None:
+        assert _remount(self.folder, self.size), "growing a tmpfs back is always allowed"
+
+
 @contextmanager
-def small_filesystem(size: str = "16m") -> Iterator[Path | None]:
-    """A tmpfs of its own mounted on a fresh folder, or None where this machine refuses the mount."""
+def small_filesystem(size: int = 256 * 1024 * 1024) -> Iterator[SmallFilesystem | None]:
+    """A tmpfs mounted on a fresh folder for the block, or None where this machine refuses the
+    mount (no root, no CAP_SYS_ADMIN). Its size is a ceiling: tmpfs takes memory as it fills."""
     folder = Path(tempfile.mkdtemp(dir="/tmp"))
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
                              capture_output=True, check=False)
@@ -83,39 +103,32 @@ def small_filesystem(size: str = "16m") -> Iterator[Path | None]:
         yield None
         return
     try:
-        yield folder
+        yield SmallFilesystem(folder, size)
     finally:
         subprocess.run(["umount", str(folder)], check=True)
         folder.rmdir()
 
 
-class FilledFilesystem:
-    """The database's own filesystem, filled up to the last block by a ballast file."""
+def _remount(folder: Path, size: int) -> bool:
+    done = subprocess.run(["mount", "-o", f"remount,size={size}", str(folder)], capture_output=True, check=False)
+    return done.returncode == 0
 
-    def __init__(self, folder: Path, db: Database) -> None:
-        self.ballast = folder / "ballast"
+
+class FullFilesystem:
+    """The database's own filesystem, made full (FullDisk)."""
+
+    def __init__(self, filesystem: SmallFilesystem, db: Database) -> None:
+        self.filesystem = filesystem
         self.db = db
 
     async def fill(self) -> None:
         # The write-ahead log emptied first, so the next commit must grow it; otherwise SQLite
         # would go on rewriting the log's old frames in place for a while, needing no new block.
         await self.db.checkpoint()
-        descriptor = os.open(self.ballast, os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            while True:
-                os.write(descriptor, bytes(65536))
-        except OSError as full:
-            assert full.errno == errno.ENOSPC, full
-        try:
-            while True:  # the last blocks, smaller than the chunks above
-                os.write(descriptor, bytes(512))
-        except OSError as full:
-            assert full.errno == errno.ENOSPC, full
-        finally:
-            os.close(descriptor)
+        self.filesystem.fill()
 
     async def free(self) -> None:
-        self.ballast.unlink()
+        self.filesystem.free()
 
 
 class PageLimit:

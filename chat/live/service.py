@@ -38,7 +38,7 @@ from chat.live.ids import ChatIds
 from chat.live.places import QueueAnnouncer, place_of, queue_frame
 from chat.live.recovery import restore
 from chat.live.state import LiveState
-from chat.wire.errors import storage_failure
+from chat.wire.errors import Unavailable, storage_failure
 from chat.wire.outgoing import QueueOut, at_or_none
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES
@@ -166,6 +166,8 @@ class LiveService:
             await asyncio.sleep(self._core.settings.tick_s)
             try:
                 await self.run(c.Tick())
+            except Unavailable:
+                continue  # logged where storage failed, without its trace: the next tick retries
             except Exception:
                 log.exception("tick failed")  # a bug must not stop the deadlines for good
 

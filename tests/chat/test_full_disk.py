@@ -2,7 +2,7 @@
 stored is refused as `unavailable`, never acked nor delivered; when there is room again, the
 client's retry with the same id is stored once, seqs stay gap-free and nothing acked is lost.
 
-Each test runs twice: on a real full filesystem (a tmpfs of its own, filled by a ballast file)
+Each test runs twice: on a real full filesystem (a tmpfs of its own, shrunk to what it holds)
 where this machine lets a test mount one, and on SQLite's page limit everywhere (tests/faults.py).
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import ClientConnection
 
-from tests.faults import FilledFilesystem, FullDisk, PageLimit, small_filesystem
+from tests.faults import FullDisk, FullFilesystem, PageLimit, small_filesystem
 from tests.service import Service, receive, running, send, until, until_answer
 from tests.stored import stored_lines
 
@@ -34,11 +34,12 @@ async def full(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
         async with running(tmp_path, **LIMITS_OFF) as service:
             yield service, PageLimit(service.db)
         return
-    with small_filesystem() as folder:
-        if folder is None:
+    with small_filesystem() as filesystem:
+        if filesystem is None:
             pytest.skip("this machine does not let a test mount a tmpfs; the page limit stands in")
-        async with running(tmp_path, database_url=f"sqlite:///{folder / 'neuvo.db'}", **LIMITS_OFF) as service:
-            yield service, FilledFilesystem(folder, service.db)
+        url = f"sqlite:///{filesystem.folder / 'neuvo.db'}"
+        async with running(tmp_path, database_url=url, **LIMITS_OFF) as service:
+            yield service, FullFilesystem(filesystem, service.db)
 
 
 async def _send_until_refused(ws: ClientConnection, acked: list[tuple[str, str]]) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults import WriteLock, sqlite_file
-from tests.service import Service, receive, running, send, until, until_answer
+from tests.service import PASSWORD, Service, receive, running, send, until, until_answer
 from tests.stored import stored_lines
 
 pytestmark = pytest.mark.skipif(os.environ.get("NEUVO_TEST_DATABASE") == "postgresql",
@@ -107,3 +107,12 @@ async def test_an_advisor_who_connects_while_locked_is_told_to_try_again_and_the
         assert ws.close_code == 1013
     _, welcome = await service.advisor("anna", cookie=cookie)
     assert welcome["status"] == "away"
+
+
+async def test_a_sign_in_while_the_database_is_locked_is_503_unavailable_with_retry_after(service: Service) -> None:
+    async with write_lock(service), await service.http() as client:
+        response = await client.post("/api/session", json={"username": "anna", "password": PASSWORD})
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
+    assert response.headers["retry-after"] == "5"
+    assert (await service.session_cookie("anna")).startswith("neuvo_session=")

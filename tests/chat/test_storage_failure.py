@@ -4,6 +4,8 @@ and the next line still gets the next seq: no gap, no loss."""
 from __future__ import annotations
 
 import asyncio
+import logging
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -12,7 +14,7 @@ from chat.live.commands import AdvisorSays, CloseChat, VisitorSays
 from chat.wire.errors import ChatEnded, Unavailable
 from storage.tables import DutyPeriod, Message
 from tests.refusals import accept_inserts, refuse_inserts
-from tests.service import Service, receive, send, until
+from tests.service import FRAME_TIMEOUT, Service, receive, running, send, until
 from tests.stored import stored_lines
 
 
@@ -84,3 +86,22 @@ async def test_an_advisor_whose_sign_in_cannot_be_stored_is_told_to_reconnect_an
     async with service.db.transaction() as session:
         periods = (await session.execute(select(DutyPeriod.kind))).scalars().all()
     assert periods == ["signed_in"]
+
+
+async def test_a_tick_that_storage_refuses_is_logged_by_its_type_alone_and_a_later_one_routes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.ERROR)
+    async with running(tmp_path, tick_s=0.05) as service:
+        await service.advisor("anna")  # signed in but away: the chat waits
+        visitor = await service.visitor()
+        await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+        queued = await until(visitor, "queued")
+        await refuse_inserts(service.db, "chat_handler")  # so no assignment can be stored
+        anna = await service.available("anna")
+        async with asyncio.timeout(FRAME_TIMEOUT):
+            while sum("storage failed" in r.getMessage() for r in caplog.records) < 3:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)  # the ticks of another task: each logs, none announces
+        assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+        await accept_inserts(service.db, "chat_handler")
+        assert (await until(anna, "assigned"))["chat"]["id"] == queued["chat"]
