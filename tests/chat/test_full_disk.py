@@ -71,6 +71,11 @@ async def test_a_line_sent_while_the_disk_is_full_is_unavailable_and_its_retry_i
     await send(talk.advisor, {"type": "message", "chat": talk.chat, "id": "a1", "text": f"full here too {PADDING}"})
     # The advisor's next frame is its own refusal: the visitor's refused line never reached them.
     assert (await receive(talk.advisor))["code"] == "unavailable"
+    # Reading needs no room: another tab resumes and gets every line acked so far, and no other.
+    tab = await service.visitor()
+    await send(tab, {"type": "resume", "chat": talk.chat, "token": talk.token, "after": 0})
+    assert [await _line(tab) for _ in acked] == [(seq, text) for seq, (_, text) in enumerate(acked, start=1)]
+    assert (await receive(tab))["type"] == "assigned"
 
     await disk.free()
     await send(talk.visitor, {"type": "message", "id": refused[0], "text": refused[1]})
