@@ -74,13 +74,19 @@ class Database:
         # SQLite has one writer at a time anyway; queueing here is fairer and cheaper than
         # connections polling the file lock.
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+        self.busy_timeout_s = busy_timeout_s
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work commits when the block ends and rolls back if it raises."""
+        """A session whose work commits when the block ends and rolls back if it raises. On
+        SQLite a transaction waits for this process's writer lock at most the busy timeout, then
+        fails with TimeoutError (a storage failure): when another process holds the file, each
+        one ahead in the queue waits that long for it, and a queue of them must not add up."""
         async with AsyncExitStack() as stack:
             if self._sqlite_writer is not None:
-                await stack.enter_async_context(self._sqlite_writer)
+                async with asyncio.timeout(self.busy_timeout_s):
+                    await self._sqlite_writer.acquire()
+                stack.callback(self._sqlite_writer.release)
             session = await stack.enter_async_context(AsyncSession(self.engine, expire_on_commit=False))
             await stack.enter_async_context(session.begin())
             yield session

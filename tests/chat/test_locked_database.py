@@ -116,3 +116,20 @@ async def test_a_sign_in_while_the_database_is_locked_is_503_unavailable_with_re
     assert response.json()["code"] == "unavailable"
     assert response.headers["retry-after"] == "5"
     assert (await service.session_cookie("anna")).startswith("neuvo_session=")
+
+
+async def test_requests_queued_behind_the_lock_are_each_refused_within_about_twice_the_busy_timeout(
+    service: Service,
+) -> None:
+    """Six tabs resume one chat at once while locked: a request waits for the file at most once,
+    and for those ahead of it in the process at most as long again, not once per request ahead."""
+    talk = await service.chat()
+    tabs = [await service.visitor() for _ in range(6)]
+    async with write_lock(service):
+        started = time.monotonic()
+        for tab in tabs:
+            await send(tab, {"type": "resume", "chat": talk.chat, "token": talk.token, "after": 0})
+        answers = await asyncio.gather(*(until_answer(tab, "assigned") for tab in tabs))
+        waited = time.monotonic() - started
+    assert [answer["code"] for answer in answers] == ["unavailable"] * 6
+    assert waited < 3 * BUSY_S, waited
