@@ -10,7 +10,9 @@ demo's three), with the per-address limits off (every client comes from 127.0.0.
 another process holding the database's write lock past the server's busy timeout (0.5 s here),
 or, where this machine lets the soak mount a tmpfs for the database (root), a full disk.
 
-Clients behave as the widget and the console do: one request at a time per socket, a line
+Visitors wait a few seconds for an advisor, then write (an advisor answers most lines and
+closes some chats), reconnect now and then, end most chats and rate some. Clients behave as the
+widget and the console do: one request at a time per socket, a line
 re-sent with the same id after `unavailable`, a socket that closes or stays silent 15 s reopened
 and the chat resumed from the last seq seen. At the end every chat is resumed from seq 0 and
 checked: seqs gap-free, every acked line stored once at its seq, nothing stored that nobody sent;
@@ -210,6 +212,7 @@ class Visitor(Client):
         self.chat: str | None = None
         self.seen = 0
         self.over = False
+        self.served = False  # an advisor has the chat
 
     def seen_line(self, frame: Frame) -> None:
         self.seen = max(self.seen, frame["seq"])
@@ -217,6 +220,8 @@ class Visitor(Client):
     def aside(self, frame: Frame) -> None:
         if frame["type"] == "ended":
             self.ended(frame)
+        elif frame["type"] == "assigned":
+            self.served = True
 
     def ended(self, frame: Frame) -> None:
         self.over = True
@@ -238,9 +243,8 @@ class Visitor(Client):
                                              self.aside)
             except Dead:
                 continue
-            if answer["type"] == "ended":
-                self.ended(answer)
             if answer["type"] != "error":
+                self.aside(answer)
                 return
             if answer["code"] not in RETRIED:
                 self.ledger.problems.append(f"resume refused: {answer['code']}")
@@ -252,7 +256,7 @@ class Visitor(Client):
             await self.one_chat(deadline)
 
     async def one_chat(self, deadline: float) -> None:
-        self.chat, self.seen, self.over = None, 0, False
+        self.chat, self.seen, self.over, self.served = None, 0, False, False
         await self.open()
         while self.chat is None:
             start = {"type": "start", "topic": self.rng.choice(TOPICS), "language": "fi"}
@@ -263,6 +267,7 @@ class Visitor(Client):
                 self.ledger.tokens[self.chat] = answer["token"]
             else:
                 await self.pause()  # not taking chats this moment (an advisor reconnecting)
+        await self.wait_for_advisor(min(deadline, time.monotonic() + self.rng.uniform(2, 10)))
         for n in range(self.rng.randint(3, 12)):
             if self.over or time.monotonic() >= deadline:
                 break
@@ -279,6 +284,17 @@ class Visitor(Client):
             await self.until_answered({"type": "feedback", "rating": self.rng.randint(1, 5), "comment": None},
                                       lambda f: f["type"] == "feedback_saved")
         await self.peer.close()
+
+    async def wait_for_advisor(self, until: float) -> None:
+        """Wait in the queue a while; a visitor who waits too long writes anyway (it may)."""
+        while not (self.served or self.over) and (left := until - time.monotonic()) > 0:
+            try:
+                frame = await self.peer.next(left, idle=True)
+            except Dead:
+                await self.reconnect()
+                continue
+            if frame is not None:
+                self.aside(frame)
 
     async def say(self, n: int) -> None:
         assert self.chat is not None
