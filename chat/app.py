@@ -34,13 +34,15 @@ from chat.web.pages import console, coordinator, statements
 from chat.web.pages import session as session_pages
 from chat.web.pages.common import SignInRequired, render, sign_in_redirect
 from chat.web.sockets import advisor, visitor
-from chat.wire.errors import Unavailable
+from chat.wire.errors import Unavailable, storage_failure
 from storage.database import Database
+from storage.errors import STORAGE_FAILURES
 from storage.retention import purge_job
 from storage.setup import prepare, stored_secret_key
 
 WIDGET_STATIC = Path(__file__).resolve().parent.parent / "widget" / "static"
 PAGES_STATIC = Path(__file__).parent / "web" / "static"
+STORAGE_RETRY_AFTER_S = 5
 
 
 async def widget_script(request: Request) -> Response:
@@ -80,6 +82,17 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return api.problem(500, "server_error", "something went wrong on our side; nothing you sent was lost")
 
 
+async def storage_unavailable(request: Request, exc: Exception) -> Response:
+    """Storage failed under the request (locked, full, unreachable): 503 `unavailable`, as a
+    socket hears it; nothing was done, and the client may send it again."""
+    if request.scope["type"] != "http":
+        raise exc  # the sockets answer their own (chat.web.sockets)
+    refused = storage_failure(exc)
+    response = api.problem(503, refused.code, refused.message)
+    response.headers["retry-after"] = str(STORAGE_RETRY_AFTER_S)
+    return response
+
+
 def _live_service(db: Database, broker: Broker, settings: Settings, clock: Clock) -> Live:
     """One process on its own, or one of several sharing the live state through Redis."""
     if settings.redis_url:
@@ -107,7 +120,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
         await prepare(db)
         app.state.secret_key = settings.secret_key or await stored_secret_key(db)
         broker = open_broker(settings.redis_url)
@@ -168,8 +181,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, SignInRequired: sign_in_redirect, Unavailable: unavailable,
-                            Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error, SignInRequired: sign_in_redirect, Unavailable: unavailable,
+            Exception: server_error, **dict.fromkeys(STORAGE_FAILURES, storage_unavailable),
+        },
     )
     app.state.settings = settings
     app.state.clock = service_clock

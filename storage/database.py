@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -31,20 +31,24 @@ def async_url(url: str) -> str:
     raise ValueError(f"unsupported database URL {url.split(':', 1)[0]!r}: use sqlite:/// or postgresql://")
 
 
-def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the CLI write while the server reads; busy_timeout makes a writer wait for the
-    # lock instead of failing with "database is locked". The driver's own BEGIN is switched off
-    # so that _begin_immediate can take the write lock up front (see there).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # Deleted rows are overwritten, not just unlinked: a purged transcript leaves no bytes in
-    # free pages (see `Database.checkpoint` for the WAL).
-    cursor.execute("PRAGMA secure_delete=ON")
-    cursor.close()
+def _sqlite_tuning(busy_timeout_s: float) -> Callable[[Any, Any], None]:
+    def tune(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets the CLI write while the server reads; busy_timeout makes a writer wait that
+        # long for another process's write lock before it fails with "database is locked" (a
+        # storage failure: the client hears `unavailable` and retries). The driver's own BEGIN is
+        # switched off so that _begin_immediate can take the write lock up front (see there).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout_s * 1000):d}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten, not just unlinked: a purged transcript leaves no bytes in
+        # free pages (see `Database.checkpoint` for the WAL).
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    return tune
 
 
 def _begin_immediate(connection: sa.Connection) -> None:
@@ -56,7 +60,7 @@ def _begin_immediate(connection: sa.Connection) -> None:
 class Database:
     """One engine and a way to run one unit of work in one transaction."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout_s: float = 10.0) -> None:
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         options: dict[str, Any] = {}
@@ -65,18 +69,24 @@ class Database:
         # hide_parameters: an error's message must not carry what a visitor wrote into the logs.
         self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **options)
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
+            event.listen(self.engine.sync_engine, "connect", _sqlite_tuning(busy_timeout_s))
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         # SQLite has one writer at a time anyway; queueing here is fairer and cheaper than
         # connections polling the file lock.
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+        self.busy_timeout_s = busy_timeout_s
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work commits when the block ends and rolls back if it raises."""
+        """A session whose work commits when the block ends and rolls back if it raises. On
+        SQLite a transaction waits for this process's writer lock at most the busy timeout, then
+        fails with TimeoutError (a storage failure): when another process holds the file, each
+        one ahead in the queue waits that long for it, and a queue of them must not add up."""
         async with AsyncExitStack() as stack:
             if self._sqlite_writer is not None:
-                await stack.enter_async_context(self._sqlite_writer)
+                async with asyncio.timeout(self.busy_timeout_s):
+                    await self._sqlite_writer.acquire()
+                stack.callback(self._sqlite_writer.release)
             session = await stack.enter_async_context(AsyncSession(self.engine, expire_on_commit=False))
             await stack.enter_async_context(session.begin())
             yield session

@@ -109,14 +109,18 @@ class Service:
 
     async def advisor(self, username: str, *, cookie: str | None = None) -> tuple[ClientConnection, dict[str, Any]]:
         """A signed-in advisor socket and its `welcome`."""
-        cookie = cookie or await self.session_cookie(username)
+        ws = await self.connect_advisor(cookie or await self.session_cookie(username))
+        welcome = await receive(ws)
+        assert welcome["type"] == "welcome", welcome
+        return ws, welcome
+
+    async def connect_advisor(self, cookie: str) -> ClientConnection:
+        """An advisor socket, its first frame not read yet."""
         ws = await connect(
             f"{self.ws_base}/ws/advisor", origin=self.origin, additional_headers={"Cookie": cookie}  # type: ignore[arg-type]
         )
         self.sockets.append(ws)
-        welcome = await receive(ws)
-        assert welcome["type"] == "welcome", welcome
-        return ws, welcome
+        return ws
 
     async def available(self, username: str) -> ClientConnection:
         ws, _ = await self.advisor(username)
@@ -264,4 +268,12 @@ async def until(ws: ClientConnection, kind: str, **match: Any) -> dict[str, Any]
     while True:
         frame = await receive(ws)
         if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
+            return frame
+
+
+async def until_answer(ws: ClientConnection, kind: str = "ack") -> dict[str, Any]:
+    """The next frame of this type or the next error, whichever comes first."""
+    while True:
+        frame = await receive(ws)
+        if frame["type"] in (kind, "error"):
             return frame

@@ -53,6 +53,7 @@ class Settings:
     tick_s: float = 1.0
     lease_s: float = 5.0
     command_timeout_s: float = 10.0
+    sqlite_busy_timeout_s: float = 10.0
     demo: bool = False
 
     @property

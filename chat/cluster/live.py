@@ -175,6 +175,8 @@ class ClusterLive:
                 if self._engine is not None:
                     await self._engine.run(c.Tick())
                     await self._forget_dead_processes()
+            except Unavailable:
+                continue  # logged where storage failed, without its trace: the next beat retries
             except Exception:
                 log.exception("tick failed")  # a bug must not stop the heartbeat for good
 

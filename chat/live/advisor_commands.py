@@ -55,17 +55,18 @@ async def connected(core: Core, command: AdvisorConnected) -> Welcome:
     user = core.config.users.get(command.username)
     if user is None:
         raise Unauthorized("this account is not active")
-    fresh = core.state.advisor(user.username) is None
-    presence = core.presence_of(user.username, now)
+    known = core.state.advisor(user.username)
     async with core.db.transaction() as session:
-        if fresh:
-            await duty.open_period(session, user_id=presence.user_id, kind="signed_in", now=now)
+        if known is None:
+            await duty.open_period(session, user_id=user.id or 0, kind="signed_in", now=now)
         cards = []
-        for chat_id in sorted(presence.chats):
+        for chat_id in sorted(known.chats if known else ()):
             row = await chats.chat_by_id(session, chat_id=chat_id)
             history = await messages.messages_after(session, chat_id=chat_id, after=0, visitor_view=False)
             if row is not None:
                 cards.append(chat_card(row, history, now, core.tz))
+    # Counted only once the sign-in is stored: a failed one leaves no presence behind.
+    presence = core.presence_of(user.username, now)
     core.state.advisor_connected(presence)
     core.wake()
     return Welcome(

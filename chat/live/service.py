@@ -39,7 +39,7 @@ from chat.live.ids import ChatIds
 from chat.live.places import QueueAnnouncer, place_of, queue_frame
 from chat.live.recovery import restore
 from chat.live.state import AdvisorPresence, LiveState
-from chat.wire.errors import storage_failure
+from chat.wire.errors import Unavailable, storage_failure
 from chat.wire.outgoing import QueueOut, at, at_or_none
 from routing.advisors import why_unserved
 from storage.database import Database
@@ -174,6 +174,8 @@ class LiveService:
             await asyncio.sleep(self._core.settings.tick_s)
             try:
                 await self.run(c.Tick())
+            except Unavailable:
+                continue  # logged where storage failed, without its trace: the next tick retries
             except Exception:
                 log.exception("tick failed")  # a bug must not stop the deadlines for good
 

@@ -22,7 +22,7 @@ from chat.live.state import LiveChat
 from chat.wire.errors import ChatEnded
 from storage import messages
 from storage.database import Database
-from storage.errors import STORAGE_FAILURES
+from storage.errors import STORAGE_FAILURES, is_outage
 from storage.messages import ClientKey, author_of
 from storage.tables import Message
 
@@ -54,6 +54,15 @@ class Pending:
         return ClientKey(author_of(self.user_id), self.client_id)
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A line of a batch with its seq; `message` is None when its client id was stored before."""
+
+    pending: Pending
+    seq: int
+    message: Message | None
+
+
 class LineWriter:
     def __init__(self, *, db: Database, clock: Clock, announce: Announce) -> None:
         self.db = db
@@ -81,43 +90,62 @@ class LineWriter:
             batch = [await self.queue.get()]
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            fresh = await self._store_or_fail(batch)
+            try:
+                placed = await self._store_or_fail(batch)
+            except Exception as error:
+                # A bug must not stop every chat's lines for good: these fail, the next go on.
+                log.exception("the line writer failed")
+                self._forget(batch)
+                self._fail(batch, error)
+                continue
             # Writers hear their seq first, then the line is announced: a sender's `ack` goes out
             # before its own copy of the line, so a client never shows the line twice meanwhile.
-            for pending in batch:
-                if not pending.done.done():
-                    pending.done.set_result((pending.chat.client_seqs or {})[pending.key])
-            for chat, message in fresh:
-                try:
-                    await self.announce(chat, message)
-                except Exception:
-                    # Stored is stored: the parties get it on resume. The writer must live on.
-                    log.exception("announcing a stored line failed")
+            for line in placed:
+                if not line.pending.done.done():
+                    line.pending.done.set_result(line.seq)
+            for line in placed:
+                if line.message is not None:
+                    await self._announce(line.pending.chat, line.message)
 
-    async def _store_or_fail(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
-        """Store the batch; if it fails, each line alone, so one bad line fails only itself."""
+    async def _announce(self, chat: LiveChat, message: Message) -> None:
+        try:
+            await self.announce(chat, message)
+        except Exception:
+            # Stored is stored: the parties get it on resume. The writer must live on.
+            log.exception("announcing a stored line failed")
+
+    async def _store_or_fail(self, batch: list[Pending]) -> list[Placed]:
+        """Store the batch. If it fails for one of its lines (a refused statement), each line
+        alone, so one bad line fails only itself; if the database as a whole cannot write now
+        (locked, disk full, unreachable), the batch fails at once: line by line, each would wait
+        and fail again."""
         try:
             return await self._store(batch)
         except Exception as error:
-            self._forget(batch, error)
-            if len(batch) == 1:
+            self._log(batch, error)
+            self._forget(batch)
+            if len(batch) == 1 or is_outage(error):
                 self._fail(batch, error)
                 return []
-        fresh: list[tuple[LiveChat, Message]] = []
+        placed: list[Placed] = []
         for pending in batch:
             try:
-                fresh += await self._store([pending])
+                placed += await self._store([pending])
             except Exception as error:
-                self._forget([pending], error)
+                self._log([pending], error)
+                self._forget([pending])
                 self._fail([pending], error)
-        return fresh
+        return placed
 
     @staticmethod
-    def _forget(batch: list[Pending], error: Exception) -> None:
+    def _log(batch: list[Pending], error: Exception) -> None:
         if isinstance(error, STORAGE_FAILURES):
             log.error("storing %d lines failed: %s", len(batch), type(error).__name__)
         else:
             log.exception("storing %d lines failed", len(batch))
+
+    @staticmethod
+    def _forget(batch: list[Pending]) -> None:
         for pending in batch:
             pending.chat.client_seqs = None  # the seqs given out were not stored: reread them
 
@@ -127,10 +155,11 @@ class LineWriter:
             if not pending.done.done():
                 pending.done.set_exception(WriteFailed(error))
 
-    async def _store(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
-        """One transaction for the batch; returns the lines that were new, in seq order."""
+    async def _store(self, batch: list[Pending]) -> list[Placed]:
+        """One transaction for the batch; returns each line's seq once committed, with the
+        lines that were new (in seq order)."""
         now = self.clock.now()
-        fresh: list[tuple[LiveChat, Message]] = []
+        placed: list[Placed] = []
         async with self.db.transaction() as session:
             for chat in {id(p.chat): p.chat for p in batch if p.chat.client_seqs is None}.values():
                 chat.last_seq, chat.client_seqs = await messages.client_seqs(session, chat_id=chat.id)
@@ -139,22 +168,20 @@ class LineWriter:
                     if not pending.done.done():
                         pending.done.set_exception(ChatEnded("this chat has ended"))
                     continue
-                message = _place(pending, now)
-                if message is not None:
-                    fresh.append((pending.chat, message))
-            await messages.store_lines(session, lines=[message for _, message in fresh])
-        return fresh
+                placed.append(_place(pending, now))
+            await messages.store_lines(session, lines=[line.message for line in placed if line.message is not None])
+        return placed
 
 
-def _place(pending: Pending, now: datetime) -> Message | None:
-    """The line under the chat's next seq; None when its client id is stored already."""
+def _place(pending: Pending, now: datetime) -> Placed:
+    """The line under the chat's next seq, or the seq its client id has already."""
     chat = pending.chat
     assert chat.client_seqs is not None, "loaded before placing"
     if pending.key in chat.client_seqs:
-        return None
+        return Placed(pending, chat.client_seqs[pending.key], None)
     chat.last_seq += 1
     chat.client_seqs[pending.key] = chat.last_seq
-    return Message(
+    return Placed(pending, chat.last_seq, Message(
         chat_id=chat.id, seq=chat.last_seq, sender=pending.sender, text=pending.text,
         client_id=pending.client_id, author=pending.key.author, user_id=pending.user_id, created_at=now,
-    )
+    ))

@@ -35,7 +35,7 @@ async def _with_database(settings: Settings, work: Callable[[Database], Awaitabl
     from storage.database import Database
     from storage.setup import prepare
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
     try:
         await prepare(db)
         return await work(db)

@@ -235,6 +235,20 @@ test('a start refused by the server shows its reason on the form', async () => {
   assert.equal(FakeSocket.last.closedWith, 1000);
 });
 
+test('a start that storage could not keep says so, and the visitor may start again', async () => {
+  const { controller } = session();
+  controller.start('en');
+  await settle();
+  controller.startChat('work', 'en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'error', code: 'unavailable', message: 'nothing was saved' });
+  assert.deepEqual(controller.startError, { key: 'before.unavailable' });
+  assert.equal(controller.startRequest, null);
+  controller.startChat('work', 'en');
+  assert.equal(FakeSocket.made.length, 2);
+  assert.equal(controller.startError, null);
+});
+
 test('a closed frame instead of queued offers the offline form with the choice kept', async () => {
   const { controller } = session();
   controller.start('en');

@@ -542,9 +542,10 @@ export class SessionController {
         break;
     }
     if (this.startRequest && !this.chat) {
-      // The start itself was refused (unknown topic, too many new chats...): say why.
+      // The start itself was refused (unknown topic, too many new chats, storage unable to keep
+      // it now: nothing was queued): say why; the visitor may start again.
       this.startRequest = null;
-      this.startError = words;
+      this.startError = frame.code === 'unavailable' ? { key: 'before.unavailable' } : words;
       this.disconnect();
       this.changed();
       return;

@@ -15,10 +15,11 @@ from chat.live import commands as c
 from chat.live.interface import Live
 from chat.web.auth import COOKIE
 from chat.web.context import clock_of, live_of, sessions_of, settings_of
-from chat.web.sockets.connection import Connection
-from chat.wire.errors import Unauthorized
+from chat.web.sockets.connection import Connection, try_again_later
+from chat.wire.errors import Unauthorized, storage_failure
 from chat.wire.incoming import ADVISOR_FRAMES, Block, Close, Frame, Say, Status, StillHere, Transfer, Typing
 from chat.wire.outgoing import AdvisorAssigned, MessageOut, OutFrame, SignedOut
+from storage.errors import STORAGE_FAILURES
 from storage.tables import User
 
 EXPIRY_CHECK_S = 1.0
@@ -27,18 +28,20 @@ EXPIRY_CHECK_S = 1.0
 class AdvisorConnection(Connection):
     parsers = ADVISOR_FRAMES
 
-    def __init__(self, live: Live, websocket: WebSocket, settings: Settings, user: User) -> None:
+    def __init__(
+        self, live: Live, websocket: WebSocket, settings: Settings, user: User, expires: datetime | None
+    ) -> None:
         super().__init__(live, websocket, rate=settings.advisor_rate, close_after_s=settings.rate_close_after_s)
         self.user = user
         self.session = token_digest(websocket.cookies.get(COOKIE, ""))
         self.seen: dict[str, int] = {}
         self.counted = False  # whether the live service counts this socket among the advisor's
+        self.expires = expires
         self._expiry: asyncio.Task[None] | None = None
 
     async def opened(self) -> None:
-        expires = await sessions_of(self.websocket).expiry_of(self.websocket.cookies)
-        if expires is not None:
-            self._expiry = asyncio.create_task(self._close_at(expires))
+        if self.expires is not None:
+            self._expiry = asyncio.create_task(self._close_at(self.expires))
         gate = await self.follow(advisor_channel(self.user.username), self._forward)
         welcome = await self.live.run(c.AdvisorConnected(self.user.username))
         self.counted = True
@@ -96,9 +99,15 @@ class AdvisorConnection(Connection):
 
 
 async def endpoint(websocket: WebSocket) -> None:
-    user = await sessions_of(websocket).user_of(websocket.cookies)
+    sessions = sessions_of(websocket)
+    try:
+        user = await sessions.user_of(websocket.cookies)
+        expires = await sessions.expiry_of(websocket.cookies) if user is not None else None
+    except STORAGE_FAILURES as error:
+        await try_again_later(websocket, storage_failure(error))
+        return
     if user is None or user.role not in ("advisor", "coordinator"):
         await websocket.close()  # before accept: the handshake is refused with 403
         return
     await websocket.accept()
-    await AdvisorConnection(live_of(websocket), websocket, settings_of(websocket), user).run()
+    await AdvisorConnection(live_of(websocket), websocket, settings_of(websocket), user, expires).run()

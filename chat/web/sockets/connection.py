@@ -25,6 +25,14 @@ CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN = 1013
 
 
+async def try_again_later(websocket: WebSocket, error: ProtocolError) -> None:
+    """Accept a socket only to say why it cannot begin now, then close it with 1013: a refused
+    handshake would read as "not allowed", not "reconnect later"."""
+    await websocket.accept()
+    await websocket.send_text(encode(error.frame()))
+    await websocket.close(CLOSE_TRY_AGAIN, error.code)
+
+
 class Connection:
     """One accepted socket. Subclasses decide what each decoded frame asks of the live service."""
 
@@ -46,7 +54,14 @@ class Connection:
 
     async def run(self) -> None:
         try:
-            await self.opened()
+            try:
+                await self.opened()
+            except ProtocolError as error:
+                # The socket cannot begin now (storage failed under its welcome): the client is
+                # told why and reconnects with backoff, as after any 1013.
+                await self._refuse(error)
+                await self.websocket.close(error.close_code or CLOSE_TRY_AGAIN, error.code)
+                return
             async for frame in self._frames():
                 if isinstance(frame, Ping):
                     await self.send(Pong())
