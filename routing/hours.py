@@ -138,6 +138,14 @@ class OpeningHours:
                 result.append(self._interval(max(s, start), min(e, end)))
         return result
 
+    def days(self, first: date, count: int) -> list[tuple[date, list[Interval]]]:
+        """The open intervals of each of `count` dates from `first` (dates in `tz`), each clipped
+        to its own date: an evening past midnight ends at 24:00 on one date and goes on from 00:00
+        on the next. A date without intervals is closed all day."""
+        dates = [first + n * ONE_DAY for n in range(count)]
+        return [(day, self.intervals(at(day, time(0), self.tz, recurring=True), at(day, None, self.tz, recurring=True)))
+                for day in dates]
+
     def _interval(self, start: datetime, end: datetime) -> Interval:
         return Interval(start.astimezone(self.tz), end.astimezone(self.tz))
 

@@ -253,6 +253,9 @@ class ServiceStatus:
     next_open: str | None
     queue_length: int
     estimated_wait_s: int | None
+    # The languages somebody on duty (on shift and signed in, available or away) speaks, sorted:
+    # a chat in any other language waits for nobody who could take it.
+    languages_on_duty: tuple[str, ...]
 
 
 @dataclass(frozen=True)

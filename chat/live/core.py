@@ -131,12 +131,14 @@ class Core:
     def is_open(self, now: datetime) -> bool:
         return self.config.hours.is_open(now)
 
+    def on_duty(self, now: datetime) -> list[AdvisorPresence]:
+        """The advisors on shift and signed in (available or away, or within the reconnect grace)."""
+        on_shift = self.config.roster.on_shift(now)
+        return [presence for presence in self.state.advisors() if presence.username in on_shift]
+
     def accepting(self, now: datetime) -> bool:
         """Open, and an advisor who is on shift is signed in (available or away)."""
-        if not self.is_open(now):
-            return False
-        on_shift = self.config.roster.on_shift(now)
-        return any(presence.username in on_shift for presence in self.state.advisors())
+        return self.is_open(now) and bool(self.on_duty(now))
 
     # -- delivery ------------------------------------------------------------------------------
 

@@ -215,6 +215,7 @@ class LiveService:
             next_open=None if is_open else at_or_none(core.config.hours.next_open(now), core.tz),
             queue_length=len(waiting),
             estimated_wait_s=place_of(core, waiting[-1], now)[1] if waiting else None,
+            languages_on_duty=tuple(sorted({language for p in core.on_duty(now) for language in p.languages})),
         )
 
     def queue(self) -> QueueOut:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -19,11 +21,15 @@ from chat.web.known_browsers import remember_browser, sign_in_attempt
 from chat.web.signout import end_session
 from chat.wire.errors import BadField, storage_failure
 from chat.wire.incoming import storable
+from chat.wire.outgoing import at
+from routing.hours import OpeningHours
+from routing.wallclock import local_day
 from storage import offline, survey, topic_links
 from storage.errors import STORAGE_FAILURES
 
 MAX_CONTACT_CHARS = 200
 OFFLINE_WINDOW_S = 3600  # NEUVO_OFFLINE_PER_ADDRESS counts within this
+WEEK_DAYS = 7  # /api/service's "week": today and the six dates after it
 
 
 def problem(status: int, code: str, message: str) -> JSONResponse:
@@ -70,12 +76,24 @@ async def service(request: Request) -> Response:
         "estimated_wait_s": status.estimated_wait_s,
         "max_length": settings.max_message_chars,
         "retention_days": config.retention_days or settings.retention_days,
+        "timezone": settings.timezone,
+        "week": _week(config.hours, clock_of(request).now(), settings.tz),
+        "languages_on_duty": {language: language in status.languages_on_duty for language in config.languages},
         "survey": [
             {"id": q.id, "kind": q.kind, "text": {"fi": q.text_fi, "sv": q.text_sv, "en": q.text_en},
              "options": survey.options_of(q)}
             for q in config.survey
         ],
     })
+
+
+def _week(hours: OpeningHours, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Today and the six dates after it, in the service's time zone, each with its opening hours
+    (holidays and other exception dates included; an empty list is closed all day)."""
+    return [
+        {"date": day.isoformat(), "hours": [{"start": at(i.start, tz), "end": at(i.end, tz)} for i in intervals]}
+        for day, intervals in hours.days(local_day(now, tz), WEEK_DAYS)
+    ]
 
 
 async def follow_topic_link(request: Request) -> Response:

@@ -123,6 +123,13 @@ def _schemas(settings: Settings, config: ServiceConfig) -> dict[str, Schema]:
             "max_length": {"type": "integer", "const": settings.max_message_chars,
                            "description": "The longest message text, in characters."},
             "retention_days": {"type": "integer"},
+            "timezone": {"type": "string", "description": "The service's time zone (IANA name)."},
+            "week": {"type": "array", "description": "Today and the six days after it with their opening hours.",
+                     "items": _object({"date": {"type": "string", "format": "date"}, "hours": {
+                         "type": "array", "items": _object({"start": {"type": "string", "format": "date-time"},
+                                                            "end": {"type": "string", "format": "date-time"}})}})},
+            "languages_on_duty": {"type": "object", "additionalProperties": {"type": "boolean"},
+                                  "description": "Per language: whether someone on duty now speaks it."},
             "survey": {"type": "array", "description": "The post-chat questionnaire's questions (at most five).",
                        "items": _object({
                            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["scale", "choice", "text"]},

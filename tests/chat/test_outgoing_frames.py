@@ -78,7 +78,8 @@ def test_every_frame_kind_packs_and_unpacks_to_the_same_value() -> None:
 
 def test_every_answer_to_a_question_packs_and_unpacks_to_the_same_value() -> None:
     answers = [
-        ServiceStatus(open=True, accepting=True, next_open=None, queue_length=2, estimated_wait_s=90),
+        ServiceStatus(open=True, accepting=True, next_open=None, queue_length=2, estimated_wait_s=90,
+                      languages_on_duty=("en", "fi")),
         [Colleague("anna", "Anna", "Kotka", True, True, ("en", "fi"))],
         NowView(advisors=(SignedIn(Colleague("anna", "Anna", "Kotka", True, False, ("fi",)), 1, 3),),
                 queue_length=1, oldest_wait_s=30, unserved=(UnservedChat("work", "sv", 30, "language"),)),

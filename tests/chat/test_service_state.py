@@ -24,6 +24,33 @@ async def test_service_reports_open_accepting_topics_and_limits(service: Service
     assert body["queue_length"] == 0 and body["next_open"] is None
 
 
+async def test_service_tells_its_time_zone_and_the_hours_of_today_and_the_six_dates_after(service: Service) -> None:
+    service.clock.set(SATURDAY)
+    async with await service.http() as client:
+        body = (await client.get("/api/service")).json()
+    assert body["timezone"] == "Europe/Helsinki"
+    assert [day["date"] for day in body["week"]] == [f"2026-{d}" for d in (
+        "11-28", "11-29", "11-30", "12-01", "12-02", "12-03", "12-04")]
+    assert [day["hours"] for day in body["week"][:3]] == [[], [], [
+        {"start": "2026-11-30T09:00:00+02:00", "end": "2026-11-30T16:00:00+02:00"}]]
+    assert all(len(day["hours"]) == 1 for day in body["week"][2:])
+
+
+async def test_service_tells_which_languages_somebody_on_duty_speaks(service: Service) -> None:
+    async with await service.http() as client:
+        nobody = (await client.get("/api/service")).json()
+        await service.advisor("anna")  # fi, en; signed in and away still counts: chats wait for her
+        anna = (await client.get("/api/service")).json()
+        await service.advisor("bertil")  # sv, fi
+        both = (await client.get("/api/service")).json()
+        service.clock.advance(7.5 * 3600)  # 17:30: their shifts (08-17) are over, though they are signed in
+        after_shifts = (await client.get("/api/service")).json()
+    assert nobody["languages_on_duty"] == {"fi": False, "sv": False, "en": False}
+    assert anna["languages_on_duty"] == {"fi": True, "sv": False, "en": True}
+    assert both["languages_on_duty"] == {"fi": True, "sv": True, "en": True}
+    assert after_shifts["languages_on_duty"] == {"fi": False, "sv": False, "en": False}
+
+
 async def test_open_but_nobody_signed_in_is_not_accepting_and_start_says_unstaffed(service: Service) -> None:
     async with await service.http() as client:
         body = (await client.get("/api/service")).json()

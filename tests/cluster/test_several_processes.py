@@ -28,6 +28,10 @@ async def _available(server, username: str):  # type: ignore[no-untyped-def]
 async def test_a_visitor_on_one_process_chats_with_an_advisor_on_another(cluster: Cluster) -> None:
     one, two = await cluster.add(), await cluster.add()
     anna = await _available(one, "anna")
+    for server in (one, two):  # the live owner's answer (a packed ServiceStatus), asked of either process
+        async with httpx.AsyncClient(base_url=server.base) as client:
+            assert (await client.get("/api/service")).json()["languages_on_duty"] == {
+                "fi": True, "sv": False, "en": True}  # Anna's languages
     visitor = await two.visitor()
     await send(visitor, {"type": "start", "topic": "work", "language": "en"})
     queued = await until(visitor, "queued")

@@ -198,6 +198,7 @@ class Widget:
         self.pending = self.log.locator("li.msg--pending")
         self.connection = self.inside.locator("neuvo-chat .connection")
         self.composer = self.inside.locator("neuvo-chat #composer")
+        self.confirm = self.inside.locator("neuvo-chat #end-question")
 
     async def load(self, url: str) -> None:
         await self.page.goto(url)
@@ -234,6 +235,15 @@ class Widget:
     async def say(self, text: str) -> None:
         await self.composer.fill(text)
         await self.composer.press("Enter")
+
+    async def end(self) -> None:
+        """End the chat as a visitor does: the button, then yes to the question it asks."""
+        await self.button("End chat").click()
+        await expect(self.confirm).to_be_focused()
+        await self.button("Yes, end the chat").click()
+
+    def rating(self, stars: int) -> Locator:
+        return self.inside.get_by_role("radio", name=f"{stars} of 5", exact=True)
 
     def line(self, text: str) -> Locator:
         return self.log.locator("li .msg__text", has_text=text)

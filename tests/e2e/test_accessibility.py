@@ -21,6 +21,8 @@ async def focus_ring(page: Page) -> dict[str, Any]:
         let el = document.activeElement;
         while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
         if (el.tagName === 'IFRAME') return null;
+        // A rating's radio is invisible over the button drawn for it, which shows the ring.
+        if (el.classList.contains('rating__input')) el = el.nextElementSibling;
         const style = getComputedStyle(el);
         return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor,
                  inPanel: Boolean(el.closest('#neuvo-panel')) };
@@ -63,7 +65,8 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     await expect(widget.panel).to_be_visible()
     await expect(widget.heading("Start a chat")).to_be_focused()
 
-    # Before the chat: topic by type-ahead, language left as English, Start by Enter.
+    # Before the chat: topic by type-ahead, language left as English, the question typed, the
+    # privacy line opened, Start by Enter.
     await page.keyboard.press("Tab")
     topic = widget.label("Topic")
     await expect_visible_focus_on(page, topic)
@@ -71,6 +74,14 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     await expect(topic).to_have_value("work")
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.label("Language of the chat"))
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.label("Your question (optional)"))
+    await page.keyboard.type("Typed before the chat began")
+    await page.keyboard.press("Tab")
+    privacy = widget.inside.locator("neuvo-chat .privacy summary")
+    await expect_visible_focus_on(page, privacy)
+    await page.keyboard.press("Enter")
+    await expect(widget.panel.get_by_text("You can chat anonymously.", exact=False)).to_be_visible()
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.button("Start chat"))
 
@@ -92,7 +103,7 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     await expect(widget.line("Written in the queue")).to_be_visible()
     await expect(widget.pending).to_have_count(0)
     await advisor.take()
-    assert [m["text"] for m in advisor.history] == ["Written in the queue"]  # came with the chat
+    assert [m["text"] for m in advisor.history] == ["Typed before the chat began", "Written in the queue"]
     await expect(widget.heading("Your advisor is Anna")).to_be_visible()
     await expect_visible_focus_on(page, widget.composer)  # the message box kept focus
     await advisor.say("Hi, tell me more")
@@ -103,9 +114,25 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
 
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.button("Send"))
+    # Ending asks first: the question takes the focus (a second key press ends nothing), Escape
+    # takes it back to the button (the panel stays open), Yes ends.
     await page.keyboard.press("Tab")
-    await expect_visible_focus_on(page, widget.button("End chat"))
+    end = widget.button("End chat")
+    await expect_visible_focus_on(page, end)
     await page.keyboard.press("Space")
+    await expect(widget.confirm).to_be_focused()
+    await expect(widget.confirm).to_have_text("End the chat? You cannot continue it afterwards.")
+    await page.keyboard.press("Escape")
+    await expect_visible_focus_on(page, end)
+    await expect(widget.panel).to_be_visible()
+    await page.keyboard.press("Enter")
+    await expect(widget.confirm).to_be_focused()
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.button("Yes, end the chat"))
+    await page.keyboard.press("Tab")
+    await expect_visible_focus_on(page, widget.button("No, continue the chat"))
+    await page.keyboard.press("Shift+Tab")
+    await page.keyboard.press("Enter")
     await expect(widget.heading("The chat has ended")).to_be_focused()
 
     # Every Tab stop is in the panel while it is open, and the cycle wraps.
@@ -123,12 +150,12 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     # Rating: Tab to the radio group, arrows choose, Tab on to the comment and the button.
     await widget.heading("The chat has ended").focus()
     await page.keyboard.press("Tab")
-    first = widget.inside.get_by_role("radio", name="1 – not at all")
-    await expect_visible_focus_on(page, first)
+    await expect_visible_focus_on(page, widget.rating(1))
     await page.keyboard.press("ArrowRight")
     await page.keyboard.press("ArrowRight")
     await page.keyboard.press("ArrowRight")
-    await expect(widget.inside.get_by_role("radio", name="4", exact=True)).to_be_checked()
+    await expect(widget.rating(4)).to_be_checked()
+    await expect_visible_focus_on(page, widget.rating(4))
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.inside.get_by_label("Comment (optional)"))
     await page.keyboard.type("Quick and kind")
@@ -198,12 +225,15 @@ async def test_axe_finds_no_wcag_violations_in_any_state_of_a_chat(
     await expect(widget.pending).to_have_count(0)
 
     await widget.button("End chat").click()
+    await expect(widget.confirm).to_be_focused()
+    await expect_no_violations(page, "chatting, asked whether to end")
+    await widget.button("Yes, end the chat").click()
     await expect(widget.heading("The chat has ended")).to_be_visible()
     await expect_no_violations(page, "ended, rating form")
     await widget.button("Send feedback").click()  # no rating chosen: an error, said in words
     await expect(widget.panel.get_by_text("Choose a rating from 1 to 5.")).to_be_visible()
     await expect_no_violations(page, "ended, rating missing")
-    await widget.inside.get_by_role("radio", name="5 – very").check()
+    await widget.rating(5).check()
     await widget.button("Send feedback").click()
     await expect(widget.status("Thank you for your feedback!")).to_be_visible()
     await expect_no_violations(page, "ended, feedback saved")

@@ -48,13 +48,13 @@ async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transc
     assert await widget.texts() == ["How do I apply for the spring term?",
                                     "Hello! The spring application opens in January."]
 
-    await widget.button("End chat").click()
+    await widget.end()
     await expect(widget.heading("The chat has ended")).to_be_visible()
     await expect(widget.panel.get_by_text("You ended the chat.")).to_be_visible()
     ended = await until(advisor.ws, "ended", chat=chat)
     assert ended["by"] == "visitor"
 
-    await widget.inside.get_by_role("radio", name="4", exact=True).check()
+    await widget.rating(4).check()
     await widget.inside.get_by_label("Comment (optional)").fill("Clear answer, thanks")
     await widget.button("Send feedback").click()
     await expect(widget.status("Thank you for your feedback!")).to_be_visible()

@@ -124,12 +124,15 @@ async def test_every_state_fits_the_screen_at_320_and_1280_pixels_wide(
     await shoot(page, widget, f"{width}-08-restored", conversation=width > 320)
 
     await widget.button("End chat").click()
+    await expect(widget.confirm).to_be_focused()
+    await shoot(page, widget, f"{width}-09-end-asked", conversation=True)
+    await widget.button("Yes, end the chat").click()
     await expect(widget.heading("The chat has ended")).to_be_visible()
-    await shoot(page, widget, f"{width}-09-ended-rating")
-    await widget.inside.get_by_role("radio", name="5 – very").check()
+    await shoot(page, widget, f"{width}-10-ended-rating")
+    await widget.rating(5).check()
     await widget.button("Send feedback").click()
     await expect(widget.status("Thank you for your feedback!")).to_be_visible()
-    await shoot(page, widget, f"{width}-10-feedback-saved")
+    await shoot(page, widget, f"{width}-11-feedback-saved")
 
 
 async def test_at_200_percent_zoom_the_panel_takes_the_screen_and_a_chat_still_works(

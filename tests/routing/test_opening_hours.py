@@ -143,6 +143,25 @@ def test_intervals_over_a_week_list_each_working_day() -> None:
     assert week == [(hel(2026, 3, d, 9), hel(2026, 3, d, 16)) for d in range(2, 7)]
 
 
+def test_days_list_each_date_of_a_week_with_its_hours_and_a_holiday_closed() -> None:
+    hours = OpeningHours(parse_weekly(["mon-fri 09:00-16:00"]), exceptions=(*EASTER, EXTRA_EVENING), tz=HEL)
+    week = hours.days(date(2026, 4, 1), 7)  # Wednesday to Tuesday: Maundy Thursday, Good Friday, Easter Monday
+    assert [day for day, _ in week] == [date(2026, 4, d) for d in range(1, 8)]
+    assert [[(i.start, i.end) for i in intervals] for _, intervals in week] == [
+        [(hel(2026, 4, 1, 9), hel(2026, 4, 1, 16))],
+        [(hel(2026, 4, 2, 9), hel(2026, 4, 2, 16)), (hel(2026, 4, 2, 18), hel(2026, 4, 2, 22))],
+        [], [], [], [],
+        [(hel(2026, 4, 7, 9), hel(2026, 4, 7, 16))],
+    ]
+
+
+def test_days_cut_an_evening_past_midnight_at_each_dates_end() -> None:
+    hours = OpeningHours(parse_weekly(["mon 20:00-24:00", "tue 00:00-02:00"]), tz=HEL)
+    [(_, monday), (_, tuesday)] = hours.days(date(2026, 3, 2), 2)
+    assert [(i.start, i.end) for i in monday] == [(hel(2026, 3, 2, 20), hel(2026, 3, 3))]
+    assert [(i.start, i.end) for i in tuesday] == [(hel(2026, 3, 3), hel(2026, 3, 3, 2))]
+
+
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         OFFICE.is_open(datetime(2026, 3, 2, 12))

@@ -28,6 +28,15 @@ function session({ record = {}, service = SERVICE, online = true } = {}) {
   return { controller, timers, store, api, news };
 }
 
+/** On the start screen (the service answered), with `draft` typed in its question box. */
+async function startScreen({ draft = '', ...options } = {}) {
+  const fixture = session(options);
+  fixture.controller.start('en');
+  await settle();
+  fixture.controller.setDraft(draft);
+  return fixture;
+}
+
 /** Started, queued and assigned to Anna: the socket is ready. */
 async function chatting(options = {}) {
   const fixture = session(options);
@@ -75,7 +84,8 @@ test('a start is queued, assigned, and a line is shown as sent on its ack', asyn
 
   socket.receive({ type: 'assigned', advisor: { name: 'Anna', organisation: 'Kotka College' } });
   assert.equal(controller.view, 'chatting');
-  assert.deepEqual(news, [{ joined: { name: 'Anna', organisation: 'Kotka College' } }]);
+  assert.deepEqual(news, [{ event: { kind: 'joined', name: 'Anna', organisation: 'Kotka College',
+    at: '2026-11-24T08:00:00.000Z' } }]);
 
   assert.equal(controller.sendMessage('  Hei  '), null);
   assert.deepEqual(socket.sent.at(-1), { type: 'message', id: 'id-1', text: 'Hei' });
@@ -250,10 +260,7 @@ test('a start that storage could not keep says so, and the visitor may start aga
 });
 
 test('a closed frame instead of queued offers the offline form with the choice kept', async () => {
-  const { controller } = session();
-  controller.start('en');
-  await settle();
-  controller.setDraft('my question');
+  const { controller } = await startScreen({ draft: 'my question' });
   controller.startChat('study', 'sv');
   const socket = FakeSocket.last;
   socket.accept();
@@ -432,4 +439,138 @@ test('opening the panel clears the unread count and is kept', async () => {
   assert.equal(store.record.panelOpen, true);
   socket.receive({ type: 'message', seq: 2, from: 'advisor', text: 'two', at: 't' });
   assert.equal(controller.unread, 0, 'seen in the open panel');
+});
+
+// -- the question typed on the start screen ----------------------------------------------------
+
+test('the question typed on the start screen is the first line, sent and acked right after queued',
+  async () => {
+    const { controller, store } = await startScreen({ draft: '  How do I apply?  ' });
+    controller.startChat('work', 'en');
+    const socket = FakeSocket.last;
+    socket.accept();
+    assert.deepEqual(socket.sent, [{ type: 'start', topic: 'work', language: 'en' }],
+      'nothing before the chat exists');
+    socket.receive({ type: 'queued', chat: 'c1', token: 't1', position: 1 });
+    assert.deepEqual(socket.sent.at(-1), { type: 'message', id: 'id-1', text: 'How do I apply?' });
+    assert.equal(controller.draft, '', 'out of the message box: it is a line now');
+    assert.deepEqual(store.record.outbox.map((item) => item.text), ['How do I apply?'],
+      'kept until acked, like any line');
+    socket.receive({ type: 'ack', id: 'id-1', seq: 1 });
+    assert.deepEqual(controller.book.history.map((line) => [line.seq, line.text]),
+      [[1, 'How do I apply?']]);
+  });
+
+test('a start screen question lost with its socket before queued stays in the message box', async () => {
+  const { controller } = await startScreen({ draft: 'still here' });
+  controller.startChat('work', 'en');
+  FakeSocket.last.drop(1006);
+  assert.equal(controller.draft, 'still here');
+  assert.equal(controller.firstLine, null);
+  controller.startChat('work', 'en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'queued', chat: 'c1', token: 't1', position: 1 });
+  assert.deepEqual(FakeSocket.last.sent.at(-1), { type: 'message', id: 'id-1', text: 'still here' });
+});
+
+test('a start screen question over max_length does not start the chat', async () => {
+  const { controller } = await startScreen({ draft: 'too long',
+    service: { ...SERVICE, max_length: 5 } });
+  controller.startChat('work', 'en');
+  assert.deepEqual(controller.startError, { key: 'composer.over', count: 3 });
+  assert.equal(FakeSocket.made.length, 0);
+});
+
+// -- what happened, in the log ------------------------------------------------------------------
+
+test('joined, a transfer and back in the queue are events in the log, between the lines', async () => {
+  const { controller, socket, store, news } = await chatting();
+  socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'Hei', at: 't1' });
+  socket.receive({ type: 'assigned', advisor: { name: 'Bertil', organisation: 'Kaakko UAS' } });
+  socket.receive({ type: 'message', seq: 2, from: 'advisor', text: 'Bertil here', at: 't2' });
+  socket.receive({ type: 'queued', chat: 'c1', position: 1, estimated_wait_s: 30 });
+  assert.equal(controller.view, 'waiting');
+  socket.receive({ type: 'position', position: 1, estimated_wait_s: 10 });
+  socket.receive({ type: 'assigned', advisor: { name: 'Chloe', organisation: 'TE Office' } });
+
+  const timeline = controller.book.timeline().map(({ line, event }) => (line ? line.text
+    : `${event.kind}:${event.name}`));
+  assert.deepEqual(timeline, ['joined:Anna', 'Hei', 'transferred:Bertil', 'Bertil here',
+    'requeued:Bertil', 'joined:Chloe']);
+  assert.deepEqual(news.filter((item) => item.event).map((item) => item.event.kind),
+    ['joined', 'transferred', 'requeued', 'joined']);
+  assert.equal(store.record.chat.events.length, 4, 'kept over a reload');
+});
+
+test('a reload keeps the events, and a resume with the same advisor adds none', () => {
+  const stored = structuredClone(STORED_CHAT);
+  stored.chat.events = [{ kind: 'joined', name: 'Anna', organisation: 'Kotka College', at: 't0',
+    after: 0 }];
+  const { controller, news } = session({ record: stored });
+  controller.start('en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'assigned', advisor: { name: 'Anna', organisation: 'Kotka College' } });
+  assert.deepEqual(news, []);
+  assert.deepEqual(controller.book.timeline().map(({ line, event }) => line?.seq ?? event.kind),
+    ['joined', 4]);
+});
+
+test('a resume that finds the chat back in the queue says the advisor left', () => {
+  const { controller, news } = session({ record: STORED_CHAT });
+  controller.start('en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'position', position: 2, estimated_wait_s: 60 });
+  assert.equal(controller.view, 'waiting');
+  assert.deepEqual(news.map((item) => [item.event.kind, item.event.name]), [['requeued', 'Anna']]);
+});
+
+// -- ending, asked twice -----------------------------------------------------------------------
+
+test('ending is asked first: nothing is sent until the visitor says yes, and no takes it back',
+  async () => {
+    const { controller, socket } = await chatting();
+    controller.askToEnd();
+    assert.equal(controller.confirmingEnd, true);
+    assert.equal(socket.types().includes('end'), false);
+    controller.cancelEnd();
+    assert.equal(controller.confirmingEnd, false);
+    assert.equal(socket.types().includes('end'), false);
+
+    controller.askToEnd();
+    controller.endChat();
+    assert.equal(controller.confirmingEnd, false);
+    assert.deepEqual(socket.sent.at(-1), { type: 'end' });
+  });
+
+test('a chat the advisor ends while the visitor is asked to confirm just ends', async () => {
+  const { controller, socket } = await chatting();
+  controller.askToEnd();
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  assert.equal(controller.view, 'ended');
+  assert.equal(controller.confirmingEnd, false);
+  controller.askToEnd();
+  assert.equal(controller.confirmingEnd, false, 'nothing left to end');
+});
+
+// -- nobody on duty speaks the language ----------------------------------------------------------
+
+test('a language nobody on duty speaks is known, and a message can be left instead', async () => {
+  const service = { ...SERVICE, languages_on_duty: { fi: true, sv: false, en: true } };
+  const { controller } = await startScreen({ service });
+  controller.chooseChatLanguage('sv');
+  assert.equal(controller.languageOnDuty('sv'), false);
+  assert.equal(controller.languageOnDuty('fi'), true);
+  controller.forms.before.topic = 'study';
+  controller.setDraft('Hej, en fråga');
+  controller.leaveMessage();
+  assert.equal(controller.view, 'closed');
+  assert.equal(controller.closedReason, 'language');
+  const { topic, language, text } = controller.forms.offline;
+  assert.deepEqual({ topic, language, text }, { topic: 'study', language: 'sv', text: 'Hej, en fråga' });
+  assert.equal(FakeSocket.made.length, 0);
+});
+
+test('a service that does not say who speaks what counts every language as spoken', async () => {
+  const { controller } = await startScreen();
+  assert.equal(controller.languageOnDuty('sv'), true);
 });

@@ -194,12 +194,55 @@ test('waits are said in words, in minutes, and unknown waits are not said', () =
   assert.equal(en.wait(150), 'about 3 minutes');
 });
 
-test('the next opening says today, tomorrow or the weekday and date', () => {
+test('the next opening says today, tomorrow or the weekday and date, in the service time zone', () => {
   const en = new Translator('en', catalog('en'));
-  const now = new Date(2026, 10, 24, 7, 0); // Tuesday 24 November 2026, local time
-  const at = (day, hour) => new Date(2026, 10, day, hour, 0).toISOString();
-  assert.match(en.opening(at(24, 9), now), /^The chat opens today at 0?9:00\.$/);
-  assert.match(en.opening(at(25, 9), now), /^The chat opens tomorrow at 0?9:00\.$/);
-  assert.match(en.opening(at(30, 9), now), /^The chat opens next on Monday 30 November at 0?9:00\.$/);
-  assert.equal(en.opening('not a time', now), en.t('closed.no_next_open'));
+  const fi = new Translator('fi', catalog('fi'));
+  const zone = 'Europe/Helsinki';
+  const now = new Date('2026-11-24T05:00:00Z'); // Tuesday 24 November, 7.00 in Helsinki
+  assert.match(en.opening('2026-11-24T09:00:00+02:00', zone, now),
+    /^The chat opens today at 0?9:00 \(Helsinki time\)\.$/);
+  assert.match(en.opening('2026-11-25T09:00:00+02:00', zone, now),
+    /^The chat opens tomorrow at 0?9:00 \(Helsinki time\)\.$/);
+  assert.match(en.opening('2026-11-30T09:00:00+02:00', zone, now),
+    /^The chat opens next on Monday 30 November at 0?9:00 \(Helsinki time\)\.$/);
+  assert.equal(fi.opening('2026-11-25T09:00:00+02:00', zone, now),
+    'Chat aukeaa huomenna klo 9.00 (Suomen aikaa).');
+  // 23.30 in Helsinki is still "today" there, though it is already the 25th in Tokyo.
+  const late = new Date('2026-11-24T21:30:00Z');
+  assert.match(en.opening('2026-11-25T09:00:00+02:00', zone, late),
+    /^The chat opens tomorrow at 0?9:00 \(Helsinki time\)\.$/);
+  assert.equal(en.opening('2026-11-25T09:00:00+02:00', 'Asia/Tokyo', late),
+    'The chat opens today at 16:00 (Japan Standard Time).');
+  assert.equal(en.opening('not a time', zone, now), en.t('closed.no_next_open'));
+});
+
+test('opening hours, dates of the week and time zone names read as each language writes them', () => {
+  const en = new Translator('en', catalog('en'));
+  const fi = new Translator('fi', catalog('fi'));
+  const sv = new Translator('sv', catalog('sv'));
+  const start = '2026-11-24T09:00:00+02:00';
+  const end = '2026-11-24T16:00:00+02:00';
+  assert.equal(fi.hours(start, end, 'Europe/Helsinki'), '9.00–16.00');
+  assert.equal(en.hours(start, end, 'Europe/Helsinki'), '9:00–16:00', 'as the sentences write 9:00');
+  assert.equal(en.hours('not a time', end, 'Europe/Helsinki'), '');
+  assert.equal(fi.day('2026-11-24'), 'tiistai 24.11.');
+  assert.equal(sv.day('2026-11-28'), 'lördag 28.11');
+  assert.deepEqual(['fi', 'sv', 'en'].map((lang) => new Translator(lang, catalog(lang))
+    .zoneName('Europe/Helsinki')), ['Suomen aikaa', 'finsk tid', 'Helsinki time']);
+  assert.equal(en.zoneName('Europe/Stockholm'), 'Central European Time'); // Intl's own name
+  assert.equal(en.zoneName('Not/A_zone'), 'Not/A_zone');
+  assert.equal(en.format(start, { hour: 'numeric' }, 'Not/A_zone') !== '', true);
+});
+
+test('events read with the advisor named in the widget, and without a name for the launcher', () => {
+  const en = new Translator('en', catalog('en'));
+  const anna = { name: 'Anna', organisation: 'Kotka College' };
+  assert.equal(en.event({ kind: 'joined', ...anna }), 'Anna (Kotka College) joined the chat.');
+  assert.equal(en.event({ kind: 'transferred', name: 'Bertil', organisation: null }),
+    'You were transferred to Bertil.');
+  assert.equal(en.event({ kind: 'requeued', ...anna }),
+    'Anna left the chat. You are back in the queue.');
+  assert.equal(en.eventUnnamed({ kind: 'requeued', ...anna }),
+    'The advisor left the chat. You are back in the queue.');
+  assert.equal(en.event({ kind: 'unheard_of' }), '');
 });

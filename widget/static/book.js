@@ -9,15 +9,44 @@ export function countChars(text) {
 }
 
 /**
- * The lines shown (each seq once, in seq order) and the outbox of lines sent but not yet
- * acknowledged. lastSeq is the highest seq of a server `message` frame; an `ack` alone does not
- * move it, so a resume still replays the server's own copy.
+ * The lines shown (each seq once, in seq order), the outbox of lines sent but not yet
+ * acknowledged, and the events the widget saw happen (an advisor joined, a transfer, back in the
+ * queue), each placed after the lines shown when it happened. lastSeq is the highest seq of a
+ * server `message` frame; an `ack` alone does not move it, so a resume still replays the server's
+ * own copy.
  */
 export class ChatBook {
-  constructor({ history = [], outbox = [], lastSeq = 0 } = {}) {
+  constructor({ history = [], outbox = [], lastSeq = 0, events = [] } = {}) {
     this.history = [...history].sort((a, b) => a.seq - b.seq);
     this.outbox = [...outbox];
     this.lastSeq = lastSeq;
+    this.events = [...events];
+  }
+
+  /** Note an event ({ kind, name, organisation, at }) after every line shown so far. */
+  note(event) {
+    this.events.push({ ...event, after: this.history.at(-1)?.seq ?? 0 });
+  }
+
+  /**
+   * The lines and the events in the order they happened: { line } or { event, index } each (index:
+   * the event's place among the events, a stable key, as events are only ever added).
+   */
+  timeline() {
+    const out = [];
+    let next = 0;
+    const eventsUpTo = (seq) => {
+      while (next < this.events.length && this.events[next].after < seq) {
+        out.push({ event: this.events[next], index: next });
+        next += 1;
+      }
+    };
+    for (const line of this.history) {
+      eventsUpTo(line.seq);
+      out.push({ line });
+    }
+    eventsUpTo(Number.POSITIVE_INFINITY);
+    return out;
   }
 
   /** Take a server `message` frame. Returns whether anything on screen changes. */
@@ -73,8 +102,9 @@ export class ChatBook {
 }
 
 /**
- * The .txt transcript a visitor downloads, built from the lines on screen: nothing is asked of
- * the server, and internal notes (never sent to a visitor) cannot appear in it.
+ * The .txt transcript a visitor downloads, built from the lines on screen (the events among them
+ * as lines `from` "system", in words already): nothing is asked of the server, and internal notes
+ * (never sent to a visitor) cannot appear in it.
  */
 export function buildTranscript(lines, { heading, when, who }) {
   const out = [...heading, ''];

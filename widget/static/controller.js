@@ -4,11 +4,15 @@
  * Theory of operation
  *
  * - The controller is fed server frames (through its Connection) and the visitor's intents
- *   (startChat, sendMessage, endChat, ...), keeps the session's state, and tells its listener
- *   after every change: onChange(controller, { remount }) to render, onAnnounce(news) for the one
- *   line a screen reader should hear. It never touches document or window: the socket, the
- *   timers, the clock, the HTTP side and the storage are all handed in, so tests/widget drives
- *   it with a fake socket and a manual clock.
+ *   (startChat, sendMessage, askToEnd, endChat, ...), keeps the session's state, and tells its
+ *   listener after every change: onChange(controller, { remount }) to render, onAnnounce(news)
+ *   for what a visitor with the panel closed should hear. It never touches document or window:
+ *   the socket, the timers, the clock, the HTTP side and the storage are all handed in, so
+ *   tests/widget drives it with a fake socket and a manual clock.
+ * - The log shows what happened as well as what was said: the visitor frames say who is serving
+ *   the chat, not why it changed, so the events are read from their order (an advisor named
+ *   when none was: joined; another advisor named: transferred; back to `queued`/`position` with
+ *   an advisor: that advisor left, back in the queue) and kept in the chat book.
  * - Words are chosen, not written: errors and notices are { key, vars, count, text } values that
  *   the views put into the visitor's language (Translator.say), so a language switch rewrites them.
  * - The server is the record (docs/protocol.md). Kept in sessionStorage is just enough to pick a
@@ -19,9 +23,12 @@
  * Views and what moves between them:
  *
  *   loading ──/api/service──▶ before (accepting) | closed (not accepting) | load_error
- *   before ──start──▶ waiting (queued) | closed (closed frame)
+ *   before ──start──▶ waiting (queued; the question typed on the start screen is its first line)
+ *          | closed (closed frame)
+ *   before ──leave a message (nobody on duty speaks the language)──▶ closed
  *   waiting ──assigned──▶ chatting ──queued/position──▶ waiting (advisor lost; transfer)
  *   waiting | chatting ──ended──▶ ended ──start again──▶ loading
+ *     (the visitor's own end is asked twice: askToEnd shows the question, endChat sends it)
  *   closed ──offline message sent──▶ offline_sent ──back──▶ loading
  *
  * A page load with a stored chat goes straight to its stored phase (waiting, chatting, ended)
@@ -91,6 +98,7 @@ export class SessionController {
     this.chat = stored?.id && stored.token ? stripBook(stored) : null;
     this.book = new ChatBook(this.chat ? {
       history: stored.history || [], outbox: record.outbox || [], lastSeq: stored.lastSeq || 0,
+      events: stored.events || [],
     } : {});
     this.service = null;
     this.serviceAt = 0;
@@ -100,6 +108,8 @@ export class SessionController {
     this.startRequest = null;
     this.startError = null;
     this.pendingEnd = false;
+    this.confirmingEnd = false;
+    this.firstLine = null; // typed on the start screen: the chat's first line once it is queued
     this.pendingFeedback = null;
     this.composerError = null;
     this.advisorTyping = false;
@@ -136,7 +146,8 @@ export class SessionController {
       lang: this.lang || this.storedLang,
       panelOpen: this.panelOpen,
       draft: this.draft,
-      chat: this.chat && { ...this.chat, lastSeq: this.book.lastSeq, history: this.book.history },
+      chat: this.chat && { ...this.chat, lastSeq: this.book.lastSeq, history: this.book.history,
+        events: this.book.events },
       outbox: this.book.outbox,
     });
   }
@@ -170,6 +181,15 @@ export class SessionController {
   chooseChatLanguage(language) {
     this.chatLanguageChosen = true;
     this.setChatLanguage(language);
+    this.changed(); // whether anyone on duty speaks it
+  }
+
+  /**
+   * False when the service said nobody on duty speaks `language` (the chat would wait for
+   * nobody); true otherwise, also when the service did not say.
+   */
+  languageOnDuty(language) {
+    return this.service?.languages_on_duty?.[language] !== false;
   }
 
   setChatLanguage(language) {
@@ -306,6 +326,7 @@ export class SessionController {
       // The start never got an answer. Say so and let the visitor try again, rather than
       // retrying alone: a start that did arrive would leave a second chat in the queue.
       this.startRequest = null;
+      this.firstLine = null; // still in the draft, for the next try
       this.startError = { key: 'before.connect_error' };
       this.go('before');
       return;
@@ -375,6 +396,10 @@ export class SessionController {
     // Unknown types are ignored: the project may add frames (PROTOCOL.md) before we know them.
   }
 
+  /**
+   * A new chat (with its token): the question typed on the start screen goes into the outbox, so
+   * it is sent as the first line once the chat is ready, re-sent and acked as any line is.
+   */
   onQueued(frame) {
     if (!this.chat && frame.token && frame.chat && this.startRequest) {
       this.chat = { id: frame.chat, token: frame.token, ...this.startRequest, phase: 'waiting',
@@ -382,12 +407,21 @@ export class SessionController {
       this.book = new ChatBook();
       this.startRequest = null;
       this.startError = null;
+      if (this.firstLine) {
+        this.book.queue(this.newLine(this.firstLine));
+        if (this.draft.trim() === this.firstLine) this.draft = '';
+        this.firstLine = null;
+      }
     }
     this.onPosition(frame);
   }
 
+  /** Back in the queue from a chat with an advisor (a transfer to a queue, the advisor lost). */
   onPosition(frame) {
     if (!this.chat) return;
+    if (this.chat.phase === 'chatting' && this.chat.advisor) {
+      this.noteEvent('requeued', this.chat.advisor);
+    }
     this.queue = { position: frame.position, estimated_wait_s: frame.estimated_wait_s };
     this.chat.phase = 'waiting';
     this.chat.advisor = null;
@@ -402,6 +436,7 @@ export class SessionController {
     if (this.chat) return; // PROTOCOL.md sends it only instead of `queued`
     const request = this.startRequest || {};
     this.startRequest = null;
+    this.firstLine = null; // the draft goes into the offline form below
     this.disconnect();
     this.closedReason = frame.reason === 'unstaffed' ? 'unstaffed' : 'closed';
     if (this.service && 'next_open' in frame) this.service.next_open = frame.next_open;
@@ -420,13 +455,21 @@ export class SessionController {
     this.chat.phase = 'chatting';
     this.chat.wasAssigned = true;
     this.advisorTyping = false;
+    // A resume answers with `assigned` again: only a new advisor is news (first or transfer).
+    if (!before) this.noteEvent('joined', advisor);
+    else if (before.name !== advisor.name || before.organisation !== advisor.organisation) {
+      this.noteEvent('transferred', advisor);
+    }
     this.persist();
     this.markReady();
-    // A resume answers with `assigned` again: announce only a new advisor (first or transfer).
-    if (before?.name !== advisor.name || before?.organisation !== advisor.organisation) {
-      this.onAnnounce({ joined: advisor });
-    }
     this.go('chatting');
+  }
+
+  /** An event in the log (after the lines shown), and news for a visitor whose panel is closed. */
+  noteEvent(kind, { name = null, organisation = null } = {}) {
+    const event = { kind, name, organisation, at: new Date(this.now()).toISOString() };
+    this.book.note(event);
+    this.onAnnounce({ event });
   }
 
   onMessage(frame) {
@@ -475,6 +518,7 @@ export class SessionController {
       const unsent = this.book.clearOutbox().map((item) => item.text);
       this.link.inFlight = [];
       this.pendingEnd = false;
+      this.confirmingEnd = false;
       this.advisorTyping = false;
       this.chat.phase = 'ended';
       this.chat.ended = { by: frame.by || null, reason: frame.reason || null };
@@ -545,6 +589,7 @@ export class SessionController {
       // The start itself was refused (unknown topic, too many new chats, storage unable to keep
       // it now: nothing was queued): say why; the visitor may start again.
       this.startRequest = null;
+      this.firstLine = null;
       this.startError = frame.code === 'unavailable' ? { key: 'before.unavailable' } : words;
       this.disconnect();
       this.changed();
@@ -559,12 +604,32 @@ export class SessionController {
 
   // -- the visitor's intents ------------------------------------------------------------------
 
+  /** Start, with what the message box of the start screen holds (the draft) as the first line. */
   startChat(topic, language) {
     if (this.startRequest || this.chat) return;
+    const over = this.overLimit(this.draft);
+    if (over > 0) {
+      this.startError = { key: 'composer.over', count: over };
+      this.changed();
+      return;
+    }
     this.startRequest = { topic, language };
+    this.firstLine = this.draft.trim() || null;
     this.startError = null;
     this.setNotice(null);
     this.connect();
+  }
+
+  /**
+   * Nobody on duty speaks the chosen language: a message instead, with what was chosen and
+   * typed on the start screen.
+   */
+  leaveMessage() {
+    const form = this.forms.offline;
+    Object.assign(form, { topic: this.forms.before.topic, language: this.forms.before.language });
+    if (this.draft.trim() && !form.text) form.text = this.draft.trim();
+    this.closedReason = 'language';
+    this.go('closed');
   }
 
   /** Returns the words for an error under the message box, or null when the line is on its way. */
@@ -574,7 +639,7 @@ export class SessionController {
     const over = this.overLimit(text);
     if (over > 0) return this.refuse({ key: 'composer.over', count: over });
     if (!this.chat || this.chat.phase === 'ended') return this.refuse({ key: 'error.chat_ended' });
-    const item = { id: this.newId(), text, at: new Date(this.now()).toISOString() };
+    const item = this.newLine(text);
     this.book.queue(item);
     this.composerError = null;
     this.notice = null;
@@ -582,6 +647,10 @@ export class SessionController {
     if (this.link.ready) this.link.transmit(messageFrame(item));
     this.changed();
     return null;
+  }
+
+  newLine(text) {
+    return { id: this.newId(), text, at: new Date(this.now()).toISOString() };
   }
 
   /** The words under the message box for a line that was not sent; also returned. */
@@ -619,10 +688,25 @@ export class SessionController {
     }
   }
 
+  /** "End chat" (or "Leave the queue") pressed: ask first; nothing is sent yet. */
+  askToEnd() {
+    if (!this.chat || this.chat.phase === 'ended') return;
+    this.confirmingEnd = true;
+    this.changed();
+  }
+
+  cancelEnd() {
+    this.confirmingEnd = false;
+    this.changed();
+  }
+
+  /** The visitor said yes: end the chat (or leave the queue). */
   endChat() {
+    this.confirmingEnd = false;
     if (!this.chat || this.chat.phase === 'ended') return;
     this.pendingEnd = true;
     this.sendPending();
+    this.changed();
   }
 
   sendFeedback(rating, comment) {
@@ -640,6 +724,8 @@ export class SessionController {
       if (result.ok) {
         this.forms.offline.text = '';
         this.forms.offline.contact = '';
+        this.draft = ''; // it went with the message
+        this.persist();
         this.go('offline_sent');
       }
       return result;
@@ -661,6 +747,8 @@ export class SessionController {
     this.book = new ChatBook();
     this.draft = '';
     this.pendingEnd = false;
+    this.confirmingEnd = false;
+    this.firstLine = null;
     this.pendingFeedback = null;
     this.composerError = null;
     this.advisorTyping = false;
@@ -680,6 +768,6 @@ function messageFrame(item) {
   return { type: 'message', id: item.id, text: item.text };
 }
 
-function stripBook({ history, lastSeq, ...chat }) {
+function stripBook({ history, lastSeq, events, ...chat }) {
   return chat;
 }

@@ -98,9 +98,7 @@ class NeuvoChatElement extends HTMLElement {
       onkeydown: (event) => event.key === 'Tab' && this.keepTabInPanel(event) },
     h('header', { class: 'panel__header' }, this.titleEl, close),
     this.languageGroup, this.statusEl, this.noticeEl, this.body);
-    // An advisor who joins: said here while the panel is open (by the launcher while closed).
-    this.announcer = h('p', { class: 'vh', role: 'status' });
-    this.root = h('div', { class: 'root' }, this.panel, this.announcer);
+    this.root = h('div', { class: 'root' }, this.panel);
     this.root.style.display = 'none'; // until widget.css is in: no unstyled flash
     this.shadowRoot.append(link, this.root);
     return new Promise((resolve) => {
@@ -132,14 +130,21 @@ class NeuvoChatElement extends HTMLElement {
     setText(this.noticeEl, this.i18n.say(notice));
   }
 
-  /** What the controller asks after each change: the status lines, then its view. */
+  /**
+   * What the controller asks after each change: the status lines, then its view. Views that
+   * share a render function (waiting and chatting) are updated in place, not mounted again.
+   */
   render(session, remount) {
     if (!this.i18n) return;
     this.renderStatus();
     if (remount) this.viewName = null;
     if (!session.view) return;
-    if (session.view === this.viewName) this.current.update?.();
-    else this.mount(session.view);
+    if (this.viewName && VIEWS[session.view] === VIEWS[this.viewName]) {
+      this.viewName = session.view;
+      this.current.update?.();
+    } else {
+      this.mount(session.view);
+    }
   }
 
   /**
@@ -184,15 +189,14 @@ class NeuvoChatElement extends HTMLElement {
     this.host.send('state', state);
   }
 
-  /** News for a visitor: here while the panel is open; by the launcher, without names, while not. */
-  announce({ joined, unread }) {
-    if (this.panel.hidden) {
-      this.host.send('announce', { text: joined ? this.t('launcher.joined')
-        : this.i18n.plural('launcher.unread', unread) });
-      return;
-    }
-    const name = joined && (joined.name || this.t('message.advisor'));
-    if (joined) setText(this.announcer, this.t('chatting.joined', { name }));
+  /**
+   * News for a visitor whose panel is closed, said by the launcher (without names: they are the
+   * conversation's). With the panel open, the log says it: an event is a line in its live region.
+   */
+  announce({ event, unread }) {
+    if (!this.panel.hidden) return;
+    this.host.send('announce', { text: event ? this.i18n.eventUnnamed(event)
+      : this.i18n.plural('launcher.unread', unread) });
   }
 
   // -- panel: open, close, focus ------------------------------------------------------------
@@ -250,7 +254,9 @@ class NeuvoChatElement extends HTMLElement {
     if (topic) {
       heading.push(this.t('transcript.topic', { topic: topic.label?.[i18n.lang] || topic.id }));
     }
-    const text = buildTranscript(book.history, {
+    const lines = book.timeline().map(({ line, event }) => line
+      || { at: event.at, from: 'system', text: i18n.event(event) });
+    const text = buildTranscript(lines, {
       heading, when: (at) => i18n.dateTime(at), who: (from) => i18n.sender(from),
     });
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));

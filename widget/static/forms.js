@@ -36,7 +36,7 @@ function field(id, label, control, { hint = null, after = null } = {}) {
     if (message) control.setAttribute('aria-invalid', 'true');
     else control.removeAttribute('aria-invalid');
   };
-  return { node, control, setError };
+  return { node, control, hint: hintNode, setError };
 }
 
 export function selectField(id, label, options, selected, onChange) {
@@ -47,13 +47,18 @@ export function selectField(id, label, options, selected, onChange) {
   return field(id, label, select);
 }
 
-/** "12 / 2000", or how many characters too many; the limit is /api/service's max_length. */
-function counter(ui, id) {
+/**
+ * "12 / 2000", or how many characters too many; the limit is /api/service's max_length. With
+ * `near`, only once the text is within a tenth of the limit (where a short question has no use
+ * for it, it takes no room).
+ */
+function counter(ui, id, { near = false } = {}) {
   const node = h('p', { id, class: 'counter' });
   const update = (text) => {
     const count = countChars(text);
     const max = ui.session.maxLength;
     const over = count - max;
+    node.hidden = near && count < max * 0.9;
     setText(node, over > 0 ? ui.i18n.plural('composer.over', over)
       : ui.t('composer.count', { count, max }));
     node.classList.toggle('counter--over', over > 0);
@@ -139,14 +144,41 @@ export function offlineForm(ui, introKey) {
   return { node };
 }
 
-/** Enter sends, Shift+Enter is a new line; the text survives view changes and reloads. */
-export function composerForm(ui, hintKey) {
+/**
+ * The start screen's question: the draft, which becomes the chat's first line once it is queued
+ * (and the message box's text after a reload before that). Enter is a new line here: Start sends.
+ */
+export function questionField(ui) {
+  const session = ui.session;
+  const count = counter(ui, 'before-question-count', { near: true });
+  const textarea = h('textarea', { class: 'field__control question__input', rows: 2,
+    value: session.draft,
+    oninput: () => {
+      session.setDraft(textarea.value);
+      count.update(textarea.value);
+    } });
+  const question = field('before-question', ui.t('before.question'), textarea,
+    { after: count.node });
+  const update = () => {
+    if (textarea.value !== session.draft) textarea.value = session.draft;
+    count.update(textarea.value);
+  };
+  update();
+  return { node: question.node, update };
+}
+
+/**
+ * Enter sends, Shift+Enter is a new line; the text survives view changes and reloads. The hint
+ * is hintKeyOf()'s, which may change (from the queue to the chat).
+ */
+export function composerForm(ui, hintKeyOf) {
   const session = ui.session;
   const count = counter(ui, 'composer-count');
   const textarea = h('textarea', { class: 'field__control composer__input', rows: 3,
     value: session.draft });
+  const hintText = () => `${ui.t(hintKeyOf())} ${ui.t('composer.keys')}`;
   const message = field('composer', ui.t('composer.label'), textarea,
-    { hint: `${ui.t(hintKey)} ${ui.t('composer.keys')}`, after: count.node });
+    { hint: hintText(), after: count.node });
   const send = h('button', { type: 'submit', class: 'button' }, ui.t('composer.send'));
 
   // The words under the box are the controller's (a refused line, a length that changed).
@@ -181,6 +213,7 @@ export function composerForm(ui, hintKey) {
   const update = () => {
     if (textarea.value !== session.draft) textarea.value = session.draft;
     count.update(textarea.value);
+    setText(message.hint, hintText());
     showError();
   };
   const node = h('form', { class: 'composer', onsubmit: (event) => {
@@ -190,22 +223,29 @@ export function composerForm(ui, hintKey) {
   return { node, textarea, update };
 }
 
-/** Rating 1–5 as a radio group in a fieldset, an optional comment, then thanks. */
+/**
+ * Rating 1–5 as one row of five buttons: radios (arrow keys move, one Tab stop), each labelled
+ * "4 of 5", drawn as buttons, with what 1 and 5 mean beneath; an optional comment, then thanks.
+ */
 export function feedbackForm(ui) {
   const session = ui.session;
   const values = session.forms.feedback;
   const thanks = h('p', { class: 'success', role: 'status', tabIndex: -1 });
   const problem = h('p', { id: 'rating-error', class: 'field__error', hidden: true });
-  const radios = [1, 2, 3, 4, 5].map((rating) => {
+  const radios = RATINGS.map((rating) => {
     const input = h('input', { type: 'radio', name: 'rating', id: `rating-${rating}`,
-      value: String(rating), checked: values.rating === rating,
+      class: 'rating__input', value: String(rating), checked: values.rating === rating,
       onchange: () => { values.rating = rating; } });
     return h('span', { class: 'rating__option' }, input,
-      h('label', { htmlFor: `rating-${rating}` }, ui.t(`feedback.rating_${rating}`)));
+      h('label', { htmlFor: input.id, class: 'rating__button' },
+        h('span', { 'aria-hidden': 'true' }, String(rating)),
+        h('span', { class: 'vh' }, ui.t('feedback.rating_of', { rating, max: RATINGS.length }))));
   });
-  const group = h('fieldset', { class: 'rating', 'aria-describedby': 'rating-error' },
+  const scale = h('p', { id: 'rating-scale', class: 'rating__scale' },
+    h('span', {}, ui.t('feedback.scale_low')), ' ', h('span', {}, ui.t('feedback.scale_high')));
+  const group = h('fieldset', { class: 'rating', 'aria-describedby': 'rating-scale rating-error' },
     h('legend', { class: 'field__label' }, ui.t('feedback.legend')), problem,
-    h('div', { class: 'rating__options' }, radios));
+    h('div', { class: 'rating__options' }, radios), scale);
   const comment = h('textarea', { class: 'field__control', rows: 3, value: values.comment,
     maxLength: session.maxLength, oninput: () => { values.comment = comment.value; } });
   const submit = h('button', { type: 'submit', class: 'button' });
@@ -235,3 +275,5 @@ export function feedbackForm(ui) {
   update();
   return { node: h('div', { class: 'feedback' }, form, thanks), update };
 }
+
+const RATINGS = [1, 2, 3, 4, 5];

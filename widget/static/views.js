@@ -3,11 +3,14 @@
  * its session controller `ui.session`, its Translator `ui.i18n`) and returns
  * { node, focus?, update?, reveal? }: focus is where focus goes on entering the view, update()
  * patches the live parts (queue position, new lines, typing) in place, so typed text and focus
- * survive incoming frames. Chat text is only ever set as text, never parsed as HTML.
+ * survive incoming frames. Waiting and chatting are one view, the conversation: the log (a live
+ * region) stays the same element from the queue to the advisor and back, so each line and each
+ * event in it is announced once, as it comes. Chat text is only ever set as text, never parsed
+ * as HTML.
  */
 
-import { composerForm, feedbackForm, languageOptions, offlineForm, selectField, topicOptions }
-  from './forms.js';
+import { composerForm, feedbackForm, languageOptions, offlineForm, questionField, selectField,
+  topicOptions } from './forms.js';
 import { followTheEnd, h, scrollBox, setText } from './dom.js';
 
 function heading(text) {
@@ -32,14 +35,50 @@ function viewLoadError(ui) {
   return sayingView(ui, 'load_error.title', 'load_error.text', retry);
 }
 
+/**
+ * Not taking chats (closed, or nobody signed in): when it opens next and the week's hours, in
+ * the service's time zone; or nobody on duty speaks the chosen language. Then the offline form.
+ */
 function viewClosed(ui) {
-  const unstaffed = ui.session.closedReason === 'unstaffed';
+  const session = ui.session;
+  if (session.closedReason === 'language') return viewNoLanguage(ui);
+  const unstaffed = session.closedReason === 'unstaffed';
   const title = heading(ui.t(unstaffed ? 'closed.title_unstaffed' : 'closed.title_closed'));
-  const next = ui.session.service?.next_open;
+  const { next_open: next, timezone: zone } = session.service || {};
   const when = unstaffed ? ui.t('closed.unstaffed_text')
-    : next ? ui.i18n.opening(next) : ui.t('closed.no_next_open');
+    : next ? ui.i18n.opening(next, zone) : ui.t('closed.no_next_open');
   const form = offlineForm(ui, 'offline.intro');
-  return { node: h('div', { class: 'view' }, title, h('p', {}, when), form.node), focus: title };
+  return { node: h('div', { class: 'view' }, title, h('p', {}, when), weekTable(ui), form.node),
+    focus: title };
+}
+
+function viewNoLanguage(ui) {
+  const session = ui.session;
+  const title = heading(ui.t('closed.title_language'));
+  const language = ui.i18n.languageName(session.forms.offline.language);
+  const back = h('button', { type: 'button', class: 'button button--secondary',
+    onclick: () => session.showEntry() }, ui.t('offline.back'));
+  const node = h('div', { class: 'view' }, title,
+    h('p', {}, ui.t('closed.language_text', { language })),
+    offlineForm(ui, 'offline.intro_language').node, h('div', { class: 'actions' }, back));
+  return { node, focus: title };
+}
+
+/** Today and the six dates after it with their opening hours (/api/service `week`). */
+function weekTable(ui) {
+  const { week, timezone: zone } = ui.session.service || {};
+  if (!Array.isArray(week) || week.length === 0 || !zone) return null;
+  const rows = week.map((day, index) => {
+    const name = ui.i18n.day(day.date);
+    const hours = (day.hours || []).map(({ start, end }) => ui.i18n.hours(start, end, zone))
+      .filter(Boolean);
+    return h('tr', { class: index === 0 ? 'hours__today' : null },
+      h('th', { scope: 'row' }, index === 0 ? ui.t('hours.today', { day: name }) : name),
+      h('td', {}, hours.length > 0 ? hours.join(', ') : ui.t('hours.closed')));
+  });
+  return h('table', { class: 'hours' },
+    h('caption', {}, ui.t('hours.caption', { zone: ui.i18n.zoneName(zone) })),
+    h('tbody', {}, rows));
 }
 
 function viewOfflineSent(ui) {
@@ -48,6 +87,11 @@ function viewOfflineSent(ui) {
   return sayingView(ui, 'offline.sent_title', 'offline.sent_text', again);
 }
 
+/**
+ * Topic and language side by side, the question (sent as the first line), privacy in one line
+ * that opens, and Start: all in sight without scrolling on a laptop and on a phone. When nobody
+ * on duty speaks the chosen language, a hint says so and offers a message instead.
+ */
 function viewBefore(ui) {
   const session = ui.session;
   const choice = session.forms.before;
@@ -56,70 +100,126 @@ function viewBefore(ui) {
     (value) => { choice.topic = value; });
   const language = selectField('before-language', ui.t('field.chat_language'),
     languageOptions(ui), choice.language, (value) => session.chooseChatLanguage(value));
+  const note = h('p', { id: 'before-language-note', role: 'status' });
+  language.control.setAttribute('aria-describedby',
+    `${language.control.getAttribute('aria-describedby')} ${note.id}`);
+  const leave = h('button', { type: 'button', class: 'link-button',
+    onclick: () => session.leaveMessage() }, ui.t('before.leave_message'));
+  const hint = h('div', { class: 'language-note' }, note, leave);
+  const question = questionField(ui);
   const problem = h('p', { class: 'field__error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'button' });
-  const form = h('form', { class: 'form', onsubmit: (event) => {
+  const form = h('form', { class: 'form form--start', onsubmit: (event) => {
     event.preventDefault();
     session.startChat(choice.topic, choice.language);
-  } }, topic.node, language.node, privacyNotice(ui), problem, start);
+  } }, h('div', { class: 'form__row' }, topic.node, language.node), hint, question.node,
+  privacyNotice(ui), problem, start);
   const update = () => {
     setText(start, ui.t(session.startRequest ? 'before.starting' : 'before.start'));
     start.setAttribute('aria-disabled', String(Boolean(session.startRequest)));
     setText(problem, ui.i18n.say(session.startError));
     problem.hidden = !session.startError;
+    const unserved = !session.languageOnDuty(choice.language);
+    setText(note, unserved ? ui.t('before.language_hint',
+      { language: ui.i18n.languageName(choice.language) }) : '');
+    leave.hidden = !unserved;
+    hint.classList.toggle('language-note--shown', unserved);
+    question.update();
   };
   update();
-  const node = h('div', { class: 'view' }, title, h('p', {}, ui.t('before.intro')),
-    h('p', { class: 'muted' }, queueSummary(ui)), form);
+  const node = h('div', { class: 'view' }, title,
+    h('p', {}, `${ui.t('before.intro')} `, h('span', { class: 'muted' }, queueSummary(ui))), form);
   return { node, focus: title, update };
 }
 
-function viewWaiting(ui) {
-  const title = heading(ui.t('waiting.title'));
-  const position = h('p', { class: 'queue', role: 'status' });
-  const log = messageLog(ui);
-  const composer = composerForm(ui, 'waiting.hint');
-  const cancel = h('button', { type: 'button', class: 'button button--secondary',
-    onclick: () => ui.session.endChat() }, ui.t('waiting.cancel'));
-  const update = () => {
-    const { position: place, estimated_wait_s: seconds } = ui.session.queue;
-    const wait = ui.i18n.wait(seconds);
-    const parts = [];
-    if (typeof place === 'number') parts.push(ui.t('waiting.position', { position: place }));
-    if (wait) parts.push(ui.t('waiting.estimate', { wait }));
-    setText(position, parts.join(' '));
-    log.update();
-    composer.update();
-  };
-  update();
-  const node = h('div', { class: 'view view--conversation' }, title, position, log.node,
-    composer.node, h('div', { class: 'actions' }, cancel));
-  return { node, focus: title, update, reveal: log.reveal };
-}
-
-function viewChatting(ui) {
+/**
+ * Waiting and chatting: the heading says which, the log keeps both and the events between them.
+ * Assigned while the visitor's focus is on the heading (just after Start): focus moves on to
+ * the message box; anywhere else (typing, reading the log) it stays.
+ */
+function viewConversation(ui) {
   const session = ui.session;
+  const chatting = () => session.view === 'chatting';
   const title = heading('');
   const organisation = h('p', { class: 'muted' });
+  const position = h('p', { class: 'queue', role: 'status' });
   const log = messageLog(ui);
   const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
-  const composer = composerForm(ui, 'chatting.hint');
-  const end = h('button', { type: 'button', class: 'button button--secondary',
-    onclick: () => session.endChat() }, ui.t('chatting.end'));
+  const composer = composerForm(ui, () => (chatting() ? 'chatting.hint' : 'waiting.hint'));
+  const ending = endControls(ui);
+  let shown = null; // the view this was last drawn as
   const update = () => {
     const advisor = session.chat?.advisor || {};
-    setText(title, ui.t('chatting.title', { name: advisor.name || ui.t('message.advisor') }));
-    setText(organisation, advisor.organisation || '');
-    organisation.hidden = !advisor.organisation;
-    setText(typing, session.advisorTyping
-      ? ui.t('chatting.typing', { name: advisor.name || ui.t('message.advisor') }) : '');
+    const name = advisor.name || ui.t('message.advisor');
+    const inChat = chatting();
+    setText(title, inChat ? ui.t('chatting.title', { name }) : ui.t('waiting.title'));
+    setText(organisation, inChat ? advisor.organisation || '' : '');
+    organisation.hidden = !inChat || !advisor.organisation;
+    setText(position, inChat ? '' : queueText(ui));
+    typing.hidden = !inChat;
+    setText(typing, inChat && session.advisorTyping ? ui.t('chatting.typing', { name }) : '');
     log.update();
     composer.update();
+    // Asked whether to end, the question stands where the message box was (room on a phone).
+    composer.node.hidden = session.confirmingEnd;
+    ending.update();
+    if (inChat && shown === 'waiting' && ui.shadowRoot.activeElement === title) {
+      composer.textarea.focus();
+    }
+    shown = session.view;
   };
   update();
-  const node = h('div', { class: 'view view--conversation' }, title, organisation, log.node,
-    typing, composer.node, h('div', { class: 'actions' }, end));
-  return { node, focus: composer.textarea, update, reveal: log.reveal };
+  const node = h('div', { class: 'view view--conversation' }, title, organisation, position,
+    log.node, typing, composer.node, ending.node);
+  return { node, get focus() { return chatting() ? composer.textarea : title; }, update,
+    reveal: log.reveal };
+}
+
+function queueText(ui) {
+  const { position: place, estimated_wait_s: seconds } = ui.session.queue;
+  const wait = ui.i18n.wait(seconds);
+  const parts = [];
+  if (typeof place === 'number') parts.push(ui.t('waiting.position', { position: place }));
+  if (wait) parts.push(ui.t('waiting.estimate', { wait }));
+  return parts.join(' ');
+}
+
+/**
+ * "End chat" (or "Leave the queue"), asked again in place: the question takes the focus (a
+ * second Enter does not end anything), Yes ends, No or Escape goes back to the button.
+ */
+function endControls(ui) {
+  const session = ui.session;
+  const end = h('button', { type: 'button', class: 'button button--secondary',
+    onclick: () => session.askToEnd() });
+  const question = h('p', { id: 'end-question', class: 'confirm__question', tabIndex: -1 });
+  const yes = h('button', { type: 'button', class: 'button', onclick: () => session.endChat() });
+  const no = h('button', { type: 'button', class: 'button button--secondary',
+    onclick: () => session.cancelEnd() });
+  const box = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': question.id,
+    hidden: true, onkeydown: (event) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault(); // not the panel's Escape: this one only takes the question back
+      session.cancelEnd();
+    } }, question, h('div', { class: 'actions' }, yes, no));
+  const node = h('div', { class: 'ending' }, h('div', { class: 'actions' }, end), box);
+  let asking = false;
+  const update = () => {
+    const words = session.view === 'chatting'
+      ? ['chatting.end', 'end.question_chat', 'end.yes_chat', 'end.no_chat']
+      : ['waiting.cancel', 'end.question_queue', 'end.yes_queue', 'end.no_queue'];
+    [end, question, yes, no].forEach((element, index) => {
+      setText(element, ui.t(words[index]));
+    });
+    if (session.confirmingEnd === asking) return;
+    const hadFocus = node.contains(ui.shadowRoot.activeElement);
+    asking = session.confirmingEnd;
+    box.hidden = !asking;
+    end.parentElement.hidden = asking;
+    if (asking) question.focus();
+    else if (hadFocus) end.focus();
+  };
+  return { node, update };
 }
 
 function viewEnded(ui) {
@@ -170,13 +270,16 @@ function queueSummary(ui) {
   return wait ? `${summary} ${ui.t('waiting.estimate', { wait })}` : summary;
 }
 
-/** Anonymous, what is stored, for how long: said before the visitor starts anything. */
+/**
+ * Anonymous, what is stored, for how long: said before the visitor starts anything, in one line
+ * that opens (a native disclosure: keyboard and screen readers know it) to the rest.
+ */
 function privacyNotice(ui) {
   const days = ui.session.service?.retention_days;
   const retention = Number.isInteger(days)
     ? ui.i18n.plural('privacy.retention_days', days) : ui.t('privacy.retention');
-  return h('section', { class: 'privacy', 'aria-labelledby': 'privacy-title' },
-    h('h4', { id: 'privacy-title', class: 'subheading' }, ui.t('privacy.title')),
+  return h('details', { class: 'privacy' },
+    h('summary', {}, ui.t('privacy.summary')),
     h('ul', {},
       h('li', {}, ui.t('privacy.anonymous')),
       h('li', {}, ui.t('privacy.stored')),
@@ -200,10 +303,12 @@ function messageLog(ui) {
   const items = new Map(); // key → { li, line, pending }
 
   const update = () => {
-    const { history, outbox } = ui.session.book;
+    const { book } = ui.session;
     const wanted = [
-      ...history.map((line) => ({ key: `seq:${line.seq}`, line, pending: false })),
-      ...outbox.map((item) => ({ key: `id:${item.id}`, line: item, pending: true })),
+      ...book.timeline().map(({ line, event, index }) => (event
+        ? { key: `event:${index}`, line: event, event: true }
+        : { key: `seq:${line.seq}`, line, pending: false })),
+      ...book.outbox.map((item) => ({ key: `id:${item.id}`, line: item, pending: true })),
     ];
     for (const { key, line } of wanted) {
       const sent = line.clientId && items.get(`id:${line.clientId}`);
@@ -221,7 +326,7 @@ function messageLog(ui) {
     }
     const follow = followTheEnd(box);
     let added = false;
-    wanted.forEach(({ key, line, pending }, index) => {
+    wanted.forEach(({ key, line, pending, event }, index) => {
       let item = items.get(key);
       if (!item) {
         item = { li: h('li'), line: null, pending: null };
@@ -229,7 +334,8 @@ function messageLog(ui) {
         added = true;
       }
       if (item.line !== line || item.pending !== pending) {
-        fillMessage(ui, item.li, line, pending);
+        if (event) fillEvent(ui, item.li, line);
+        else fillMessage(ui, item.li, line, pending);
         Object.assign(item, { line, pending });
       }
       const here = list.children[index];
@@ -264,13 +370,21 @@ function fillMessage(ui, li, line, pending) {
   setText(li.querySelector('.msg__text'), line.text);
 }
 
+/** What happened (an advisor joined...), in the log between the lines: a time and words. */
+function fillEvent(ui, li, event) {
+  li.className = 'msg msg--event';
+  const time = h('time', { class: 'msg__time', dateTime: event.at || '' },
+    event.at ? ui.i18n.time(event.at) : '');
+  li.replaceChildren(h('p', { class: 'msg__event' }, time, ' ', ui.i18n.event(event)));
+}
+
 export const VIEWS = {
   loading: viewLoading,
   load_error: viewLoadError,
   closed: viewClosed,
   offline_sent: viewOfflineSent,
   before: viewBefore,
-  waiting: viewWaiting,
-  chatting: viewChatting,
+  waiting: viewConversation,
+  chatting: viewConversation,
   ended: viewEnded,
 };
