@@ -17,7 +17,7 @@ from chat.web import ical
 from chat.web.context import admin_of, clock_of, db_of, live_of, settings_of, tz_of
 from chat.web.i18n import Translator, catalog, request_language
 from chat.web.pages.common import checked_form, redirect, render, signed_in
-from storage import chats, handbook, messages, offline, people, roster, service
+from storage import chats, handbook, messages, offline, people, roster, service, statistics
 
 DUTY_ROLES = ("advisor", "coordinator")
 UPCOMING = timedelta(days=14)
@@ -134,8 +134,9 @@ async def my_chats(request: Request) -> Response:
 
 
 async def transcript(request: Request) -> Response:
-    """A chat's whole transcript, notes included, for an advisor who handled it; 403 for anyone
-    else (coordinators included: transcript access for them is not switched on)."""
+    """A chat's whole transcript, notes and the visitor's feedback included, for an advisor who
+    handled it; 403 for anyone else (coordinators included: transcript access for them is not
+    switched on)."""
     user = await signed_in(request, *DUTY_ROLES)
     tz = tz_of(request)
     chat_id = str(request.path_params["id"])
@@ -145,9 +146,11 @@ async def transcript(request: Request) -> Response:
         chat = await chats.chat_by_id(session, chat_id=chat_id)
         lines = await messages.messages_after(session, chat_id=chat_id, after=0, visitor_view=False)
         authors = {u.id: u.name for u in await people.active_users(session)}
+        feedback = await statistics.feedback_of(session, chat_id=chat_id)
     return render(request, "console_transcript.html", {
         "user": user, "chat": chat, "arrived": chat.arrived_at.astimezone(tz) if chat else None,
         "lines": [(m, m.created_at.astimezone(tz), authors.get(m.user_id)) for m in lines],
+        "feedback": feedback, "labels": await _labels(request),
     })
 
 
