@@ -32,6 +32,7 @@ async def duty(request: Request) -> Response:
         shifts = await roster.shifts_of_user(session, user_id=user.id or 0, start=now, end=now + UPCOMING)
         outcomes = await service.outcomes(session)
     config = live_of(request).config
+    t = Translator(language)
     setup = {
         "username": user.username,
         "lang": language,
@@ -41,6 +42,7 @@ async def duty(request: Request) -> Response:
         "outcomes": [{"id": outcome.id, "label": label_in(outcome, language)} for outcome in outcomes],
         "topics": [{"id": topic.id, "label": label_in(topic, language)} for topic in config.topics.values()],
         "organisations": [{"id": org.slug, "label": org.name} for org in config.organisations.values()],
+        "languages": {code: t(f"coord.language.{code}") for code in config.languages},
     }
     return render(request, "console.html", {
         "user": user,
