@@ -59,6 +59,18 @@ test('how a chat ended decides its chip: the visitor left, it ended, you closed 
   assert.deepEqual(['v', 'g', 'i', 'c', 't'].map((id) => list.chip(id)), ['left', 'left', 'ended', 'closed', 'transferred']);
 });
 
+test('a visitor who left by the quick exit shows as left at once, and as back when they write again', () => {
+  const list = new ChatList();
+  list.add(chat('a', 'visitor'), { isNew: true, looking: true });
+  list.visitorLeft('a');
+  assert.equal(list.chip('a'), 'left');
+  list.line('a', 'visitor', { looking: true });
+  assert.equal(list.chip('a'), 'waiting');
+  list.visitorLeft('a');
+  list.ended('a', 'system', 'left_quickly');
+  assert.equal(list.chip('a'), 'left');
+});
+
 test('a reconnect (welcome) keeps what the advisor had seen and takes the last speaker from the history', () => {
   const list = new ChatList();
   list.add(chat('a'), { isNew: true, looking: false });

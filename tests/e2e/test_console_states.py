@@ -65,6 +65,8 @@ async def test_the_chat_list_names_each_chat_shows_its_state_and_counts_unread_l
     await expect(page).to_have_title(TITLE)
     await send(third, {"type": "end"})
     await expect(tab[c].locator(".tab__chip")).to_have_text("Visitor left")
+    await send(first, {"type": "quick_exit"})  # gone at once, the chat ends after the grace
+    await expect(tab[a].locator(".tab__chip")).to_have_text("Visitor left")
     await no_violations(page, "chat list after the visitor left")
 
     await page.reload()  # the names stay with their chats

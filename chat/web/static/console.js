@@ -153,6 +153,12 @@ const handlers = {
     list.ended(frame.chat, frame.by, frame.reason);
     endChat(entry, t(`console.ended.${frame.by}`), frame.by !== "advisor");
   },
+  visitor_left(frame) {
+    const entry = chats.get(frame.chat);
+    if (!entry) return;
+    list.visitorLeft(frame.chat);
+    showTab(entry);
+  },
   transferred(frame) {
     const entry = chats.get(frame.chat);
     if (!entry) return;

@@ -4,14 +4,17 @@
  * looked at. console.js draws it; tests/console/*.test.js check it under node --test.
  *
  * Chips: "new" until the advisor first looks at the chat; then "waiting" (the visitor wrote last:
- * waiting for you) or "yours" (you wrote last, or nobody has yet); once it ends, "left" (the
- * visitor ended it, or their grace ran out), "ended" (idle, the service closed), "closed" (you
- * closed it) or "transferred".
+ * waiting for you) or "yours" (you wrote last, or nobody has yet); "left" as soon as the visitor
+ * left by the quick exit (`visitor_left`; a line from them again undoes it), and once it ends,
+ * "left" (the visitor ended it, or their grace ran out), "ended" (idle, the service closed),
+ * "closed" (you closed it) or "transferred".
  * Unread: a new chat counts one until looked at, and each visitor line that came while the
  * advisor was not looking at its tab counts one more.
  */
 
 const SPEAKERS = new Set(["visitor", "advisor"]);
+// Reasons the system gives for ending a chat whose visitor went away (their grace ran out).
+const VISITOR_GONE = new Set(["abandoned", "left_quickly"]);
 
 function lastSpeaker(messages) {
   for (let i = messages.length - 1; i >= 0; i -= 1) {
@@ -28,7 +31,7 @@ export class ChatList {
   /** A chat from `welcome` or `assigned`; `looking`: its tab is open in a visible page. */
   add(chat, { isNew, looking }) {
     const known = this.chats.get(chat.id);
-    const state = known && !known.end ? known : { seen: !isNew, lastFrom: null, end: null, unread: 0 };
+    const state = known && !known.end ? known : { seen: !isNew, lastFrom: null, end: null, gone: false, unread: 0 };
     state.lastFrom = lastSpeaker(chat.messages) ?? state.lastFrom;
     if (isNew && !looking && state.unread === 0) state.unread = 1;
     if (looking) this.look(chat.id, state);
@@ -47,14 +50,21 @@ export class ChatList {
     const state = this.chats.get(id);
     if (!state || !SPEAKERS.has(from)) return;
     state.lastFrom = from;
+    if (from === "visitor") state.gone = false; // back after all (resumed)
     if (from === "visitor" && !looking) state.unread += 1;
+  }
+
+  /** The visitor left by the quick exit; the chat ends by itself after their grace. */
+  visitorLeft(id) {
+    const state = this.chats.get(id);
+    if (state) state.gone = true;
   }
 
   ended(id, by, reason) {
     const state = this.chats.get(id);
     if (!state) return;
     if (by === "advisor") state.end = "closed";
-    else if (by === "visitor" || reason === "abandoned") state.end = "left";
+    else if (by === "visitor" || VISITOR_GONE.has(reason)) state.end = "left";
     else state.end = "ended";
   }
 
@@ -71,6 +81,7 @@ export class ChatList {
     const state = this.chats.get(id);
     if (!state) return null;
     if (state.end) return state.end;
+    if (state.gone) return "left";
     if (!state.seen) return "new";
     return state.lastFrom === "visitor" ? "waiting" : "yours";
   }
