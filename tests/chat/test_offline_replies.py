@@ -122,6 +122,20 @@ async def test_a_second_click_or_a_second_tab_sends_nothing_more(tmp_path: Path)
         assert len(await audit_entries(service, "offline_reply")) == 1
 
 
+async def test_only_the_claimer_may_reply_and_nobody_before_claiming(tmp_path: Path) -> None:
+    async with mailing(tmp_path) as (service, mailbox), client_of(service, "anna") as anna, \
+            client_of(service, "bertil") as bertil:
+        message_id = await leave(service)
+        unclaimed = await anna.post(f"/console/offline/{message_id}/reply",
+                                    data={"csrf": await csrf_of(anna, "/console/offline"), "reply": REPLY})
+        assert unclaimed.headers["location"] == "/console/offline?notice=not_yours"
+        await claimed(service, anna, message_id)
+        other = await bertil.post(f"/console/offline/{message_id}/reply",
+                                  data={"csrf": await csrf_of(bertil, "/console/offline"), "reply": REPLY})
+        assert other.headers["location"] == "/console/offline?notice=not_yours"
+        assert mailbox.received == [] and (await stored(service, message_id)).answered_at is None
+
+
 async def test_a_reply_the_mail_server_refuses_says_why_keeps_the_text_and_can_be_sent_again(tmp_path: Path) -> None:
     async with mailing(tmp_path) as (service, mailbox), client_of(service, "anna") as anna:
         message_id = await leave(service)

@@ -129,6 +129,8 @@ async def reply(request: Request) -> Response:
         address = mail.address_in(message.contact) if message else None
         if message is None or address is None:
             raise HTTPException(404, t("console.offline.reply.no_address"))
+        if message.answered_at is None and message.claimed_by != user.id:
+            return redirect(INBOX + "?notice=not_yours")  # claim it first: one advisor answers each
         if not await offline.mark_answered(session, message_id=message_id, user_id=user.id or 0, how="email", now=now):
             return redirect(INBOX + "?notice=already_answered")
         found = await people.user_and_organisation(session, user_id=user.id or 0)
