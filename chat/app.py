@@ -30,7 +30,7 @@ from chat.web.auth import Sessions
 from chat.web.bodylimit import BodyLimit
 from chat.web.connections import ConnectionsPerAddress
 from chat.web.middleware import OriginGuard, SecurityHeaders, WidgetCors
-from chat.web.pages import console, coordinator, statements
+from chat.web.pages import console, console_offline, coordinator, statements
 from chat.web.pages import session as session_pages
 from chat.web.pages.common import SignInRequired, render, sign_in_redirect
 from chat.web.sockets import advisor, visitor
@@ -167,6 +167,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Mount("/static", app=StaticFiles(directory=PAGES_STATIC), name="static"),
         *session_pages.routes,
         *console.routes,
+        *console_offline.routes,
         *coordinator.routes,
         *statements.routes,
     ]

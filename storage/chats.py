@@ -94,6 +94,16 @@ async def end_chat(
     await session.flush()
 
 
+async def chats_in_progress_of(session: AsyncSession, *, user_id: int) -> Sequence[Chat]:
+    """The chats this user holds now (active, assigned to them), oldest first."""
+    result = await session.execute(
+        select(Chat)
+        .where(col(Chat.advisor_id) == user_id, col(Chat.status) == ChatState.ACTIVE)
+        .order_by(col(Chat.arrived_at), col(Chat.id))
+    )
+    return result.scalars().all()
+
+
 async def handled_by(session: AsyncSession, *, chat_id: str, user_id: int) -> bool:
     return await session.get(ChatHandler, (chat_id, user_id)) is not None
 

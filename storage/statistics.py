@@ -56,6 +56,11 @@ async def save_feedback(
             record.rating = rating
 
 
+async def feedback_of(session: AsyncSession, *, chat_id: str) -> Feedback | None:
+    """The visitor's rating and comment on a chat, if they gave one (gone with the transcript)."""
+    return await session.get(Feedback, chat_id)
+
+
 async def set_late_outcome(session: AsyncSession, *, chat: Chat, outcome: str) -> None:
     """The outcome an advisor gives a chat that ended without one (the visitor left, it went
     idle): on the chat and in its statistics record."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,6 +54,13 @@ class Settings:
     lease_s: float = 5.0
     command_timeout_s: float = 10.0
     sqlite_busy_timeout_s: float = 10.0
+    # Outgoing e-mail, for answering offline messages from the inbox; unset host: no e-mail.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)  # never in a log line
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
     demo: bool = False
 
     @property

@@ -52,6 +52,8 @@ def serve(settings: Settings) -> None:
 
     if settings.redis_url and not settings.database_url.startswith(("postgresql", "postgres")):
         raise CommandError("several processes share one PostgreSQL database: set NEUVO_DATABASE_URL to postgresql://...")
+    if settings.smtp_host and not settings.smtp_from:
+        raise CommandError("NEUVO_SMTP_HOST is set: set NEUVO_SMTP_FROM too, the address answers are sent from")
     logs.configure()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **uvicorn_options(settings))
 

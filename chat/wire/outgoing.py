@@ -173,6 +173,7 @@ class ChatCard:
     id: str
     topic: str
     language: str
+    arrived: str  # when the visitor started it: the console names its tab by it
     waited_s: int
     messages: tuple[HistoryEntry, ...]
 
@@ -297,6 +298,7 @@ def chat_card(chat: Chat, history: Sequence[Message], now: datetime, tz: ZoneInf
         id=chat.id,
         topic=chat.topic,
         language=chat.language,
+        arrived=at(chat.arrived_at, tz),
         waited_s=max(0, round((waited_until - chat.arrived_at).total_seconds())),
         messages=tuple(
             HistoryEntry(seq=m.seq, sender=m.sender, text=m.text, at=at(m.created_at, tz)) for m in history

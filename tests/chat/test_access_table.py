@@ -72,12 +72,14 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/sign-in"): same(200),
     ("POST", "/sign-in"): same(400),
     ("POST", "/sign-in/password"): same(400),
-    ("POST", "/sign-out"): same(303),
+    ("POST", "/sign-out"): same(303),  # asked after DELETE /api/session ended the session
     ("GET", "/console"): signed_in_only(200),
     ("POST", "/console/calendar"): signed_in_only(303),
     ("GET", "/console/offline"): signed_in_only(200),
     ("POST", "/console/offline/{id:int}/claim"): signed_in_only(303),
     ("POST", "/console/offline/{id:int}/answered"): signed_in_only(400),
+    ("POST", "/console/offline/{id:int}/release"): signed_in_only(400),  # whose claim: not said
+    ("POST", "/console/offline/{id:int}/reply"): signed_in_only(409),  # no NEUVO_SMTP_HOST here
     ("GET", "/console/chats"): signed_in_only(200),
     # anna handled the chat; nobody else may read it, a coordinator neither
     ("GET", "/console/chats/{id}"): signed_in_only(200, 403, other=403),

@@ -119,3 +119,21 @@ async def test_client_ids_are_each_senders_own(service: Service) -> None:
     assert [(m.seq, m.sender, m.text) for m in lines] == [
         (1, "visitor", "from the visitor"), (2, "advisor", "from Anna"),
     ]
+
+
+async def test_the_advisor_is_told_when_each_chat_arrived_on_assignment_and_after_a_reconnect(
+    service: Service,
+) -> None:
+    """Issue 16: the console names its tabs by arrival time; `waited_s` alone cannot give it after
+    a reconnect (it counts to the assignment, not to now)."""
+    anna, _ = await service.advisor("anna")
+    visitor = await service.visitor()
+    await send(visitor, {"type": "start", "topic": "work", "language": "fi"})
+    await until(visitor, "queued")
+    service.clock.advance(90)
+    await send(anna, {"type": "status", "status": "available"})
+    card = (await until(anna, "assigned"))["chat"]
+    assert (card["arrived"], card["waited_s"]) == ("2026-11-24T10:00:00+02:00", 90)
+    service.clock.advance(600)
+    _, welcome = await service.advisor("anna")
+    assert [(c["arrived"], c["waited_s"]) for c in welcome["chats"]] == [("2026-11-24T10:00:00+02:00", 90)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 from chat.web.pages.common import clock_span
 from storage import people, roster
@@ -59,3 +60,26 @@ def test_clock_spans() -> None:
     assert clock_span(day, day + timedelta(days=1)) == "00:00–24:00"
     assert clock_span(day.replace(hour=16), day + timedelta(days=1)) == "16:00–24:00"
     assert clock_span(day.replace(hour=20), day + timedelta(days=1, hours=2)) == "20:00–02:00 (+1)"
+
+
+async def test_the_transcript_shows_the_visitors_feedback_comment_to_the_advisor_who_handled_it(
+    service: Service,
+) -> None:
+    talk = await service.chat("anna")
+    await send(talk.visitor, {"type": "end"})
+    await until(talk.visitor, "ended")
+    await send(talk.visitor, {"type": "feedback", "rating": 4, "comment": "Kiitos <b>paljon</b>!\nToinen rivi"})
+    await until(talk.visitor, "feedback_saved")
+    untouched = await service.chat("anna", language="en")  # no feedback given
+    anna = await service.session_cookie("anna")
+    async with await service.http() as client:
+        page = (await client.get(f"/console/chats/{talk.chat}", headers={"cookie": anna})).text
+        english = unescape((await client.get(f"/console/chats/{talk.chat}?lang=en", headers={"cookie": anna})).text)
+        none = unescape((await client.get(f"/console/chats/{untouched.chat}?lang=en", headers={"cookie": anna})).text)
+        other = await service.session_cookie("bertil")
+        bertil = await client.get(f"/console/chats/{talk.chat}", headers={"cookie": other})
+    assert "Arvio: 4/5" in page and "Kävijän kommentti" in page
+    assert "Kiitos &lt;b&gt;paljon&lt;/b&gt;!\nToinen rivi" in page  # the visitor's text, escaped
+    assert "Rating: 4 out of 5" in english and "The visitor's comment" in english
+    assert "The visitor gave no feedback." in none
+    assert bertil.status_code == 403 and "paljon" not in bertil.text

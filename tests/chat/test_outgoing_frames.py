@@ -45,11 +45,11 @@ def test_token_only_in_the_first_queued_and_a_null_next_open_is_sent() -> None:
 
 
 def test_nested_values_become_objects_and_lists() -> None:
-    card = ChatCard(id="c", topic="work", language="fi", waited_s=5,
+    card = ChatCard(id="c", topic="work", language="fi", arrived="2026-11-24T09:58:00+02:00", waited_s=5,
                     messages=(HistoryEntry(seq=1, sender="visitor", text="Hei", at="t"),))
     assert json.loads(encode(AdvisorAssigned(chat=card))) == {
         "type": "assigned",
-        "chat": {"id": "c", "topic": "work", "language": "fi", "waited_s": 5,
+        "chat": {"id": "c", "topic": "work", "language": "fi", "arrived": "2026-11-24T09:58:00+02:00", "waited_s": 5,
                  "messages": [{"seq": 1, "from": "visitor", "text": "Hei", "at": "t"}]},
     }
     assert card.last_seq == 1
@@ -60,7 +60,7 @@ def test_text_is_sent_as_is_not_escaped_to_ascii() -> None:
 
 
 def test_every_frame_kind_packs_and_unpacks_to_the_same_value() -> None:
-    card = ChatCard(id="c", topic="work", language="fi", waited_s=5,
+    card = ChatCard(id="c", topic="work", language="fi", arrived="2026-11-24T09:58:00+02:00", waited_s=5,
                     messages=(HistoryEntry(seq=1, sender="visitor", text="Hei", at="t"),))
     frames = [
         AdvisorAssigned(chat=card),

@@ -81,6 +81,7 @@ async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visi
     await pane.get_by_label("Message").press("Enter")
     assert (await until(visitor, "message", seq=2))["text"] == "Yhteishaku alkaa maaliskuussa."
 
+    await pane.get_by_label("A note for advisors").check()
     await pane.get_by_label("Internal note", exact=True).fill("Kysyi hakuajoista")
     await pane.get_by_role("button", name="Add internal note").click()
     await expect(pane.locator(".line--note")).to_contain_text("Kysyi hakuajoista")
@@ -112,19 +113,31 @@ async def test_an_advisor_answers_from_the_handbook_notes_transfers_and_the_visi
 async def test_writing_an_internal_note_tells_the_visitor_nothing_not_even_that_someone_types(
     service: Service, page: Page
 ) -> None:
-    """Issue 12.4: the note has its own box, apart from the message to the visitor, and typing in
-    it sends no `typing` frame."""
+    """Issue 12.4 and 16: the note has its own box in a note mode of its own, apart from the message
+    to the visitor and coloured apart, and typing in it sends no `typing` frame."""
     await on_duty(page, service.base)
     visitor, chat_id = await visitor_chat(service)
     await until(visitor, "assigned")
     pane = page.locator(f"#pane-{chat_id}")
     message = pane.get_by_label("Message", exact=True)
     note = pane.get_by_label("Internal note", exact=True)
+    await expect(message).to_be_visible()
+    await expect(note).to_be_hidden()  # reply mode first
+
+    reply_mode = pane.get_by_label("A reply to the visitor")
+    await reply_mode.focus()
+    await page.keyboard.press("ArrowRight")  # a radio group: the arrow chooses note mode
+    await expect(pane.get_by_label("A note for advisors")).to_be_checked()
+    await expect(message).to_be_hidden()
+    await expect(note).to_be_visible()
     await expect(note).to_have_accessible_description(
         "The visitor sees neither the note nor that you are writing it. Enter saves it.")
+    looks = await pane.locator(".composer--note").evaluate(
+        "form => { const s = getComputedStyle(form); return [s.backgroundColor, s.borderTopStyle]; }")
+    assert looks == ["rgb(255, 247, 230)", "dashed"]  # amber and dashed, as the notes in the log
+    await expect(pane.get_by_role("button", name="Add internal note")).to_be_visible()
+    await expect(pane.get_by_role("button", name="Send", exact=True)).to_be_hidden()
 
-    await message.focus()
-    await page.keyboard.press("Tab")  # Send
     await page.keyboard.press("Tab")
     await expect(note).to_be_focused()
     await page.keyboard.type("Kysyy hakuajoista; ohjaisin opintoneuvojalle", delay=30)
@@ -142,6 +155,7 @@ async def test_writing_an_internal_note_tells_the_visitor_nothing_not_even_that_
     assert [f["type"] for f in frames if f["type"] in ("typing", "message")] == []
 
     # The message box still says so, which shows the visitor's socket would have heard it.
+    await reply_mode.check()
     await message.press_sequentially("Hei", delay=30)
     assert (await until(visitor, "typing"))["from"] == "advisor"
 
@@ -213,9 +227,9 @@ async def test_three_chats_at_once_each_in_a_tab_with_unread_counts_and_one_clos
     await send(second_visitor, {"type": "message", "id": "v1", "text": "Oletko siellä?"})
     second_tab = page.locator(f"#tab-{second}")
     # Unread: the new chat itself (it arrived while the first tab was open), then its message.
-    await expect(second_tab).to_contain_text("2 new")
+    await expect(second_tab).to_contain_text("2 unread")
     await second_tab.click()
-    await expect(second_tab).not_to_contain_text("new")
+    await expect(second_tab).not_to_contain_text("unread")
     await expect(page.locator(f"#pane-{second} .line--visitor")).to_contain_text("Oletko siellä?")
     calendar = await page.get_by_role("link", name="Your shifts in your own calendar").get_attribute("href")
     feed = await page.request.get(f"{service.base}{calendar}")
@@ -366,7 +380,7 @@ async def test_the_console_works_by_keyboard_alone(service: Service, page: Page)
     await page.keyboard.press("Enter")
     await expect(page.locator("#connection")).to_contain_text("Connected")
 
-    cues = page.get_by_label("Sound and title cue")
+    cues = page.get_by_label("Sound cue")
     await cues.focus()
     await page.keyboard.press("Space")
     await page.reload()
@@ -437,9 +451,9 @@ async def test_unread_counts_read_as_finnish_counts_them(service: Service, page:
     await visitor_chat(service)  # the first chat's tab is the open one
     second_visitor, second = await visitor_chat(service)
     tab = page.locator(f"#tab-{second}")
-    await expect(tab).to_contain_text("1 uusi")  # the new chat itself
+    await expect(tab).to_contain_text("1 lukematon")  # the new chat itself
     await send(second_visitor, {"type": "message", "id": "v1", "text": "Hei"})
-    await expect(tab).to_contain_text("2 uutta")
+    await expect(tab).to_contain_text("2 lukematonta")
 
 
 # Kept by every document of the page, before its own scripts run: what its CSP refused.

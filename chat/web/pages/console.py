@@ -1,10 +1,9 @@
-"""The advisors' duty console: the duty view (live over /ws/advisor), the offline-message inbox,
-and the transcripts of the advisor's own chats."""
+"""The advisors' duty console: the duty view (live over /ws/advisor) and the transcripts of the
+advisor's own chats. The offline-message inbox is console_offline.py."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,15 +16,11 @@ from chat.web import ical
 from chat.web.context import admin_of, clock_of, db_of, live_of, settings_of, tz_of
 from chat.web.i18n import Translator, catalog, request_language
 from chat.web.pages.common import checked_form, redirect, render, signed_in
-from storage import chats, handbook, messages, offline, people, roster, service, survey
+from chat.web.pages.labels import chat_labels, label_in
+from storage import chats, handbook, messages, people, roster, service, statistics, survey
 
 DUTY_ROLES = ("advisor", "coordinator")
 UPCOMING = timedelta(days=14)
-ANSWERED_HOW = ("email", "phone", "other")
-
-
-def _label(row: Any, language: str) -> str:
-    return str(getattr(row, f"label_{language}"))
 
 
 async def duty(request: Request) -> Response:
@@ -37,15 +32,17 @@ async def duty(request: Request) -> Response:
         shifts = await roster.shifts_of_user(session, user_id=user.id or 0, start=now, end=now + UPCOMING)
         outcomes = await service.outcomes(session)
     config = live_of(request).config
+    t = Translator(language)
     setup = {
         "username": user.username,
         "lang": language,
         "timezone": settings_of(request).timezone,
         "today": now.astimezone(tz).date().isoformat(),  # the service's today, for "until 24:00"
         "texts": {key: text for key, text in catalog(language).items() if key.startswith("console.")},
-        "outcomes": [{"id": outcome.id, "label": _label(outcome, language)} for outcome in outcomes],
-        "topics": [{"id": topic.id, "label": _label(topic, language)} for topic in config.topics.values()],
+        "outcomes": [{"id": outcome.id, "label": label_in(outcome, language)} for outcome in outcomes],
+        "topics": [{"id": topic.id, "label": label_in(topic, language)} for topic in config.topics.values()],
         "organisations": [{"id": org.slug, "label": org.name} for org in config.organisations.values()],
+        "languages": {code: t(f"coord.language.{code}") for code in config.languages},
     }
     return render(request, "console.html", {
         "user": user,
@@ -74,68 +71,21 @@ async def canned_answers(request: Request) -> Response:
     return JSONResponse([{"id": a.id, "language": a.language, "title": a.title, "text": a.text} for a in answers])
 
 
-async def _labels(request: Request) -> dict[str, dict[str, str]]:
-    """What people read for the ids stored on chats: topics, languages and outcomes, in the
-    page's language (an id no longer configured is shown as it is)."""
-    language = request_language(request)
-    t = Translator(language)
-    async with db_of(request).transaction() as session:
-        outcomes = await service.outcomes(session)
-    return {
-        "topics": {topic.id: _label(topic, language) for topic in live_of(request).config.topics.values()},
-        "languages": {code: t(f"coord.language.{code}") for code in live_of(request).config.languages},
-        "outcomes": {outcome.id: _label(outcome, language) for outcome in outcomes},
-    }
-
-
-async def inbox(request: Request) -> Response:
-    user = await signed_in(request, *DUTY_ROLES)
-    tz = tz_of(request)
-    async with db_of(request).transaction() as session:
-        waiting = await offline.open_offline_messages(session, user_id=user.id or 0)
-    return render(request, "console_offline.html", {
-        "user": user, "labels": await _labels(request),
-        "messages": [(m, m.created_at.astimezone(tz)) for m in waiting],
-        "how": ANSWERED_HOW,
-        "notice": request.query_params.get("notice"),
-    })
-
-
-async def claim(request: Request) -> Response:
-    user = await signed_in(request, *DUTY_ROLES)
-    await checked_form(request)
-    async with db_of(request).transaction() as session:
-        won = await offline.claim(session, message_id=int(request.path_params["id"]), user_id=user.id or 0)
-    return redirect("/console/offline" + ("" if won else "?notice=taken"))
-
-
-async def answered(request: Request) -> Response:
-    user = await signed_in(request, *DUTY_ROLES)
-    form = await checked_form(request)
-    how = str(form.get("how", ""))
-    if how not in ANSWERED_HOW:
-        raise HTTPException(400, "choose how the message was answered")
-    async with db_of(request).transaction() as session:
-        done = await offline.mark_answered(
-            session, message_id=int(request.path_params["id"]), user_id=user.id or 0, how=how,
-            now=clock_of(request).now(),
-        )
-    return redirect("/console/offline" + ("?notice=answered" if done else "?notice=not_yours"))
-
-
 async def my_chats(request: Request) -> Response:
     user = await signed_in(request, *DUTY_ROLES)
     tz = tz_of(request)
     async with db_of(request).transaction() as session:
         handled = await chats.chats_handled_by(session, user_id=user.id or 0)
     return render(request, "console_chats.html", {
-        "user": user, "chats": [(c, c.arrived_at.astimezone(tz)) for c in handled], "labels": await _labels(request),
+        "user": user, "chats": [(c, c.arrived_at.astimezone(tz)) for c in handled],
+        "labels": await chat_labels(request),
     })
 
 
 async def transcript(request: Request) -> Response:
-    """A chat's whole transcript, notes included, for an advisor who handled it; 403 for anyone
-    else (coordinators included: transcript access for them is not switched on)."""
+    """A chat's whole transcript, notes and the visitor's feedback included, for an advisor who
+    handled it; 403 for anyone else (coordinators included: transcript access for them is not
+    switched on)."""
     user = await signed_in(request, *DUTY_ROLES)
     tz = tz_of(request)
     chat_id = str(request.path_params["id"])
@@ -145,12 +95,14 @@ async def transcript(request: Request) -> Response:
         chat = await chats.chat_by_id(session, chat_id=chat_id)
         lines = await messages.messages_after(session, chat_id=chat_id, after=0, visitor_view=False)
         authors = {u.id: u.name for u in await people.active_users(session)}
+        feedback = await statistics.feedback_of(session, chat_id=chat_id)
         texts = await survey.text_answers(session, chat_id=chat_id)
     language = request_language(request)
     return render(request, "console_transcript.html", {
         "survey_texts": [(getattr(question, f"text_{language}"), answer.text) for question, answer in texts],
         "user": user, "chat": chat, "arrived": chat.arrived_at.astimezone(tz) if chat else None,
         "lines": [(m, m.created_at.astimezone(tz), authors.get(m.user_id)) for m in lines],
+        "feedback": feedback, "labels": await chat_labels(request),
     })
 
 
@@ -165,9 +117,6 @@ async def renew_calendar(request: Request) -> Response:
 routes = [
     Route("/console", duty),
     Route("/console/calendar", renew_calendar, methods=["POST"]),
-    Route("/console/offline", inbox),
-    Route("/console/offline/{id:int}/claim", claim, methods=["POST"]),
-    Route("/console/offline/{id:int}/answered", answered, methods=["POST"]),
     Route("/console/chats", my_chats),
     Route("/console/chats/{id}", transcript),
     Route("/api/console/colleagues", colleagues),

@@ -1,5 +1,6 @@
-"""The sign-in page and signing out, for advisors and coordinators; and choosing one's own
-password in place of a one-time one that someone else set (it opens no session by itself)."""
+"""The sign-in page and signing out, for advisors and coordinators (who are asked first while they
+hold chats); and choosing one's own password in place of a one-time one that someone else set (it
+opens no session by itself)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from chat.admin.errors import Refused
 from chat.admin.people import MIN_PASSWORD
 from chat.base.ratelimit import CountingUnavailable
 from chat.web import auth
-from chat.web.context import admin_of, is_secure, sessions_of
+from chat.web.context import admin_of, db_of, is_secure, sessions_of, settings_of, tz_of
 from chat.web.i18n import Translator, request_language
 from chat.web.known_browsers import remember_browser, sign_in_attempt
 from chat.web.pages.common import checked_form, redirect, render
+from chat.web.pages.labels import chat_labels
 from chat.web.signout import end_session
+from storage import chats
 
 HOME_OF_ROLE = {"advisor": "/console", "coordinator": "/coordinator"}
 
@@ -111,8 +114,27 @@ async def choose_password(request: Request) -> Response:
     return render(request, "sign_in_choose.html", context, status=status)
 
 
+async def _unfinished(request: Request) -> Response | None:
+    """The page that asks first when the user signs out holding chats (it works without
+    JavaScript): the chats, what becomes of them, and "sign out anyway"."""
+    user = await sessions_of(request).user_of(request.cookies)
+    if user is None:
+        return None
+    async with db_of(request).transaction() as session:
+        holding = await chats.chats_in_progress_of(session, user_id=user.id or 0)
+    if not holding:
+        return None
+    tz = tz_of(request)
+    return render(request, "sign_out_confirm.html", {
+        "user": user, "chats": [(chat, chat.arrived_at.astimezone(tz)) for chat in holding],
+        "labels": await chat_labels(request), "grace_s": round(settings_of(request).advisor_grace_s),
+    })
+
+
 async def sign_out(request: Request) -> Response:
-    await checked_form(request)
+    form = await checked_form(request)
+    if form.get("anyway") != "yes" and (ask := await _unfinished(request)) is not None:
+        return ask
     token = request.cookies.get(auth.COOKIE)
     if token:
         await end_session(request, token)

@@ -1,14 +1,17 @@
 /* Neuvo duty console: one WebSocket (/ws/advisor) for the whole shift.
  *
  * The server page renders the frame of the console; this script keeps it live: status, queue,
- * one tab per chat with its history, composer, handbook, transfer and close. Nothing the
- * advisor types is lost on a dropped connection: unacknowledged lines wait in an outbox and are
- * re-sent with the same id after reconnecting (the server stores each id once).
+ * the chat list (one tab per chat: a short name, topic, language, arrival, a status chip and an
+ * unread count, the total also in the page title; console_chats.js decides them), each chat's
+ * history, composer (a message, or in note mode an internal note), handbook, transfer and close.
+ * Nothing the advisor types is lost on a dropped connection: unacknowledged lines wait in an
+ * outbox and are re-sent with the same id after reconnecting (the server stores each id once).
  * All chat text is set with textContent, never as HTML. A module: the socket is the widget's
  * connection.js, served from /widget/ (the page's own origin).
  */
 
 import { Connection, ackTimeoutFrom, newClientId } from "/widget/connection.js";
+import { ChatList, ChatNames, titleWithUnread } from "/static/console_chats.js";
 
 const setup = JSON.parse(document.getElementById("console-setup").textContent);
 const texts = setup.texts;
@@ -44,12 +47,20 @@ const el = (tag, props = {}, children = []) => {
 };
 
 // ---- state ------------------------------------------------------------------------------
-const chats = new Map(); // id -> {chat, pane, tab, unread, lastSeq, ended}
+const chats = new Map(); // id -> {chat, pane, tab, name, lastSeq, ended}
+const list = new ChatList(); // chips and unread counts
 const outbox = new Map(); // client id -> frame (message or note) not yet acked
 let activeId = null;
-let unreadTotal = 0;
-let chatNumber = 0; // tabs are numbered so that two chats on one topic can be told apart
 const baseTitle = document.title;
+const names = new ChatNames((() => {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined; // storage refused: names last until a reload
+  }
+})());
+// The advisor sees the chat: its tab is open and the page is not hidden behind another window.
+const looking = (id) => id === activeId && !document.hidden;
 
 // ---- connection -------------------------------------------------------------------------
 // The widget's connection (backoff, the outbox re-sent with the same ids, and the check for a
@@ -89,6 +100,7 @@ const handlers = {
     showStatus(frame.status, frame.on_shift, frame.shift_ends);
     const still = new Set(frame.chats.map((chat) => chat.id));
     for (const id of [...chats.keys()]) if (!still.has(id) && !chats.get(id).ended) removeChat(id);
+    names.keepOnly(new Set([...still, ...chats.keys()]));
     for (const chat of frame.chats) addOrRefreshChat(chat, false);
     for (const item of outbox.values()) send(item); // same ids: stored once
   },
@@ -98,17 +110,20 @@ const handlers = {
     showQueue();
   },
   assigned(frame) {
-    addOrRefreshChat(frame.chat, true);
-    announce(t("console.new_chat", { topic: topicLabel(frame.chat.topic), language: frame.chat.language }));
+    const entry = addOrRefreshChat(frame.chat, true);
+    announce(t("console.new_chat", {
+      name: entry.name, topic: topicLabel(frame.chat.topic), language: languageLabel(frame.chat.language),
+    }));
     cue();
   },
   message(frame) {
     const entry = chats.get(frame.chat);
     if (!entry) return;
-    appendLine(entry, frame);
+    if (!appendLine(entry, frame)) return; // a replayed line, counted before
+    list.line(frame.chat, frame.from, { looking: looking(frame.chat) });
+    showTab(entry);
     if (frame.from === "visitor") {
       entry.pane.querySelector(".pane__typing").textContent = "";
-      if (frame.chat !== activeId || document.hidden) markUnread(entry);
       cue();
     }
   },
@@ -134,11 +149,21 @@ const handlers = {
   },
   ended(frame) {
     const entry = chats.get(frame.chat);
-    if (entry) endChat(entry, t(`console.ended.${frame.by}`), frame.by !== "advisor");
+    if (!entry) return;
+    list.ended(frame.chat, frame.by, frame.reason);
+    endChat(entry, t(`console.ended.${frame.by}`), frame.by !== "advisor");
+  },
+  visitor_left(frame) {
+    const entry = chats.get(frame.chat);
+    if (!entry) return;
+    list.visitorLeft(frame.chat);
+    showTab(entry);
   },
   transferred(frame) {
     const entry = chats.get(frame.chat);
-    if (entry) endChat(entry, t("console.transferred"));
+    if (!entry) return;
+    list.transferred(frame.chat);
+    endChat(entry, t("console.transferred"));
   },
   error(frame) {
     // The server answered, so the socket hears us: a refused line stays in the outbox as before.
@@ -196,7 +221,6 @@ function announce(text) {
 
 function cue() {
   if (!$("cues").checked) return;
-  if (document.hidden || activeId === null) document.title = `(${Math.max(1, unreadTotal)}) ${baseTitle}`;
   try {
     const audio = new AudioContext();
     const tone = audio.createOscillator();
@@ -208,7 +232,7 @@ function cue() {
     tone.stop(audio.currentTime + 0.15);
     tone.onended = () => audio.close();
   } catch {
-    // No audio (autoplay policy or no device): the title and the announcement remain.
+    // No audio (autoplay policy or no device): the unread count in the title and the announcement remain.
   }
 }
 
@@ -221,11 +245,12 @@ $("cues").addEventListener("change", (event) => {
 
 document.addEventListener("visibilitychange", () => {
   if (!document.hidden) link.probe(); // a laptop waking: is the socket still there?
-  if (!document.hidden && activeId) clearUnread(chats.get(activeId));
+  if (!document.hidden && activeId) seen(chats.get(activeId));
 });
 
 // ---- chats and tabs ------------------------------------------------------------------------
 const topicLabel = (id) => (setup.topics.find((topic) => topic.id === id) || { label: id }).label;
+const languageLabel = (code) => setup.languages[code] || code;
 
 function addOrRefreshChat(chat, isNew) {
   let entry = chats.get(chat.id);
@@ -235,11 +260,15 @@ function addOrRefreshChat(chat, isNew) {
     chats.set(chat.id, entry);
   }
   for (const message of chat.messages) appendLine(entry, message);
-  if (isNew && activeId !== null && activeId !== chat.id) markUnread(entry);
+  list.add(chat, { isNew, looking: (activeId === null || activeId === chat.id) && !document.hidden });
   if (activeId === null) select(chat.id);
+  showTab(entry);
   $("no-chats").hidden = chats.size > 0;
+  return entry;
 }
 
+// The tab as the list shows it: "Visitor 3", its chip, its unread count, and below them topic,
+// language and arrival time, so that two chats on one topic are told apart at a glance.
 function createChat(chat) {
   const pane = $("pane-template").content.firstElementChild.cloneNode(true);
   pane.id = `pane-${chat.id}`;
@@ -247,24 +276,52 @@ function createChat(chat) {
   tab.setAttribute("aria-controls", pane.id);
   tab.setAttribute("aria-selected", "false");
   tab.tabIndex = -1;
-  chatNumber += 1;
-  tab.append(el("span", { className: "tab__label", textContent: `${chatNumber}. ${topicLabel(chat.topic)} · ${chat.language}` }),
-    el("span", { className: "tab__unread" }));
+  const name = t("console.visitor_name", { number: names.numberOf(chat.id) });
+  const arrived = chat.arrived ? clock(chat.arrived) : "";
+  // Spaces between the parts, so a screen reader says "Visitor 3, New, 2 unread", not "3New2".
+  tab.append(
+    el("span", { className: "tab__head" }, [
+      el("span", { className: "tab__name", textContent: name }), " ",
+      el("span", { className: "tab__chip" }), " ",
+      el("span", { className: "tab__unread" }),
+    ]), " ",
+    el("span", { className: "tab__meta", textContent: [topicLabel(chat.topic), languageLabel(chat.language), arrived]
+      .filter(Boolean).join(" · ") }),
+  );
   tab.addEventListener("click", () => select(chat.id));
   tab.addEventListener("keydown", onTabKey);
   pane.setAttribute("aria-labelledby", tab.id);
   pane.hidden = true;
   $("tabs").append(tab);
   $("panes").append(pane);
-  const entry = { chat, pane, tab, unread: 0, lastSeq: 0, ended: false, typingTimer: null };
+  const entry = { chat, pane, tab, name, arrived, lastSeq: 0, ended: false, typingTimer: null };
   fillPane(entry);
   return entry;
+}
+
+/** The tab's chip and unread count as the list has them now, and the page title's total. */
+function showTab(entry) {
+  const chip = list.chip(entry.chat.id);
+  const chipNode = entry.tab.querySelector(".tab__chip");
+  chipNode.className = `tab__chip tab__chip--${chip}`;
+  chipNode.textContent = chip ? t(`console.chip.${chip}`) : "";
+  const unread = list.unread(entry.chat.id);
+  entry.tab.querySelector(".tab__unread").textContent = unread ? t("console.unread", { count: unread }) : "";
+  document.title = titleWithUnread(baseTitle, list.totalUnread());
+}
+
+function seen(entry) {
+  if (!entry) return;
+  list.look(entry.chat.id);
+  showTab(entry);
 }
 
 function onTabKey(event) {
   const tabs = [...$("tabs").querySelectorAll("[role=tab]")];
   const index = tabs.indexOf(event.currentTarget);
-  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+  const next = {
+    ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1,
+  }[event.key];
   if (next === undefined) return;
   event.preventDefault();
   const tab = tabs[(next + tabs.length) % tabs.length];
@@ -279,31 +336,18 @@ function select(id) {
     entry.tab.setAttribute("aria-selected", String(on));
     entry.tab.tabIndex = on ? 0 : -1;
     entry.pane.hidden = !on;
-    if (on) clearUnread(entry);
+    if (on && !document.hidden) seen(entry);
   }
-}
-
-function markUnread(entry) {
-  entry.unread += 1;
-  unreadTotal += 1;
-  entry.tab.querySelector(".tab__unread").textContent = t("console.unread", { count: entry.unread });
-}
-
-function clearUnread(entry) {
-  if (!entry) return;
-  unreadTotal -= entry.unread;
-  entry.unread = 0;
-  entry.tab.querySelector(".tab__unread").textContent = "";
-  if (unreadTotal <= 0) { unreadTotal = 0; document.title = baseTitle; }
 }
 
 function removeChat(id) {
   const entry = chats.get(id);
   if (!entry) return;
-  clearUnread(entry);
+  list.remove(id);
   entry.tab.remove();
   entry.pane.remove();
   chats.delete(id);
+  document.title = titleWithUnread(baseTitle, list.totalUnread());
   if (activeId === id) {
     activeId = null;
     const first = chats.keys().next();
@@ -316,6 +360,7 @@ function removeChat(id) {
 // stays, now saving just the outcome.
 function endChat(entry, reason, needsOutcome = false) {
   entry.ended = true;
+  showTab(entry);
   entry.pane.querySelector(".pane__meta").textContent += ` — ${reason}`;
   for (const control of entry.pane.querySelectorAll("textarea, button, select, input")) {
     control.disabled = !(needsOutcome && control.closest(".close"));
@@ -324,11 +369,12 @@ function endChat(entry, reason, needsOutcome = false) {
   const dismiss = el("button", { type: "button", className: "button button--secondary", textContent: t("console.dismiss") });
   dismiss.addEventListener("click", () => removeChat(entry.chat.id));
   entry.pane.querySelector(".pane__meta").after(dismiss);
-  announce(reason);
+  announce(`${entry.name}: ${reason}`);
 }
 
+/** Show a stored line once; false when it was shown before (a replay after reconnecting). */
 function appendLine(entry, message) {
-  if (message.seq <= entry.lastSeq) return; // already shown (replay after reconnect)
+  if (message.seq <= entry.lastSeq) return false;
   entry.lastSeq = message.seq;
   const who = t(`console.from.${message.from}`);
   const time = clock(message.at);
@@ -338,6 +384,7 @@ function appendLine(entry, message) {
   ]);
   entry.pane.querySelector(".pane__log").append(line);
   line.scrollIntoView({ block: "nearest" });
+  return true;
 }
 
 // ---- the pane's controls -----------------------------------------------------------------
@@ -346,16 +393,18 @@ function fillPane(entry) {
   const id = chat.id;
   const q = (selector) => pane.querySelector(selector);
   q(".pane__meta").textContent = t("console.chat_meta", {
-    topic: topicLabel(chat.topic), language: chat.language, minutes: Math.round(chat.waited_s / 60),
+    name: entry.name, topic: topicLabel(chat.topic), language: languageLabel(chat.language),
+    arrived: entry.arrived, minutes: Math.round(chat.waited_s / 60),
   });
-  // Two boxes: the message to the visitor, and the internal note apart from it, so that
-  // writing a note never tells the visitor that someone is typing.
-  const textarea = fillComposer(entry, q(".composer:not(.composer--note)"), "message", {
+  // Two boxes: the message to the visitor, and the internal note apart from it (note mode), so
+  // that writing a note never tells the visitor that someone is typing.
+  const textarea = fillComposer(entry, q(".composer--message"), "message", {
     label: "console.composer", button: "console.send",
   });
-  fillComposer(entry, q(".composer--note"), "note", {
+  const noteArea = fillComposer(entry, q(".composer--note"), "note", {
     label: "console.note", button: "console.add_note", hint: "console.note.hint",
   });
+  fillMode(entry, textarea, noteArea);
   let lastTyping = 0;
   textarea.addEventListener("input", () => {
     if (textarea.value.trim() && Date.now() - lastTyping > 3000) {
@@ -375,6 +424,24 @@ function fillPane(entry) {
   q(".close").addEventListener("submit", (event) => {
     event.preventDefault();
     send({ type: "close", chat: id, outcome: outcome.value });
+  });
+}
+
+/** Reply or note mode: one of the two boxes at a time, the note mode coloured apart and saying
+ * so, so the advisor always sees whether the visitor will read what they type. */
+function fillMode(entry, message, note) {
+  const { pane, chat } = entry;
+  const modes = pane.querySelector(".mode");
+  modes.querySelector(".mode__legend").textContent = t("console.mode");
+  for (const input of modes.querySelectorAll("input")) {
+    input.name = `mode-${chat.id}`;
+    input.closest("label").querySelector(".mode__text").textContent = t(`console.mode.${input.value}`);
+  }
+  modes.addEventListener("change", (event) => {
+    const noteMode = event.target.value === "note";
+    pane.classList.toggle("pane--note", noteMode);
+    message.form.hidden = noteMode;
+    note.form.hidden = !noteMode;
   });
 }
 
