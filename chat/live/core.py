@@ -163,12 +163,12 @@ class Core:
 
     async def dispatch(self, now: datetime) -> None:
         """Ask routing who gets which waiting chat, and hand them out."""
-        waiting = [chat.as_waiting() for chat in self.state.waiting()]
-        if not waiting:
-            return
+        advisors = self.state.advisor_states()
+        if not any(a.available and a.active < a.capacity for a in advisors):
+            return  # nobody has room: no need to look at the queue
         decided = policy.assign(
-            waiting,
-            self.state.advisor_states(),
+            self.state.queue(),
+            advisors,
             self.config.roster.on_shift(now),
             self.state.week_counts,
             self.config.rostered_hours,

@@ -67,8 +67,7 @@ async def start(core: Core, command: StartChat) -> Queued | Closed:
     # Checked and counted under the service's lock: starts sent at once cannot all pass.
     if core.new_chats_per_address.exceeded(command.address, time.monotonic()):
         raise RateLimited("too many new chats from this address; try again later")
-    waiting_here = sum(1 for c in core.state.waiting() if c.address == command.address)
-    if 0 < core.settings.waiting_per_address <= waiting_here:
+    if 0 < core.settings.waiting_per_address <= core.state.waiting_from(command.address):
         raise RateLimited("this address already has chats waiting; try again when one is answered")
     if not core.accepting(now):
         # A refused start counts too: a script cannot fill the statistics with refusals.
