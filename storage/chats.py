@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, func, select
 
 from routing.lifecycle import ChatState
 from storage.tables import Chat, ChatHandler
 
+_CHATS = cast(Table, Chat.__table__)  # type: ignore[attr-defined]
 
-async def add_chat(session: AsyncSession, *, chat: Chat) -> Chat:
-    session.add(chat)
-    await session.flush()
-    return chat
+
+@dataclass(frozen=True)
+class NewChat:
+    id: str
+    token_hash: str
+    topic: str
+    language: str
+
+
+async def add_chats(session: AsyncSession, *, chats: Sequence[NewChat], status: ChatState, now: datetime) -> None:
+    """New chats arrived at `now`, in one statement however many (a Core insert: a burst of
+    arrivals builds no ORM object)."""
+    if chats:
+        await session.execute(insert(_CHATS), [
+            {"id": c.id, "token_hash": c.token_hash, "status": status, "topic": c.topic, "language": c.language,
+             "arrived_at": now, "last_activity_at": now, "last_seq": 0}
+            for c in chats
+        ])
 
 
 async def chat_by_id(session: AsyncSession, *, chat_id: str) -> Chat | None:

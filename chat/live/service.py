@@ -22,6 +22,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from chat.base.clock import Clock
@@ -30,7 +31,9 @@ from chat.base.settings import Settings
 from chat.broker import Broker, Subscription, subscribe
 from chat.live import advisor_commands as advisor
 from chat.live import commands as c
+from chat.live import starts
 from chat.live import visitor_commands as visitor
+from chat.live.batches import Batches
 from chat.live.config import ServiceConfig
 from chat.live.core import Core
 from chat.live.deadlines import apply_deadlines
@@ -39,7 +42,7 @@ from chat.live.places import QueueAnnouncer, place_of, queue_frame
 from chat.live.recovery import restore
 from chat.live.state import LiveState
 from chat.wire.errors import storage_failure
-from chat.wire.outgoing import QueueOut, at_or_none
+from chat.wire.outgoing import Closed, Queued, QueueOut, at_or_none
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES
 
@@ -48,11 +51,9 @@ _NOT_A_QUESTION = object()
 R = TypeVar("R")
 Handler = Callable[[Core, Any], Awaitable[Any]]
 
-# Commands that change the queue or an assignment: run under the lock.
+# Commands that change the queue or an assignment: run under the lock. (A start is stored in a
+# batch with the starts sent meanwhile, under the lock too: chat.live.starts.)
 LOCKED: dict[type[c.Command[Any]], Handler] = {
-    c.StartChat: visitor.start,
-    c.VisitorConnected: visitor.connected,
-    c.VisitorDisconnected: visitor.disconnected,
     c.VisitorEnds: visitor.end,
     c.AdvisorConnected: advisor.connected,
     c.AdvisorDisconnected: advisor.disconnected,
@@ -60,9 +61,12 @@ LOCKED: dict[type[c.Command[Any]], Handler] = {
     c.CloseChat: advisor.close,
     c.Rejoin: advisor.rejoin,
 }
-# Reads, lines and typing; and the transfer, which takes the lock itself after its note.
+# Reads, lines and typing; a visitor's socket counted (no await: nothing can come between); and
+# the transfer, which takes the lock itself after its note.
 UNLOCKED: dict[type[c.Command[Any]], Handler] = {
     c.ResumeChat: visitor.resume,
+    c.VisitorConnected: visitor.connected,
+    c.VisitorDisconnected: visitor.disconnected,
     c.VisitorSays: visitor.say,
     c.VisitorTyping: visitor.typing,
     c.GiveFeedback: visitor.feedback,
@@ -79,7 +83,10 @@ class LiveService:
     ) -> None:
         self._core = Core(db=db, broker=broker, settings=settings, clock=clock, metrics=metrics)
         self._queue = QueueAnnouncer()
-        self._dispatcher: asyncio.Task[None] | None = None
+        self._starts: Batches[c.StartChat, Queued | Closed] = Batches(
+            partial(starts.admit, self._core), max_batch=starts.MAX_BATCH
+        )
+        self._tasks: list[asyncio.Task[None]] = []
         self._ids = ChatIds()
 
     # -- start and stop ------------------------------------------------------------------------
@@ -89,15 +96,17 @@ class LiveService:
         await self._core.reload_config()
         async with self._core.lock:
             await restore(self._core, self._core.clock.now())
-        self._dispatcher = asyncio.create_task(self._dispatch_when_woken())
+        self._tasks = [asyncio.create_task(self._dispatch_when_woken())]
         self._core.writer.start()
+        self._starts.start()
 
     async def stop(self) -> None:
         self._core.metrics.unwatch()
+        await self._starts.stop()
         await self._core.writer.stop()
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            await asyncio.gather(self._dispatcher, return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -119,6 +128,9 @@ class LiveService:
             await core.reload_config()
             core.wake()
             return None
+        if isinstance(command, c.StartChat):
+            starts.check(core, command)
+            return await self._starts.submit(command)
         question = self._answer(command)
         if question is not _NOT_A_QUESTION:
             return question

@@ -10,13 +10,13 @@ lines of a chat are announced in seq order.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from chat.base.clock import Clock
+from chat.live.batches import Batches, Pending
 from chat.live.state import LiveChat
 from chat.wire.errors import ChatEnded
 from storage import messages
@@ -39,13 +39,15 @@ class WriteFailed(Exception):
 
 
 @dataclass
-class Pending:
+class Line:
     chat: LiveChat
     sender: str
     text: str
     client_id: str
     user_id: int | None
-    done: asyncio.Future[int] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+Written = Pending[Line, int]
 
 
 class LineWriter:
@@ -53,42 +55,34 @@ class LineWriter:
         self.db = db
         self.clock = clock
         self.announce = announce
-        self.queue: asyncio.Queue[Pending] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._batches: Batches[Line, int] = Batches(self._handle, max_batch=MAX_BATCH)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
+        self._batches.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._batches.stop()
 
     async def write(self, chat: LiveChat, *, sender: str, text: str, client_id: str, user_id: int | None) -> int:
         """Store the line (or find it stored under this client id) and return its seq."""
-        pending = Pending(chat, sender, text, client_id, user_id)
-        self.queue.put_nowait(pending)
-        return await pending.done
+        return await self._batches.submit(Line(chat, sender, text, client_id, user_id))
 
-    async def _run(self) -> None:
-        while True:
-            batch = [await self.queue.get()]
-            while len(batch) < MAX_BATCH and not self.queue.empty():
-                batch.append(self.queue.get_nowait())
-            fresh = await self._store_or_fail(batch)
-            # Writers hear their seq first, then the line is announced: a sender's `ack` goes out
-            # before its own copy of the line, so a client never shows the line twice meanwhile.
-            for pending in batch:
-                if not pending.done.done():
-                    pending.done.set_result((pending.chat.client_seqs or {})[pending.client_id])
-            for chat, message in fresh:
-                try:
-                    await self.announce(chat, message)
-                except Exception:
-                    # Stored is stored: the parties get it on resume. The writer must live on.
-                    log.exception("announcing a stored line failed")
+    async def _handle(self, batch: list[Written]) -> None:
+        fresh = await self._store_or_fail(batch)
+        # Writers hear their seq first, then the line is announced: a sender's `ack` goes out
+        # before its own copy of the line, so a client never shows the line twice meanwhile.
+        for pending in batch:
+            line = pending.request
+            if line.client_id in (line.chat.client_seqs or {}):
+                pending.answer((line.chat.client_seqs or {})[line.client_id])
+        for chat, message in fresh:
+            try:
+                await self.announce(chat, message)
+            except Exception:
+                # Stored is stored: the parties get it on resume. The writer must live on.
+                log.exception("announcing a stored line failed")
 
-    async def _store_or_fail(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
+    async def _store_or_fail(self, batch: list[Written]) -> list[tuple[LiveChat, Message]]:
         """Store the batch; if it fails, each line alone, so one bad line fails only itself."""
         try:
             return await self._store(batch)
@@ -107,48 +101,47 @@ class LineWriter:
         return fresh
 
     @staticmethod
-    def _forget(batch: list[Pending], error: Exception) -> None:
+    def _forget(batch: list[Written], error: Exception) -> None:
         if isinstance(error, STORAGE_FAILURES):
             log.error("storing %d lines failed: %s", len(batch), type(error).__name__)
         else:
             log.exception("storing %d lines failed", len(batch))
         for pending in batch:
-            pending.chat.client_seqs = None  # the seqs given out were not stored: reread them
+            pending.request.chat.client_seqs = None  # the seqs given out were not stored: reread them
 
     @staticmethod
-    def _fail(batch: list[Pending], error: Exception) -> None:
+    def _fail(batch: list[Written], error: Exception) -> None:
         for pending in batch:
-            if not pending.done.done():
-                pending.done.set_exception(WriteFailed(error))
+            pending.fail(WriteFailed(error))
 
-    async def _store(self, batch: list[Pending]) -> list[tuple[LiveChat, Message]]:
+    async def _store(self, batch: list[Written]) -> list[tuple[LiveChat, Message]]:
         """One transaction for the batch; returns the lines that were new, in seq order."""
         now = self.clock.now()
         fresh: list[tuple[LiveChat, Message]] = []
         async with self.db.transaction() as session:
-            for chat in {id(p.chat): p.chat for p in batch if p.chat.client_seqs is None}.values():
+            lines = [pending.request for pending in batch]
+            for chat in {id(line.chat): line.chat for line in lines if line.chat.client_seqs is None}.values():
                 chat.last_seq, chat.client_seqs = await messages.client_seqs(session, chat_id=chat.id)
             for pending in batch:
-                if pending.chat.ended:
-                    if not pending.done.done():
-                        pending.done.set_exception(ChatEnded("this chat has ended"))
+                if pending.request.chat.ended:
+                    pending.fail(ChatEnded("this chat has ended"))
                     continue
-                message = _place(pending, now)
+                message = _place(pending.request, now)
                 if message is not None:
-                    fresh.append((pending.chat, message))
+                    fresh.append((pending.request.chat, message))
             await messages.store_lines(session, lines=[message for _, message in fresh])
         return fresh
 
 
-def _place(pending: Pending, now: datetime) -> Message | None:
+def _place(line: Line, now: datetime) -> Message | None:
     """The line under the chat's next seq; None when its client id is stored already."""
-    chat = pending.chat
+    chat = line.chat
     assert chat.client_seqs is not None, "loaded before placing"
-    if pending.client_id in chat.client_seqs:
+    if line.client_id in chat.client_seqs:
         return None
     chat.last_seq += 1
-    chat.client_seqs[pending.client_id] = chat.last_seq
+    chat.client_seqs[line.client_id] = chat.last_seq
     return Message(
-        chat_id=chat.id, seq=chat.last_seq, sender=pending.sender, text=pending.text,
-        client_id=pending.client_id, user_id=pending.user_id, created_at=now,
+        chat_id=chat.id, seq=chat.last_seq, sender=line.sender, text=line.text,
+        client_id=line.client_id, user_id=line.user_id, created_at=now,
     )
