@@ -1,5 +1,5 @@
-"""Starts in batches: many at once cost one transaction, each is answered only once stored,
-and positions stay exact."""
+"""Starts and assignments in batches: many at once cost one transaction, each is answered only
+once stored, and positions stay exact."""
 
 from __future__ import annotations
 
@@ -68,6 +68,21 @@ async def test_a_batch_that_cannot_be_stored_queues_nothing_and_counts_nothing(s
     assert [answer.position for answer in again] == [1, 2, 3]  # type: ignore[union-attr]
     async with service.db.transaction() as session:
         assert len((await session.execute(select(Chat))).scalars().all()) == 3
+
+
+async def test_chats_handed_out_together_are_assigned_in_one_statement(service: Service) -> None:
+    anna, _ = await service.advisor("anna")  # away: the three chats wait for her
+    visitors = [await service.visitor() for _ in range(3)]
+    for ws in visitors:
+        await send(ws, {"type": "start", "topic": "work", "language": "fi"})
+        await until(ws, "queued")
+    with statements(service, "UPDATE CHAT ") as updates:
+        await send(anna, {"type": "status", "status": "available"})
+        handed = [(await until(anna, "assigned"))["chat"]["id"] for _ in visitors]
+        for ws in visitors:
+            await until(ws, "assigned")
+    assert len(updates) == 1
+    assert len(set(handed)) == 3
 
 
 @pytest.mark.parametrize("count", [1, 40])
