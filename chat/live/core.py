@@ -6,7 +6,9 @@ applied to the working copy (`LiveState`), then delivered through the broker. On
 `chat.live.service.LiveService.run` reaches a `Core`, and it holds `Core.lock` around every
 command that changes the queue or an assignment, so the moves here may assume it is held.
 Lines are the exception: they go through the line writer's group commit (chat.live.writer),
-which gives each its seq in arrival order without the lock.
+which gives each its seq in arrival order without the lock. Starts come in batches too
+(chat.live.starts), under the lock, and `dispatch` stores a whole routing decision in one
+transaction.
 """
 
 from __future__ import annotations

@@ -1,10 +1,19 @@
 """Queue positions and wait estimates, as routing computes them, and telling visitors and advisors
-when theirs changed. The positions themselves come from the live state (`LiveState.position`),
+when theirs changed.
+
+Telling is coalesced: the announcer runs at once when the queue first changes, then at most
+every ANNOUNCE_EVERY_S while changes keep coming, and each run sends a frame only to the
+visitors whose position or estimate differs from what they were last told. So a burst of
+arrivals and assignments costs each waiting visitor a few frames a second at most, however
+many chats move. The positions themselves come from the live state (`LiveState.position`),
 which keeps them as chats arrive and works them out again, in one pass, only after other
-changes."""
+changes.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,6 +23,9 @@ from chat.wire.outgoing import Position, Queued, QueueOut
 from routing import estimate
 from routing.advisors import can_serve
 from routing.types import AdvisorState
+
+log = logging.getLogger("neuvo.live")
+ANNOUNCE_EVERY_S = 0.25
 
 
 class Places:
@@ -40,6 +52,22 @@ class QueueAnnouncer:
 
     def __init__(self) -> None:
         self._seen: tuple[int, str | None] = (-1, None)
+        self._due = asyncio.Event()
+
+    def soon(self) -> None:
+        """Ask for an announcement: now, or when the last one is ANNOUNCE_EVERY_S old."""
+        self._due.set()
+
+    async def run(self, core: Core) -> None:
+        while True:
+            await self._due.wait()
+            self._due.clear()
+            try:
+                async with core.lock:
+                    await self.publish(core, core.clock.now())
+            except Exception:
+                log.exception("announcing the queue failed")  # the next change tries again
+            await asyncio.sleep(ANNOUNCE_EVERY_S)
 
     async def publish(self, core: Core, now: datetime) -> None:
         """Tell visitors whose place or estimate changed, and advisors when the queue did."""

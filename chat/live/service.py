@@ -10,7 +10,10 @@ Questions are commands too (`AskStatus` for /api/service, `AskColleagues`, `AskQ
 `AskCarries`), so they travel between processes like the rest; `config` is read directly for
 the pages' choices. Changing is only through `run`. Lines and typing
 take no lock (the line writer orders lines by itself); a transfer stores its note like a line,
-then takes the lock for the move.
+then takes the lock for the move. Starts are stored in batches (chat.live.starts), as lines
+are, and so is each routing decision, so that a burst costs a transaction per batch; the queue
+announcer tells visitors of their new places a few times a second at most
+(chat.live.places).
 
 A several-process service will put another implementation of the same surface behind the same
 name, so that sockets and pages do not know which they have.
@@ -96,7 +99,9 @@ class LiveService:
         await self._core.reload_config()
         async with self._core.lock:
             await restore(self._core, self._core.clock.now())
-        self._tasks = [asyncio.create_task(self._dispatch_when_woken())]
+        self._tasks = [
+            asyncio.create_task(self._dispatch_when_woken()), asyncio.create_task(self._queue.run(self._core))
+        ]
         self._core.writer.start()
         self._starts.start()
 
@@ -155,9 +160,8 @@ class LiveService:
     async def _route(self) -> None:
         core = self._core
         async with core.lock:
-            now = core.clock.now()
-            await core.dispatch(now)
-            await self._queue.publish(core, now)
+            await core.dispatch(core.clock.now())
+        self._queue.soon()
 
     async def _dispatch_when_woken(self) -> None:
         while True:
