@@ -36,7 +36,7 @@ from chat.web.pages.common import SignInRequired, render, sign_in_redirect
 from chat.web.sockets import advisor, visitor
 from chat.wire.errors import Unavailable, storage_failure
 from storage.database import Database
-from storage.errors import STORAGE_FAILURES
+from storage.errors import STORAGE_FAILURES, is_outage
 from storage.retention import purge_job
 from storage.setup import prepare, stored_secret_key
 
@@ -83,10 +83,13 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 async def storage_unavailable(request: Request, exc: Exception) -> Response:
-    """Storage failed under the request (locked, full, unreachable): 503 `unavailable`, as a
-    socket hears it; nothing was done, and the client may send it again."""
+    """Storage could not work under the request (locked, full, unreachable): 503 `unavailable`,
+    as a socket hears it; nothing was done, and the client may send it again. A statement the
+    database refused is a 500, like any other bug."""
     if request.scope["type"] != "http":
         raise exc  # the sockets answer their own (chat.web.sockets)
+    if not is_outage(exc):
+        return await server_error(request, exc)  # a refused statement is a bug, not a wait
     refused = storage_failure(exc)
     response = api.problem(503, refused.code, refused.message)
     response.headers["retry-after"] = str(STORAGE_RETRY_AFTER_S)

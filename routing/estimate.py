@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def estimate_wait(position: int, servers: int, recent_handling_s: Sequence[float]) -> int | None:
@@ -18,7 +18,16 @@ def estimate_wait(position: int, servers: int, recent_handling_s: Sequence[float
     already there (the routing pass will fill it before anyone waits) and assumes advisors carry
     one chat at a time, so it errs long when they carry several. Never below 0.
     """
-    if servers <= 0 or not recent_handling_s:
-        return None
+    return estimator(recent_handling_s)(position, servers)
+
+
+def estimator(recent_handling_s: Sequence[float]) -> Callable[[int, int], int | None]:
+    """`estimate_wait` with this handling history, for many chats: the mean worked out once."""
+    if not recent_handling_s:
+        return lambda position, servers: None
     mean = math.fsum(recent_handling_s) / len(recent_handling_s)
-    return max(0, math.ceil(mean * position / servers))
+
+    def wait(position: int, servers: int) -> int | None:
+        return max(0, math.ceil(mean * position / servers)) if servers > 0 else None
+
+    return wait

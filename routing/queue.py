@@ -18,9 +18,7 @@ def order(chats: Iterable[WaitingChat]) -> list[WaitingChat]:
 
     Arrivals are compared as instants, whatever their time zones.
     """
-    # timestamp(), not the datetime: two datetimes sharing a zone compare by wall clock, which
-    # puts the two 03:30s of an autumn night in the wrong order.
-    return sorted(chats, key=lambda c: (c.arrived.timestamp(), c.id))
+    return sorted(chats, key=_key)
 
 
 def positions(chats: Iterable[WaitingChat], advisors: Sequence[AdvisorState]) -> dict[ChatId, int]:
@@ -32,11 +30,54 @@ def positions(chats: Iterable[WaitingChat], advisors: Sequence[AdvisorState]) ->
     nobody listed can serve competes with the other such chats of its language, which is also
     the whole rule when `advisors` is empty.
     """
-    ordered = order(chats)
-    groups = _Groups(AdvisorIndex(advisors))
-    group_of = [groups.of(chat) for chat in ordered]
-    rivals = groups.rivals()
-    tally_of, feeds = _tallies(rivals, Counter(group_of))
+    return Standings(chats, advisors).position
+
+
+class Standings:
+    """The queue in `order` and every chat's position (as `positions` defines it), kept up to
+    date cheaply while chats only join at the back.
+
+    A position counts the competing chats ahead, so a chat that sorts after every chat already
+    standing changes nobody else's: it joins in a few steps per kind of demand, whatever the
+    length of the queue. Any other change (a chat leaving or returning, an advisor coming or
+    going) needs new Standings, built from the whole queue in O(n log n).
+    """
+
+    def __init__(self, chats: Iterable[WaitingChat], advisors: Sequence[AdvisorState]) -> None:
+        self.ordered = order(chats)
+        self._groups = _Groups(AdvisorIndex(advisors))
+        group_of = [self._groups.of(chat) for chat in self.ordered]
+        self._rivals = self._groups.rivals()
+        sizes = Counter(group_of)
+        self._seen = [sizes[group] for group in range(len(self._rivals))]
+        self.position = _count(self.ordered, group_of, self._rivals, sizes)
+
+    def join(self, chat: WaitingChat) -> bool:
+        """Add the chat at the back and give it its position; False, and nothing changed, when it
+        does not sort after every chat already standing."""
+        if self.ordered and _key(chat) <= _key(self.ordered[-1]):
+            return False
+        group = self._groups.of(chat)
+        if group == len(self._rivals):  # a new kind of demand: who competes with whom, again
+            self._rivals = self._groups.rivals()
+            self._seen.append(0)
+        self._seen[group] += 1
+        self.position[chat.id] = sum(self._seen[rival] for rival in self._rivals[group])
+        self.ordered.append(chat)
+        return True
+
+
+def _key(chat: WaitingChat) -> tuple[float, ChatId]:
+    # timestamp(), not the datetime: two datetimes sharing a zone compare by wall clock, which
+    # puts the two 03:30s of an autumn night in the wrong order.
+    return (chat.arrived.timestamp(), chat.id)
+
+
+def _count(
+    ordered: list[WaitingChat], group_of: list[int], rivals: list[list[int]], sizes: Counter[int]
+) -> dict[ChatId, int]:
+    """Every position of the ordered queue in one pass."""
+    tally_of, feeds = _tallies(rivals, sizes)
     seen = [0] * len(rivals)
     tallies = [0] * len(rivals)  # tally ids are below the number of groups
     result = {}

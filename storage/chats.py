@@ -3,29 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, func, select
 
 from routing.lifecycle import ChatState
 from storage.tables import Chat, ChatHandler
 
+_CHATS = cast(Table, Chat.__table__)  # type: ignore[attr-defined]
 
-async def add_chat(session: AsyncSession, *, chat: Chat) -> Chat:
-    session.add(chat)
-    await session.flush()
-    return chat
+
+@dataclass(frozen=True)
+class NewChat:
+    id: str
+    token_hash: str
+    topic: str
+    language: str
+
+
+async def add_chats(session: AsyncSession, *, chats: Sequence[NewChat], status: ChatState, now: datetime) -> None:
+    """New chats arrived at `now`, in one statement however many (a Core insert: a burst of
+    arrivals builds no ORM object)."""
+    if chats:
+        await session.execute(insert(_CHATS), [
+            {"id": c.id, "token_hash": c.token_hash, "status": status, "topic": c.topic, "language": c.language,
+             "arrived_at": now, "last_activity_at": now, "last_seq": 0}
+            for c in chats
+        ])
 
 
 async def chat_by_id(session: AsyncSession, *, chat_id: str) -> Chat | None:
     return await session.get(Chat, chat_id)
 
 
-async def chat_to_change(session: AsyncSession, *, chat_id: str) -> Chat | None:
-    """The chat, locked for the rest of the transaction where the database can (PostgreSQL:
-    FOR UPDATE), so two writers never both act on what they read."""
-    return await session.get(Chat, chat_id, with_for_update=True, populate_existing=True)
+async def chats_to_change(session: AsyncSession, *, chat_ids: Sequence[str]) -> dict[str, Chat]:
+    """The chats by id, locked for the rest of the transaction where the database can
+    (PostgreSQL: FOR UPDATE), so two writers never both act on what they read."""
+    result = await session.execute(
+        select(Chat).where(col(Chat.id).in_(chat_ids)).with_for_update().execution_options(populate_existing=True)
+    )
+    return {chat.id: chat for chat in result.scalars().all()}
 
 
 async def chats_with_status(session: AsyncSession, *, statuses: Sequence[ChatState]) -> Sequence[Chat]:
@@ -35,20 +56,36 @@ async def chats_with_status(session: AsyncSession, *, statuses: Sequence[ChatSta
     return result.scalars().all()
 
 
-async def assign_chat(
-    session: AsyncSession, *, chat: Chat, status: ChatState, user_id: int, organisation_id: int, now: datetime
-) -> None:
-    """Hand the chat to an advisor (in the state the caller's lifecycle gives) and remember that
-    they handled it."""
-    chat.status = status
-    chat.advisor_id = user_id
-    chat.serving_organisation_id = organisation_id
-    chat.assigned_at = chat.assigned_at or now
-    chat.target_kind = chat.target_value = None
-    chat.excluded_user_id = None
-    session.add(chat)
-    if await session.get(ChatHandler, (chat.id, user_id)) is None:
-        session.add(ChatHandler(chat_id=chat.id, user_id=user_id))
+@dataclass(frozen=True)
+class Handover:
+    """One chat handed to one advisor, in the state the caller's lifecycle gives."""
+
+    chat: Chat
+    status: ChatState
+    user_id: int
+    organisation_id: int
+
+
+async def assign_chats(session: AsyncSession, *, handovers: Sequence[Handover], now: datetime) -> None:
+    """Hand each chat to its advisor and remember that they handled it: a few statements for
+    the lot, however many."""
+    known = await session.execute(
+        select(col(ChatHandler.chat_id), col(ChatHandler.user_id)).where(
+            col(ChatHandler.chat_id).in_([h.chat.id for h in handovers])
+        )
+    )
+    handled = {(chat_id, user_id) for chat_id, user_id in known.all()}
+    for handover in handovers:
+        chat = handover.chat
+        chat.status = handover.status
+        chat.advisor_id = handover.user_id
+        chat.serving_organisation_id = handover.organisation_id
+        chat.assigned_at = chat.assigned_at or now
+        chat.target_kind = chat.target_value = None
+        chat.excluded_user_id = None
+        session.add(chat)
+        if (chat.id, handover.user_id) not in handled:
+            session.add(ChatHandler(chat_id=chat.id, user_id=handover.user_id))
     await session.flush()
 
 

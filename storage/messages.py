@@ -67,6 +67,17 @@ async def messages_after(
     return result.scalars().all()
 
 
+async def histories(session: AsyncSession, *, chat_ids: Sequence[str]) -> dict[str, list[Message]]:
+    """Every message of each chat (notes included), in order: the advisor's view, in one query."""
+    result = await session.execute(
+        select(Message).where(col(Message.chat_id).in_(chat_ids)).order_by(col(Message.chat_id), col(Message.seq))
+    )
+    found: dict[str, list[Message]] = {chat_id: [] for chat_id in chat_ids}
+    for message in result.scalars().all():
+        found[message.chat_id].append(message)
+    return found
+
+
 async def count_messages(session: AsyncSession, *, chat_id: str) -> int:
     result = await session.execute(
         select(func.count())

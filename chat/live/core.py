@@ -6,7 +6,9 @@ applied to the working copy (`LiveState`), then delivered through the broker. On
 `chat.live.service.LiveService.run` reaches a `Core`, and it holds `Core.lock` around every
 command that changes the queue or an assignment, so the moves here may assume it is held.
 Lines are the exception: they go through the line writer's group commit (chat.live.writer),
-which gives each its seq in arrival order without the lock.
+which gives each its seq in arrival order without the lock. Starts come in batches too
+(chat.live.starts), under the lock, and `dispatch` stores a whole routing decision in one
+transaction.
 """
 
 from __future__ import annotations
@@ -182,41 +184,46 @@ class Core:
     # -- the moves (the lock is held) ----------------------------------------------------------
 
     async def dispatch(self, now: datetime) -> None:
-        """Ask routing who gets which waiting chat, and hand them out."""
-        waiting = [chat.as_waiting() for chat in self.state.waiting()]
-        if not waiting:
-            return
+        """Ask routing who gets which waiting chat, and hand them all out in one transaction."""
+        advisors = self.state.advisor_states()
+        if not any(a.available and a.active < a.capacity for a in advisors):
+            return  # nobody has room: no need to look at the queue
         decided = policy.assign(
-            waiting,
-            self.state.advisor_states(),
+            self.state.queue(),
+            advisors,
             self.config.roster.on_shift(now),
             self.state.week_counts,
             self.config.rostered_hours,
         )
+        pairs = []
         for assignment in decided:
             chat, presence = self.state.chat(assignment.chat), self.state.advisor(assignment.advisor)
             assert chat is not None and presence is not None, "routing decides over the live state"
-            await self._assign(chat, presence, now)
+            pairs.append((chat, presence))
+        if pairs:
+            await self._assign(pairs, now)
 
-    async def _assign(self, chat: LiveChat, presence: AdvisorPresence, now: datetime) -> None:
+    async def _assign(self, decided: list[tuple[LiveChat, AdvisorPresence]], now: datetime) -> None:
         async with self.db.transaction() as session:
-            row = await chats.chat_to_change(session, chat_id=chat.id)
-            assert row is not None
-            if row.status != ChatState.WAITING:
-                # Several processes: an owner that lost its lease unnoticed may still be routing;
-                # the database decides, so a chat is never handed out twice.
-                log.error("assignment skipped: the chat is no longer waiting in storage")
-                return
-            await chats.assign_chat(
-                session, chat=row, status=next_state(chat.status, ChatEvent.ASSIGN), user_id=presence.user_id,
-                organisation_id=presence.organisation_id, now=now,
+            rows = await chats.chats_to_change(session, chat_ids=[chat.id for chat, _ in decided])
+            # Several processes: an owner that lost its lease unnoticed may still be routing; the
+            # database decides, so a chat is never handed out twice.
+            still = [(chat, presence) for chat, presence in decided if rows[chat.id].status == ChatState.WAITING]
+            if len(still) < len(decided):
+                log.error("%d assignments skipped: the chat is no longer waiting in storage", len(decided) - len(still))
+            await chats.assign_chats(session, handovers=[
+                chats.Handover(rows[chat.id], next_state(chat.status, ChatEvent.ASSIGN), presence.user_id,
+                               presence.organisation_id)
+                for chat, presence in still
+            ], now=now)
+            histories = await messages.histories(session, chat_ids=[chat.id for chat, _ in still])
+        for chat, presence in still:
+            self.state.assigned(chat, presence, now)
+            await self.to_visitor(chat.id, VisitorAssigned(
+                advisor=AdvisorCard(name=presence.name, organisation=presence.organisation_name)))
+            await self.to_advisor(
+                presence.username, AdvisorAssigned(chat=chat_card(rows[chat.id], histories[chat.id], now, self.tz))
             )
-            history = await messages.messages_after(session, chat_id=chat.id, after=0, visitor_view=False)
-        self.state.assigned(chat, presence, now)
-        await self.to_visitor(
-            chat.id, VisitorAssigned(advisor=AdvisorCard(name=presence.name, organisation=presence.organisation_name))
-        )
-        await self.to_advisor(presence.username, AdvisorAssigned(chat=chat_card(row, history, now, self.tz)))
 
     async def end(
         self, chat: LiveChat, *, event: ChatEvent, by: str, reason: str | None, outcome: str | None = None

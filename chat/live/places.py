@@ -1,17 +1,50 @@
 """Queue positions and wait estimates, as routing computes them, and telling visitors and advisors
-when theirs changed."""
+when theirs changed.
+
+Telling is coalesced: the announcer runs at once when the queue first changes, then at most
+every ANNOUNCE_EVERY_S while changes keep coming, and each run sends a frame only to the
+visitors whose position or estimate differs from what they were last told. So a burst of
+arrivals and assignments costs each waiting visitor a few frames a second at most, however
+many chats move. The positions themselves come from the live state (`LiveState.position`),
+which keeps them as chats arrive and works them out again, in one pass, only after other
+changes.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
 from chat.live.core import Core
 from chat.live.state import LiveChat
 from chat.wire.outgoing import Position, Queued, QueueOut
-from routing import estimate, queue
+from routing import estimate
 from routing.advisors import can_serve
 from routing.types import AdvisorState
+
+log = logging.getLogger("neuvo.live")
+ANNOUNCE_EVERY_S = 0.25
+
+
+class Places:
+    """Positions and estimates at one instant, with the advisors who could serve each kind of
+    chat counted once for all the chats asked about."""
+
+    def __init__(self, core: Core, now: datetime) -> None:
+        self._state = core.state
+        self._servers = _server_counter(core.state.advisor_states(), core.config.roster.on_shift(now))
+        self._wait = estimate.estimator(core.state.handling_s)
+
+    def of(self, chat: LiveChat) -> tuple[int, int | None]:
+        position = self._state.position(chat)
+        return position, self._wait(position, self._servers(chat))
+
+
+def place_of(core: Core, chat: LiveChat, now: datetime) -> tuple[int, int | None]:
+    """Position and estimated wait of a waiting chat, as `QueueAnnouncer.publish` would say."""
+    return Places(core, now).of(chat)
 
 
 class QueueAnnouncer:
@@ -19,16 +52,29 @@ class QueueAnnouncer:
 
     def __init__(self) -> None:
         self._seen: tuple[int, str | None] = (-1, None)
+        self._due = asyncio.Event()
+
+    def soon(self) -> None:
+        """Ask for an announcement: now, or when the last one is ANNOUNCE_EVERY_S old."""
+        self._due.set()
+
+    async def run(self, core: Core) -> None:
+        while True:
+            await self._due.wait()
+            self._due.clear()
+            try:
+                async with core.lock:
+                    await self.publish(core, core.clock.now())
+            except Exception:
+                log.exception("announcing the queue failed")  # the next change tries again
+            await asyncio.sleep(ANNOUNCE_EVERY_S)
 
     async def publish(self, core: Core, now: datetime) -> None:
         """Tell visitors whose place or estimate changed, and advisors when the queue did."""
         waiting = core.state.waiting()
-        states = core.state.advisor_states()
-        places = queue.positions([c.as_waiting() for c in waiting], states)
-        servers = _server_counter(states, core.config.roster.on_shift(now))
+        places = Places(core, now)
         for chat in waiting:
-            position = places[chat.id]
-            wait = estimate.estimate_wait(position, servers(chat), core.state.handling_s)
+            position, wait = places.of(chat)
             if chat.position is None:
                 core.state.placed(chat, position, wait)
                 await core.to_visitor(chat.id, Queued(chat=chat.id, position=position, estimated_wait_s=wait))
@@ -42,18 +88,9 @@ class QueueAnnouncer:
 
 
 def queue_frame(core: Core, now: datetime) -> QueueOut:
-    waiting = core.state.waiting()
-    oldest = round((now - waiting[0].arrived_at).total_seconds()) if waiting else 0
+    waiting = core.state.queue()
+    oldest = round((now - waiting[0].arrived).total_seconds()) if waiting else 0
     return QueueOut(length=len(waiting), oldest_wait_s=oldest)
-
-
-def place_of(core: Core, chat: LiveChat, now: datetime) -> tuple[int, int | None]:
-    """Position and estimated wait of a waiting chat, as `QueueAnnouncer.publish` would say."""
-    waiting = core.state.waiting()
-    states = core.state.advisor_states()
-    position = queue.positions([c.as_waiting() for c in waiting], states)[chat.id]
-    servers = _server_counter(states, core.config.roster.on_shift(now))(chat)
-    return position, estimate.estimate_wait(position, servers, core.state.handling_s)
 
 
 def _server_counter(states: list[AdvisorState], on_shift: frozenset[str]) -> Callable[[LiveChat], int]:

@@ -10,7 +10,10 @@ Questions are commands too (`AskStatus` for /api/service, `AskColleagues`, `AskQ
 `AskCarries`), so they travel between processes like the rest; `config` is read directly for
 the pages' choices. Changing is only through `run`. Lines and typing
 take no lock (the line writer orders lines by itself); a transfer stores its note like a line,
-then takes the lock for the move.
+then takes the lock for the move. Starts are stored in batches (chat.live.starts), as lines
+are, and so is each routing decision, so that a burst costs a transaction per batch; the queue
+announcer tells visitors of their new places a few times a second at most
+(chat.live.places).
 
 A several-process service will put another implementation of the same surface behind the same
 name, so that sockets and pages do not know which they have.
@@ -23,6 +26,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from chat.base.clock import Clock
@@ -31,7 +35,9 @@ from chat.base.settings import Settings
 from chat.broker import Broker, Subscription, subscribe
 from chat.live import advisor_commands as advisor
 from chat.live import commands as c
+from chat.live import starts
 from chat.live import visitor_commands as visitor
+from chat.live.batches import Batches
 from chat.live.config import ServiceConfig
 from chat.live.core import Core
 from chat.live.deadlines import apply_deadlines
@@ -40,7 +46,7 @@ from chat.live.places import QueueAnnouncer, place_of, queue_frame
 from chat.live.recovery import restore
 from chat.live.state import AdvisorPresence, LiveState
 from chat.wire.errors import Unavailable, storage_failure
-from chat.wire.outgoing import QueueOut, at, at_or_none
+from chat.wire.outgoing import Closed, Queued, QueueOut, at, at_or_none
 from routing.advisors import why_unserved
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES
@@ -50,11 +56,9 @@ _NOT_A_QUESTION = object()
 R = TypeVar("R")
 Handler = Callable[[Core, Any], Awaitable[Any]]
 
-# Commands that change the queue or an assignment: run under the lock.
+# Commands that change the queue or an assignment: run under the lock. (A start is stored in a
+# batch with the starts sent meanwhile, under the lock too: chat.live.starts.)
 LOCKED: dict[type[c.Command[Any]], Handler] = {
-    c.StartChat: visitor.start,
-    c.VisitorConnected: visitor.connected,
-    c.VisitorDisconnected: visitor.disconnected,
     c.VisitorEnds: visitor.end,
     c.AdvisorConnected: advisor.connected,
     c.AdvisorDisconnected: advisor.disconnected,
@@ -67,9 +71,12 @@ LOCKED: dict[type[c.Command[Any]], Handler] = {
     c.AdvisorStillHere: advisor.still_here,
     c.Rejoin: advisor.rejoin,
 }
-# Reads, lines and typing; and the transfer, which takes the lock itself after its note.
+# Reads, lines and typing; a visitor's socket counted (no await: nothing can come between); and
+# the transfer, which takes the lock itself after its note.
 UNLOCKED: dict[type[c.Command[Any]], Handler] = {
     c.ResumeChat: visitor.resume,
+    c.VisitorConnected: visitor.connected,
+    c.VisitorDisconnected: visitor.disconnected,
     c.VisitorSays: visitor.say,
     c.VisitorTyping: visitor.typing,
     c.GiveFeedback: visitor.feedback,
@@ -87,7 +94,10 @@ class LiveService:
     ) -> None:
         self._core = Core(db=db, broker=broker, settings=settings, clock=clock, metrics=metrics)
         self._queue = QueueAnnouncer()
-        self._dispatcher: asyncio.Task[None] | None = None
+        self._starts: Batches[c.StartChat, Queued | Closed] = Batches(
+            partial(starts.admit, self._core), max_batch=starts.MAX_BATCH
+        )
+        self._tasks: list[asyncio.Task[None]] = []
         self._ids = ChatIds()
 
     # -- start and stop ------------------------------------------------------------------------
@@ -97,15 +107,19 @@ class LiveService:
         await self._core.reload_config()
         async with self._core.lock:
             await restore(self._core, self._core.clock.now())
-        self._dispatcher = asyncio.create_task(self._dispatch_when_woken())
+        self._tasks = [
+            asyncio.create_task(self._dispatch_when_woken()), asyncio.create_task(self._queue.run(self._core))
+        ]
         self._core.writer.start()
+        self._starts.start()
 
     async def stop(self) -> None:
         self._core.metrics.unwatch()
+        await self._starts.stop()
         await self._core.writer.stop()
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            await asyncio.gather(self._dispatcher, return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -127,6 +141,9 @@ class LiveService:
             await core.reload_config()
             core.wake()
             return None
+        if isinstance(command, c.StartChat):
+            starts.check(core, command)
+            return await self._starts.submit(command)
         question = self._answer(command)
         if question is not _NOT_A_QUESTION:
             return question
@@ -151,9 +168,8 @@ class LiveService:
     async def _route(self) -> None:
         core = self._core
         async with core.lock:
-            now = core.clock.now()
-            await core.dispatch(now)
-            await self._queue.publish(core, now)
+            await core.dispatch(core.clock.now())
+        self._queue.soon()
 
     async def _dispatch_when_woken(self) -> None:
         while True:

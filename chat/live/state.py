@@ -8,13 +8,14 @@ edits a chat's or an advisor's fields or the dictionaries that hold them.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from chat.base.ratelimit import TokenBucket
 from routing.lifecycle import ChatEvent, ChatState, next_state
+from routing.queue import Standings
 from routing.types import AdvisorState, Target, ToAdvisor, ToOrganisation, WaitingChat
 from storage.messages import ClientKey
 
@@ -117,13 +118,35 @@ class AdvisorPresence:
         )
 
 
+class _Queue:
+    """The waiting chats in queue order with their positions (routing's `Standings`), and how
+    many wait from each address. A chat joining at the back is added in a few steps; any other
+    change makes the live state drop this and build it again when next asked."""
+
+    def __init__(self, chats: list[LiveChat], advisors: list[AdvisorState]) -> None:
+        self.standings = Standings((chat.as_waiting() for chat in chats), advisors)
+        by_id = {chat.id: chat for chat in chats}
+        self.chats = [by_id[waiting.id] for waiting in self.standings.ordered]
+        self.addresses = Counter(chat.address for chat in chats)
+
+    def join(self, chat: LiveChat) -> bool:
+        if not self.standings.join(chat.as_waiting()):
+            return False
+        self.chats.append(chat)
+        self.addresses[chat.address] += 1
+        return True
+
+
 class LiveState:
     """Chats and advisors by id, the week's chat counts per organisation (for the fair share) and
-    recent handling times (for the wait estimate)."""
+    recent handling times (for the wait estimate); the queue with its positions, kept as chats
+    arrive and worked out again after other changes only when asked (so a burst of arrivals
+    costs each one a few steps, not a pass over the whole queue)."""
 
     def __init__(self) -> None:
         self._chats: dict[str, LiveChat] = {}
         self._advisors: dict[str, AdvisorPresence] = {}
+        self._queue: _Queue | None = None
         self.week_counts: dict[str, int] = {}
         self.handling_s: deque[float] = deque(maxlen=RECENT_HANDLING)
 
@@ -137,7 +160,26 @@ class LiveState:
 
     def waiting(self) -> list[LiveChat]:
         """Waiting chats, first come first served (arrival, then the creation-ordered id)."""
-        return sorted((c for c in self._chats.values() if c.waiting), key=lambda c: (c.arrived_at, c.id))
+        return list(self._current().chats)
+
+    def queue(self) -> list[WaitingChat]:
+        """The waiting chats as routing sees them, in queue order (not to be changed)."""
+        return self._current().standings.ordered
+
+    def position(self, chat: LiveChat) -> int:
+        """A waiting chat's place in the queue (`routing.queue.positions`)."""
+        return self._current().standings.position[chat.id]
+
+    def waiting_from(self, address: str | None) -> int:
+        return self._current().addresses[address]
+
+    def _current(self) -> _Queue:
+        if self._queue is None:
+            self._queue = _Queue([c for c in self._chats.values() if c.waiting], self.advisor_states())
+        return self._queue
+
+    def _queue_changed(self) -> None:
+        self._queue = None
 
     def advisor(self, username: str) -> AdvisorPresence | None:
         return self._advisors.get(username)
@@ -152,6 +194,8 @@ class LiveState:
 
     def add_chat(self, chat: LiveChat) -> None:
         self._chats[chat.id] = chat
+        if chat.waiting and self._queue is not None and not self._queue.join(chat):
+            self._queue_changed()
 
     def assigned(self, chat: LiveChat, presence: AdvisorPresence, now: datetime) -> None:
         chat.status = next_state(chat.status, ChatEvent.ASSIGN)
@@ -160,18 +204,23 @@ class LiveState:
         presence.chats.add(chat.id)
         presence.idle_since = now
         self.week_counts[presence.organisation] = self.week_counts.get(presence.organisation, 0) + 1
+        self._queue_changed()
 
     def requeued(self, chat: LiveChat, *, target: Target | None, excluded: str | None) -> None:
         chat.status = next_state(chat.status, ChatEvent.REQUEUE)
         self._leave_advisor(chat)
         chat.advisor, chat.position = None, None
         chat.target, chat.excluded = target, excluded
+        self._queue_changed()
 
     def retopiced(self, chat: LiveChat, topic: str) -> None:
         chat.topic = topic
+        self._queue_changed()
 
     def ended(self, chat: LiveChat, *, now: datetime, handled_s: float | None) -> None:
         self._chats.pop(chat.id, None)
+        if chat.waiting:
+            self._queue_changed()
         presence = self._leave_advisor(chat)
         if presence is not None:
             presence.past_chats.add(chat.id)
@@ -211,6 +260,7 @@ class LiveState:
 
     def add_advisor(self, presence: AdvisorPresence) -> None:
         self._advisors[presence.username] = presence
+        self._queue_changed()  # who competes with whom is through the advisors signed in
 
     def restored_assignment(self, presence: AdvisorPresence, chat_id: str) -> None:
         """After a restart: the stored assignment, back in the advisor's presence."""
@@ -237,3 +287,4 @@ class LiveState:
 
     def drop_advisor(self, username: str) -> None:
         self._advisors.pop(username, None)
+        self._queue_changed()

@@ -1,4 +1,5 @@
-"""What the visitor's commands do: start, resume, connect and leave, write, type, end, rate.
+"""What the visitor's commands do: resume, connect and leave, write, type, end, rate (a start
+is chat.live.starts).
 
 Each function is run by `LiveService.run`, which holds the lock where the command changes the
 queue (see chat.live.service).
@@ -7,7 +8,6 @@ queue (see chat.live.service).
 from __future__ import annotations
 
 import hmac
-import secrets
 import time
 from datetime import datetime
 
@@ -18,7 +18,6 @@ from chat.live.commands import (
     AnswerSurvey,
     GiveFeedback,
     ResumeChat,
-    StartChat,
     VisitorConnected,
     VisitorDisconnected,
     VisitorEnds,
@@ -37,26 +36,21 @@ from chat.wire.errors import (
     RateLimited,
     TooLong,
     Unauthorized,
-    UnknownLanguage,
-    UnknownTopic,
 )
 from chat.wire.outgoing import (
     Ack,
     AdvisorCard,
-    Closed,
     Ended,
     FeedbackSaved,
     OutFrame,
     Position,
-    Queued,
     SurveySaved,
     TypingOut,
     VisitorAssigned,
     VisitorLeft,
-    at_or_none,
     message_out,
 )
-from routing.lifecycle import FINAL_STATES, ChatEvent, ChatState
+from routing.lifecycle import FINAL_STATES, ChatEvent
 from storage import chats, messages, people, statistics, survey
 from storage.database import Session
 from storage.tables import Chat, SurveyAnswer
@@ -67,60 +61,6 @@ def live_chat(core: Core, chat_id: str) -> LiveChat:
     if chat is None:
         raise ChatEnded("this chat has ended")
     return chat
-
-
-async def start(core: Core, command: StartChat) -> Queued | Closed:
-    """Queue the chat and return its `queued` (the only frame that carries the token), or
-    `closed` when the service does not take chats now."""
-    config = core.config
-    if command.topic not in config.topics:
-        raise UnknownTopic(f"unknown topic {command.topic!r}; see /api/service")
-    if command.language not in config.languages:
-        raise UnknownLanguage(f"unknown language {command.language!r}; see /api/service")
-    now = core.clock.now()
-    # Checked and counted under the service's lock: starts sent at once cannot all pass.
-    if core.new_chats_per_address.exceeded(command.address, time.monotonic()):
-        raise RateLimited("too many new chats from this address; try again later")
-    waiting_here = sum(1 for c in core.state.waiting() if c.address == command.address)
-    if 0 < core.settings.waiting_per_address <= waiting_here:
-        raise RateLimited("this address already has chats waiting; try again when one is answered")
-    if core.blocks.blocks(core.blocks.keys_of(chat_id=command.previous_chat, address=command.address), now):
-        # As neutral as can be: what anyone is told when nobody is free, and the offline form.
-        return Closed(reason="unstaffed", next_open=None)
-    if not core.accepting(now):
-        # A refused start counts too: a script cannot fill the statistics with refusals.
-        core.new_chats_per_address.add(command.address, time.monotonic())
-        return await _refuse(core, command, now)
-    token = secrets.token_urlsafe(24)
-    row = Chat(
-        id=command.chat_id, token_hash=token_digest(token), status=ChatState.WAITING, topic=command.topic,
-        language=command.language, arrived_at=now, last_activity_at=now,
-    )
-    async with core.db.transaction() as session:
-        await chats.add_chat(session, chat=row)
-    chat = LiveChat(
-        id=row.id, topic=row.topic, language=row.language, arrived_at=now, status=ChatState.WAITING,
-        last_activity_at=now, client_seqs={},  # a new chat: nothing stored yet
-        address=command.address,
-    )
-    core.state.add_chat(chat)
-    core.new_chats_per_address.add(command.address, time.monotonic())
-    core.metrics.chats_started.inc()
-    position, wait = place_of(core, chat, now)
-    core.state.placed(chat, position, wait)
-    core.wake()
-    return Queued(chat=chat.id, token=token, position=position, estimated_wait_s=wait)
-
-
-async def _refuse(core: Core, command: StartChat, now: datetime) -> Closed:
-    reason = "closed" if not core.is_open(now) else "unstaffed"
-    core.metrics.chats_refused.labels(reason=reason).inc()
-    async with core.db.transaction() as session:
-        await statistics.record_refused(
-            session, reason=reason, topic=command.topic, language=command.language, now=now
-        )
-    next_open = core.config.hours.next_open(now) if reason == "closed" else None
-    return Closed(reason=reason, next_open=at_or_none(next_open, core.tz))
 
 
 async def resume(core: Core, command: ResumeChat) -> list[OutFrame]:

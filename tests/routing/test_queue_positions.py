@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from routing.advisors import AdvisorIndex, can_serve
-from routing.queue import order, positions
+from routing.queue import Standings, order, positions
 from routing.types import AdvisorState, ToAdvisor, WaitingChat
 from tests.routing.routing_builders import HEL, advisor, chat
 from tests.routing.routing_strategies import advisor_lists, chat_lists
@@ -100,3 +101,24 @@ def test_positions_count_exactly_the_competing_chats_ahead(
         c.id: 1 + sum(compete(c, ahead) for ahead in ordered[:n]) for n, c in enumerate(ordered)
     }
     assert positions(chats, advisors) == expected
+
+
+@given(chat_lists(max_size=40), advisor_lists(), st.integers(0, 40))
+def test_chats_joining_at_the_back_get_the_positions_of_the_whole_queue(
+    chats: list[WaitingChat], advisors: list[AdvisorState], standing: int
+) -> None:
+    ordered = order(chats)
+    standings = Standings(ordered[:standing], advisors)
+    for later in ordered[standing:]:
+        assert standings.join(later)
+    assert standings.position == positions(chats, advisors)
+    assert [c.id for c in standings.ordered] == [c.id for c in ordered]
+
+
+def test_a_chat_that_sorts_before_the_back_does_not_join() -> None:
+    standings = Standings([chat("fi1", 5)], [FINNISH])
+    assert not standings.join(chat("back", 0, excluded="both"))
+    assert not standings.join(chat("fi0", 5))  # the same instant, an id that sorts first
+    assert standings.position == {"fi1": 1} and [c.id for c in standings.ordered] == ["fi1"]
+    assert standings.join(chat("fi2", 5))
+    assert standings.position == {"fi1": 1, "fi2": 2}
