@@ -9,8 +9,8 @@ import math
 from typing import Any
 from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT = 760, 440
-LEFT, RIGHT, TOP, BOTTOM = 70, 230, 50, 60
+WIDTH, HEIGHT = 900, 440
+LEFT, RIGHT, TOP, BOTTOM = 70, 300, 50, 60
 COLOURS = {"neuvo": "#1d5fa8", "relay": "#7a7a7a"}
 CLUSTER_COLOURS = ("#c2410c", "#15803d", "#7e22ce", "#b45309")
 
@@ -26,7 +26,7 @@ def _series(results: dict[str, Any]) -> list[tuple[str, str, str, list[tuple[flo
     for n, run in enumerate(results["scenarios"].get("cluster", [])):
         figure = run["neuvo"]["to_advisor"]
         if figure:
-            label = f"PostgreSQL + Redis, {run['processes']} proc."
+            label = f"Neuvo, PostgreSQL + Redis, ×{run['processes']}"
             colour = CLUSTER_COLOURS[n % len(CLUSTER_COLOURS)]
             lines.append((f"{label} p50", colour, "point", [(run["chats"], figure["p50"])]))
             lines.append((f"{label} p99", colour, "point-open", [(run["chats"], figure["p99"])]))

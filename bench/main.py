@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -63,6 +64,15 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _commit() -> str:
+    """The code measured: HEAD, marked when the working tree differs from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 async def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
     plan = Plan.scaled(args.scale).with_options(vars(args))
     unknown = set(args.scenarios) - set(SCENARIOS)
@@ -74,7 +84,7 @@ async def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
     results: dict[str, Any] = {
         "command": command, "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_before": procfs.loadavg(), "machine": procfs.machine(), "plan": plan.as_json(),
-        "service": backend.label, "scenarios": {},
+        "service": backend.label, "commit": _commit(), "scenarios": {},
     }
     workdir = Path(tempfile.mkdtemp(prefix="neuvo-bench-", dir="/tmp"))
     progress = Progress()

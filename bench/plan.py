@@ -17,7 +17,7 @@ SHORTEST_WINDOW_S = 3.0
 class Plan:
     waiting: int = 10_000  # (a) visitors held waiting by one process
     waiting_at_once: int = 200  # of them opening at the same time
-    waiting_limit_s: float = 600.0
+    waiting_limit_s: float = 300.0  # (a) then the figure is how many were queued by then
     chats: tuple[int, ...] = (250, 500, 1000)  # (b) active chats, one run each: the chart's x axis
     capacity: int = 10  # chats per advisor in (b) and in the "at once" part of (c)
     seconds: float = 30.0  # (b) timed window

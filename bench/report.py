@@ -93,8 +93,15 @@ def _ratio(relay: dict[str, Any] | None, neuvo: dict[str, Any] | None, keys: tup
     if base is None or value is None:
         return ""
     if kind == "spread":
-        return " / ".join(f"{value[p] / base[p]:.1f}×" if base[p] > 0 else "—" for p in ("p50", "p90", "p99", "max"))
-    return f"{value / base:.1f}×" if base > 0 else ""
+        return " / ".join(_times(value[p], base[p]) for p in ("p50", "p90", "p99", "max"))
+    return _times(value, base)
+
+
+def _times(value: float, base: float) -> str:
+    if base <= 0:
+        return "—"
+    ratio = value / base
+    return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.1f}×" if ratio >= 0.1 else f"{ratio:.2g}×"
 
 
 def table(rows: list[Row], relay: dict[str, Any] | None, neuvo: dict[str, Any], name: str = "Neuvo") -> str:
@@ -121,8 +128,9 @@ def _header(results: dict[str, Any], chart: str | None) -> list[str]:
         f"{', '.join(f'{x:.2f}' for x in load)}; after: {', '.join(f'{x:.2f}' for x in results['load_after'])}."
         + busy,
         "",
-        f"Service: {results['service']} (scenario d: PostgreSQL + Redis). {plan['clients']} client processes; "
-        "latencies are p50 / p90 / p99 / max over every sample.",
+        f"Service: {results['service']}" + (" (scenario d: PostgreSQL + Redis)" if "cluster" in results["scenarios"]
+                                            else "") + f"; {plan['clients']} client processes. Latencies are "
+        "p50 / p90 / p99 / max over every sample; ratios are Neuvo's figure divided by the relay's.",
     ]
     if chart:
         lines += ["", f"![Visitor → advisor delivery latency against active chats]({chart})"]

@@ -63,7 +63,11 @@ async def converse(worker: Worker, *, start: float, window: tuple[float, float],
         for chat in advisor.chats:
             tasks.append(_pace(functools.partial(advisor.say, chat), start + random.uniform(0, INTERVAL_S), window))
     tasks += [_reconnect(v, reconnects[v.n]) for v in worker.visitors if v.n in reconnects]
-    await asyncio.gather(*tasks)
+    writing = asyncio.gather(*tasks)
+    while not writing.done():
+        worker.progress(len(worker.book.sent))
+        await asyncio.wait([writing], timeout=0.25)
+    await writing
     with contextlib.suppress(TimeoutError):  # what is still unacked then is counted, not waited for
         await asyncio.wait_for(worker.book.all_acked.wait(), DRAIN_S)
 
