@@ -17,13 +17,13 @@ CLUSTER_COLOURS = ("#c2410c", "#15803d", "#7e22ce", "#b45309")
 
 def _series(results: dict[str, Any]) -> list[tuple[str, str, str, list[tuple[float, float]]]]:
     """(label, colour, dash, points) for every line and point set."""
-    active = results["scenarios"].get("active", [])
+    active = [run for run in results["scenarios"].get("active", []) if "neuvo" in run and "relay" in run]
     lines = []
     for kind, name in (("neuvo", results.get("service", "Neuvo")), ("relay", "bare relay")):
         for p, dash in (("p50", ""), ("p99", "6 4")):
             points = [(run["chats"], run[kind]["to_advisor"][p]) for run in active if run[kind]["to_advisor"]]
             lines.append((f"{name} {p}", COLOURS[kind], dash, points))
-    for n, run in enumerate(results["scenarios"].get("cluster", [])):
+    for n, run in enumerate(r for r in results["scenarios"].get("cluster", []) if "neuvo" in r):
         figure = run["neuvo"]["to_advisor"]
         if figure:
             label = f"Neuvo, PostgreSQL + Redis, ×{run['processes']}"

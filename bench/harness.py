@@ -29,6 +29,7 @@ class Harness:
     workdir: Path
     backend: Backend
     database_pids: list[int]
+    failures: int = 0
 
     def relay(self, *, advisors: int, capacity: int) -> contextlib.AbstractAsyncContextManager[Target]:
         return targets.relay(self.workdir, advisors=advisors, capacity=capacity)
@@ -53,6 +54,18 @@ class Harness:
 
         async with self.progress.phase(f"{target.label}: {label}", detail):
             return await work
+
+    async def attempt(self, label: str, work: Awaitable[T]) -> T | dict[str, str]:
+        """The result of work, or {"failed": why} when it raised: one run that fails (a server
+        that fell over, a step past its limit) is a finding, and the runs after it still run."""
+        try:
+            return await work
+        except Exception as error:
+            self.failures += 1
+            await self.pool.each(steps.reset)
+            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            self.progress.say(f"{label}: failed: {reason}")
+            return {"failed": reason}
 
     async def settled_rss(self, target: Target) -> int:
         """The target's memory a moment after sockets opened or chats started (buffers, GC)."""

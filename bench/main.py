@@ -89,19 +89,19 @@ async def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="neuvo-bench-", dir="/tmp"))
     progress = Progress()
     pool = Pool(plan.clients)
+    harness = Harness(plan, pool, progress, workdir, backend, database_pids=[])
     try:
-        harness = Harness(plan, pool, progress, workdir, backend, database_pids=[])
         progress.show(f"starting {plan.clients} client processes")
         await pool.each(steps.ready)
         for name in args.scenarios:
-            results["scenarios"][name] = await RUNS[name](harness)
+            results["scenarios"][name] = await harness.attempt(name, RUNS[name](harness))
             progress.say(f"{name}: done")
     finally:
         pool.close()
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
+        if args.keep or harness.failures:
             progress.say(f"databases and server logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     results["load_after"] = procfs.loadavg()
     results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     return results

@@ -50,7 +50,12 @@ class Pool:
         self.progress = [0] * len(self.conns)
         for conn, own in zip(self.conns, kwargs, strict=True):
             conn.send((step, own))
-        return list(await asyncio.gather(*(self._answer(n) for n in range(len(self.conns)))))
+        # Every process answers before anything is raised, so the next step gets its own answers.
+        answers = await asyncio.gather(*(self._answer(n) for n in range(len(self.conns))), return_exceptions=True)
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                raise answer
+        return list(answers)
 
     async def _answer(self, n: int) -> Any:
         while True:

@@ -137,29 +137,36 @@ def _header(results: dict[str, Any], chart: str | None) -> list[str]:
     return lines
 
 
+def _section(heading: str, run: dict[str, Any], rows: list[Row], relay: dict[str, Any] | None = None,
+             name: str = "Neuvo") -> list[str]:
+    if "failed" in run:
+        return ["", heading, "", f"**This run failed** (the server logs were kept): {run['failed']}"]
+    return ["", heading, "", table(rows, relay or run.get("relay"), run["neuvo"], name)]
+
+
 def markdown(results: dict[str, Any], chart: str | None = None) -> str:
     plan, scenarios = results["plan"], results["scenarios"]
     out = _header(results, chart)
     if "waiting" in scenarios:
-        out += ["", f"### (a) {plan['waiting']:,} waiting visitors, {plan['waiting_at_once']} opening at a time", "",
-                table(WAITING, scenarios["waiting"]["relay"], scenarios["waiting"]["neuvo"])]
-    for run in scenarios.get("active", []):
-        out += ["", f"### (b) {run['chats']:,} active chats, each party writing every 2 s "
-                f"({plan['seconds']:g} s timed after {plan['warmup']:g} s, {plan['capacity']} chats per advisor)", "",
-                table(ACTIVE, run["relay"], run["neuvo"])]
+        out += _section(f"### (a) {plan['waiting']:,} waiting visitors, {plan['waiting_at_once']} opening at a time",
+                        scenarios["waiting"], WAITING)
+    active = scenarios.get("active", [])
+    for run in active if isinstance(active, list) else [{"chats": max(plan["chats"]), **active}]:
+        out += _section(f"### (b) {run['chats']:,} active chats, each party writing every 2 s ({plan['seconds']:g} s "
+                        f"timed after {plan['warmup']:g} s, {plan['capacity']} chats per advisor)", run, ACTIVE)
     if "burst" in scenarios:
         burst = scenarios["burst"]
-        out += ["", f"### (c) Burst: {plan['burst']:,} visitors within {plan['burst_s']:g} s, "
-                f"{plan['burst_advisors']} advisors of capacity {plan['burst_capacity']}", "",
-                table(BURST, burst["burst"]["relay"], burst["burst"]["neuvo"]),
-                "", f"### (c) {plan['at_once']:,} chats starting at once, room for all", "",
-                table(AT_ONCE, burst["at_once"]["relay"], burst["at_once"]["neuvo"])]
+        out += _section(f"### (c) Burst: {plan['burst']:,} visitors within {plan['burst_s']:g} s, "
+                        f"{plan['burst_advisors']} advisors of capacity {plan['burst_capacity']}",
+                        burst.get("burst", burst), BURST)
+        out += _section(f"### (c) {plan['at_once']:,} chats starting at once, room for all",
+                        burst.get("at_once", burst), AT_ONCE)
     clusters = scenarios.get("cluster", [])
+    clusters = clusters if isinstance(clusters, list) else [{"processes": "?", "chats": max(plan["chats"]), **clusters}]
     relay = next((run.get("relay") for run in clusters if run.get("relay")), None)
     for run in clusters:
-        out += ["", f"### (d) {run['chats']:,} active chats on PostgreSQL + Redis, {run['processes']} "
-                f"process{'es' if run['processes'] > 1 else ''}", "",
-                table(ACTIVE, relay, run["neuvo"], name=f"Neuvo ×{run['processes']}")]
+        out += _section(f"### (d) {run['chats']:,} active chats on PostgreSQL + Redis, {run['processes']} process(es)",
+                        run, ACTIVE, relay, name=f"Neuvo ×{run['processes']}")
     return "\n".join(out) + "\n"
 
 

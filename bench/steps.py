@@ -9,10 +9,14 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+import httpx
+from websockets.exceptions import WebSocketException
+
 from bench.parties import Advisor, Visitor
 from bench.worker import Worker
 
 SIGN_INS_AT_ONCE = 8  # per client process: each sign-in verifies an Argon2 hash on the server
+CONNECT_TRIES = 3
 
 
 async def gathered(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) -> None:
@@ -44,9 +48,22 @@ async def open_advisors(worker: Worker, *, names: list[str], ports: list[int], a
     available (or leave them away)."""
     mine = worker.share(list(enumerate(names)))
     worker.advisors = [Advisor(name, ports[n % len(ports)], worker.book) for n, name in mine]
-    await gathered((functools.partial(a.connect, available=available) for a in worker.advisors), SIGN_INS_AT_ONCE)
+    await gathered((functools.partial(_signed_in, a, available) for a in worker.advisors), SIGN_INS_AT_ONCE)
     if await until_all(worker, [a.available for a in worker.advisors], 60) < len(worker.advisors):
         raise RuntimeError("an advisor got no `status` answer within 60 s")
+
+
+async def _signed_in(advisor: Advisor, available: bool) -> None:
+    """Connect, trying again (up to CONNECT_TRIES) as the console would when the server dropped
+    the socket before its `welcome`; each retry counts as an error in the figures."""
+    for attempt in range(1, CONNECT_TRIES + 1):
+        try:
+            await advisor.connect(available=available)
+            return
+        except (OSError, WebSocketException, httpx.HTTPError) as error:
+            advisor.book.errors[f"advisor connect failed ({type(error).__name__})"] += 1
+            if attempt == CONNECT_TRIES:
+                raise
 
 
 def visitors_for(worker: Worker, *, first: int, count: int, ports: list[int]) -> list[Visitor]:

@@ -167,4 +167,5 @@ async def run_at(harness: Harness, chats: int, backend: Backend | None = None,
 
 
 async def run(harness: Harness) -> list[dict[str, Any]]:
-    return [await run_at(harness, chats) for chats in harness.plan.chats]
+    return [{"chats": chats, **await harness.attempt(f"{chats} chats", run_at(harness, chats))}
+            for chats in harness.plan.chats]

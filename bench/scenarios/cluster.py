@@ -39,7 +39,8 @@ async def run(harness: Harness) -> list[dict[str, Any]]:
     results = []
     async with _servers(harness) as (database, redis):
         for n, processes in enumerate(harness.plan.cluster_processes):
-            result = await active.run_at(harness, chats, Backend(database=database, redis=redis, processes=processes),
-                                         with_relay=n == 0)
-            results.append({"processes": processes, **result})
+            backend = Backend(database=database, redis=redis, processes=processes)
+            result = await harness.attempt(f"{processes} processes", active.run_at(harness, chats, backend,
+                                                                                    with_relay=n == 0))
+            results.append({"processes": processes, "chats": chats, **result})
     return results

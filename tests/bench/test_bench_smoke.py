@@ -67,14 +67,27 @@ def test_active_chats_on_two_processes_with_postgresql_and_redis(tmp_path: Path)
     assert run["neuvo"]["database_cpu_pct"] is not None
 
 
+def _results(scenarios: dict[str, Any]) -> dict[str, Any]:
+    return {"command": "python -m bench", "started": "s", "finished": "f", "load_before": [0.1, 0.2, 0.3],
+            "load_after": [0.1, 0.2, 0.3], "machine": {"nproc": 2, "cpu": "cpu", "memory_kib": 1024**2,
+                                                       "python": "3", "kernel": "k"},
+            "plan": {"clients": 2, "chats": [4], "seconds": 3, "warmup": 0.5, "capacity": 10}, "service": "Neuvo",
+            "scenarios": scenarios}
+
+
+def test_a_failed_run_is_reported_beside_the_runs_that_worked() -> None:
+    results = _results({"active": [{"chats": 4, "failed": "server fell over"}]})
+    text = report.markdown(results)
+    assert "### (b) 4 active chats" in text
+    assert "**This run failed** (the server logs were kept): server fell over" in text
+    assert "<polyline" not in report.chart(results)
+
+
 def test_update_docs_rewrites_only_the_generated_section(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "benchmarks.md").write_text("# Benchmarks\n\nProse before.\n\n## Older runs\n\nProse after.\n")
-    results = {"command": "python -m bench", "started": "s", "finished": "f", "load_before": [0.1, 0.2, 0.3],
-               "load_after": [0.1, 0.2, 0.3], "machine": {"nproc": 2, "cpu": "cpu", "memory_kib": 1024**2,
-                                                          "python": "3", "kernel": "k"},
-               "plan": {"clients": 2}, "service": "Neuvo", "scenarios": {}}
+    results = _results({})
     report.update_docs(results, docs)
     report.update_docs({**results, "command": "python -m bench --again"}, docs)
     text = (docs / "benchmarks.md").read_text()
