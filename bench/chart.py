@@ -99,4 +99,6 @@ def _describe(series: list[tuple[str, str, str, list[tuple[float, float]]]]) -> 
 
 
 def _ms(value: float) -> str:
+    if value >= 1000:
+        return f"{value / 1000:g} s"
     return f"{value:g} ms" if value >= 1 else f"{value:.2g} ms"

@@ -39,6 +39,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--update-docs", action="store_true",
                    help="also rewrite the generated section of docs/benchmarks.md and its chart")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (databases, server logs)")
+    p.add_argument("--from-json", type=Path, help="run nothing: write the outputs again from an earlier results.json")
     service = p.add_argument_group("the Neuvo service (default: one process on SQLite in a temporary folder)")
     service.add_argument("--database", help="a PostgreSQL server, postgresql://user:password@host:port without a "
                          "database name: each run creates a database of its own there")
@@ -110,7 +111,7 @@ async def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
-    results = asyncio.run(run(args, command.strip()))
+    results = json.loads(args.from_json.read_text()) if args.from_json else asyncio.run(run(args, command.strip()))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "results.md").write_text(report.markdown(results, chart="latency.svg"))

@@ -165,7 +165,8 @@ def markdown(results: dict[str, Any], chart: str | None = None) -> str:
     clusters = clusters if isinstance(clusters, list) else [{"processes": "?", "chats": max(plan["chats"]), **clusters}]
     relay = next((run.get("relay") for run in clusters if run.get("relay")), None)
     for run in clusters:
-        out += _section(f"### (d) {run['chats']:,} active chats on PostgreSQL + Redis, {run['processes']} process(es)",
+        processes = f"{run['processes']} process" + ("" if run["processes"] == 1 else "es")
+        out += _section(f"### (d) {run['chats']:,} active chats on PostgreSQL + Redis, {processes}",
                         run, ACTIVE, relay, name=f"Neuvo ×{run['processes']}")
     return "\n".join(out) + "\n"
 
