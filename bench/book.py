@@ -30,6 +30,8 @@ class Book:
     ack_visitor: list[float] = field(default_factory=list)
     ack_advisor: list[float] = field(default_factory=list)
     replayed: int = 0  # lines that reached a visitor by its resume's replay (not timed)
+    recovered: int = 0  # visitors that resumed after the server closed their socket
+    resent: Counter[str] = field(default_factory=Counter)  # lines sent again after a resume
     typing_sent: int = 0
     typing_received: int = 0
     out_of_order: int = 0
@@ -68,7 +70,8 @@ class Book:
             "acked": dict(self.acked), "received": dict(self.received),
             "to_advisor": self.to_advisor, "to_visitor": self.to_visitor,
             "ack_visitor": self.ack_visitor, "ack_advisor": self.ack_advisor,
-            "replayed": self.replayed, "typing_sent": self.typing_sent, "typing_received": self.typing_received,
+            "replayed": self.replayed, "recovered": self.recovered, "resent": dict(self.resent),
+            "typing_sent": self.typing_sent, "typing_received": self.typing_received,
             "out_of_order": self.out_of_order, "errors": dict(self.errors), "closed": dict(self.closed),
         }
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from bench.book import Book
 
@@ -56,9 +56,13 @@ class Party:
             if self.ws is ws:  # not a socket this party dropped itself
                 reason = f"{error.rcvd.code} {error.rcvd.reason}".strip() if error.rcvd else "no close frame"
                 self.book.closed[f"{self.who}: {reason}"] += 1
+                self.dropped()
 
     def frame(self, frame: dict[str, Any], at: float) -> None:
         raise NotImplementedError
+
+    def dropped(self) -> None:
+        """The server closed this party's socket."""
 
 
 class Visitor(Party):
@@ -73,7 +77,8 @@ class Visitor(Party):
         self.token: str | None = None
         self.last_seq = 0
         self.said = 0
-        self.unacked: set[str] = set()  # this visitor's lines not acked yet
+        self.unacked: dict[str, str] = {}  # this visitor's lines not acked yet: id -> frame, in order
+        self.recovery: asyncio.Task[None] | None = None
         self.all_acked = asyncio.Event()
         self.started_at = 0.0
         self.queued_at: float | None = None
@@ -101,28 +106,57 @@ class Visitor(Party):
         await self.ws.send('{"type":"typing"}')
         self.book.typing_sent += 1
         message_id = f"v{self.n}-{self.said}"
-        self.unacked.add(message_id)
+        line = json.dumps({"type": "message", "id": message_id, "text": self.book.sending(message_id, measured)})
+        self.unacked[message_id] = line
         self.all_acked.clear()
-        await self.ws.send(json.dumps({"type": "message", "id": message_id,
-                                       "text": self.book.sending(message_id, measured)}))
+        await self.ws.send(line)
 
     async def reconnect(self, settle_s: float = 5.0) -> None:
         """Drop the socket and resume on a new one from the last seq seen, as the widget does.
-        It first lets its own lines be acked: one hung up before its ack would need the widget's
-        re-send of the outbox, which this client does not do."""
+        It first gives its own lines a moment to be acked, as a person closing a tab would."""
         assert self.ws is not None and self.chat is not None
         self.replaying = True  # no new line from now on
         if self.unacked:
-            with contextlib.suppress(TimeoutError):  # then the line shows as unacked in the figures
+            with contextlib.suppress(TimeoutError):  # what is still unacked then is sent again
                 await asyncio.wait_for(self.all_acked.wait(), settle_s)
         old, self.ws = self.ws, None
         await old.close()
         if self.reader is not None:
             await self.reader
-        ws = await _open(self.url, self.origin)
+        await self._resume()
+
+    def dropped(self) -> None:
+        """Resume at once, as the widget does when the server closed its socket (1013, 1011)."""
+        self.ws = None
+        if self.chat is not None:
+            self.book.recovered += 1
+            self.recovery = asyncio.create_task(self._resume())
+
+    async def _resume(self, tries: int = 5) -> None:
+        """A new socket, `resume` from the last seq seen, then the unacked lines again with their
+        ids (the server stores a line once and acks a repeat with the seq it has)."""
+        assert self.chat is not None
+        self.replaying = True
+        for attempt in range(tries):
+            try:
+                ws = await _open(self.url, self.origin)
+                break
+            except (OSError, WebSocketException):
+                if attempt == tries - 1:
+                    raise
+                await asyncio.sleep(0.5 * (attempt + 1))  # the widget's backoff, shortened
         self.listen(ws)
         await ws.send(json.dumps({"type": "resume", "chat": self.chat, "token": self.token, "after": self.last_seq}))
+        for message_id, line in list(self.unacked.items()):
+            self.book.resent[message_id] += 1
+            await ws.send(line)
         self.ws = ws
+
+    async def close(self) -> None:
+        if self.recovery is not None:
+            with contextlib.suppress(OSError, WebSocketException):
+                await self.recovery
+        await super().close()
 
     def frame(self, frame: dict[str, Any], at: float) -> None:
         self.last_frame_at = at
@@ -135,7 +169,7 @@ class Visitor(Party):
                 self.book.arrived(frame["text"], at, self.book.to_visitor, replayed=self.replaying)
         elif kind == "ack":
             self.book.ack(frame["id"], at, self.book.ack_visitor)
-            self.unacked.discard(frame["id"])
+            self.unacked.pop(frame["id"], None)
             if not self.unacked:
                 self.all_acked.set()
         elif kind == "typing":

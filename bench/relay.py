@@ -44,6 +44,7 @@ class Chat:
     visitor: WebSocket | None
     advisor: Advisor | None = None
     lines: list[dict[str, Any]] = field(default_factory=list)
+    seqs: dict[str, int] = field(default_factory=dict)  # line id -> seq: a repeat is acked, not relayed
 
 
 class Relay:
@@ -68,6 +69,10 @@ class Relay:
                                                                        "organisation": "Relay"}})
 
     async def line(self, chat: Chat, sender: WebSocket, who: str, frame: dict[str, Any]) -> None:
+        if frame["id"] in chat.seqs:
+            await send(sender, {"type": "ack", "id": frame["id"], "seq": chat.seqs[frame["id"]]})
+            return
+        chat.seqs[frame["id"]] = len(chat.lines) + 1
         line = {"seq": len(chat.lines) + 1, "from": who, "text": frame["text"], "at": "2026-11-24T10:00:00+02:00"}
         chat.lines.append(line)
         await send(sender, {"type": "ack", "id": frame["id"], "seq": line["seq"]})

@@ -30,7 +30,8 @@ ACTIVE: list[Row] = [
     ("RSS per socket, chats active", ("rss_per_socket_kib",), "kib"),
     ("lines sent (timed)", ("sent", "timed"), "count"),
     ("lost / duplicated / unacked / acked twice / out of order", COUNTS, "count"),
-    ("visitors resumed / lines replayed to them", ("reconnects", "replayed"), "count"),
+    ("visitors resumed: planned / after the server closed them; lines replayed / sent again",
+     ("reconnects", "recovered", "replayed", "resent"), "count"),
     ("typing frames sent / received", ("typing_sent", "typing_received"), "count"),
     ("error frames and closed sockets / server log errors", ("errors", "server_errors"), "count"),
 ]

@@ -147,7 +147,8 @@ async def _running(target: Target) -> AsyncIterator[Target]:
 
 @contextlib.asynccontextmanager
 async def relay(workdir: Path, *, advisors: int, capacity: int) -> AsyncIterator[Target]:
-    process = Process([sys.executable, "-m", "bench.relay", "--capacity", str(capacity)], {}, workdir / "relay.log")
+    log = workdir / f"relay-{secrets.token_hex(4)}.log"
+    process = Process([sys.executable, "-m", "bench.relay", "--capacity", str(capacity)], {}, log)
     async with _running(Target("bare relay", [process], usernames(advisors))) as target:
         yield target
 

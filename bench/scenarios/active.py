@@ -33,6 +33,7 @@ JITTER = 0.2
 DRAIN_S = 15.0  # after the window, how long the lines still in flight may take
 FIGURES = ("to_advisor", "to_visitor", "ack_visitor", "ack_advisor", "delivered_per_s", "server_cpu_pct",
            "client_cpu_pct", "rss_per_socket_kib", "rss_per_socket_open_kib", "sent", "lost", "duplicated",
+           "recovered", "resent",
            "unacked", "acked_twice", "out_of_order", "reconnects", "replayed", "typing_sent", "typing_received",
            "errors", "server_errors")
 
@@ -75,9 +76,11 @@ async def converse(worker: Worker, *, start: float, window: tuple[float, float],
 def _merge(books: list[dict[str, Any]]) -> dict[str, Any]:
     received: Counter[str] = Counter()
     acked: Counter[str] = Counter()
+    resent: Counter[str] = Counter()
     for book in books:
         received.update(book["received"])
         acked.update(book["acked"])
+        resent.update(book["resent"])
     sent = [i for book in books for i in book["sent"]]
     samples = {key: [s for book in books for s in book[key]]
                for key in ("to_advisor", "to_visitor", "ack_visitor", "ack_advisor")}
@@ -86,10 +89,12 @@ def _merge(books: list[dict[str, Any]]) -> dict[str, Any]:
         "lost": sum(1 for i in sent if received[i] == 0),
         "duplicated": sum(1 for i in sent if received[i] > 1),
         "unacked": sum(1 for i in sent if acked[i] == 0),
-        "acked_twice": sum(1 for i in sent if acked[i] > 1),
+        "acked_twice": sum(1 for i in sent if acked[i] > 1 + resent[i]),  # a line sent again is acked again
+        "resent": sum(resent.values()),
         "unknown": len(set(received) - set(sent)),
         "samples": samples,
-        **{key: sum(b[key] for b in books) for key in ("replayed", "typing_sent", "typing_received", "out_of_order")},
+        **{key: sum(b[key] for b in books)
+           for key in ("replayed", "recovered", "typing_sent", "typing_received", "out_of_order")},
         "errors": problems(books),
         "error_kinds": dict(sum((Counter(b["errors"]) + Counter(b["closed"]) for b in books), Counter())),
     }
