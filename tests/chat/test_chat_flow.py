@@ -54,7 +54,8 @@ async def test_advisor_close_stores_transcript_statistics_and_feedback(service: 
     async with service.db.transaction() as session:
         chat = await session.get(Chat, chat_id)
         assert chat is not None and chat.status == "ended" and chat.outcome == "answered"
-        lines = (await session.execute(select(Message).where(Message.chat_id == chat_id))).scalars().all()
+        lines = (await session.execute(
+            select(Message).where(Message.chat_id == chat_id).order_by(Message.seq))).scalars().all()
         assert [(m.seq, m.sender) for m in lines] == [(1, "visitor"), (2, "note")]
         record = (await session.execute(select(ChatStatistic))).scalar_one()
         assert (record.topic, record.outcome, record.message_count, record.rating) == ("work", "answered", 1, 5)
@@ -115,7 +116,8 @@ async def test_client_ids_are_each_senders_own(service: Service) -> None:
     await send(talk.advisor, {"type": "message", "chat": talk.chat, "id": "m1", "text": "from Anna"})
     assert (await until(talk.advisor, "ack"))["seq"] == 2  # Anna's own repeat stores nothing
     async with service.db.transaction() as session:
-        lines = (await session.execute(select(Message).where(Message.chat_id == talk.chat))).scalars().all()
+        lines = (await session.execute(
+            select(Message).where(Message.chat_id == talk.chat).order_by(Message.seq))).scalars().all()
     assert [(m.seq, m.sender, m.text) for m in lines] == [
         (1, "visitor", "from the visitor"), (2, "advisor", "from Anna"),
     ]
