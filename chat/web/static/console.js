@@ -158,6 +158,18 @@ const handlers = {
     if (!entry) return;
     list.visitorLeft(frame.chat);
     showTab(entry);
+    systemLine(entry, t("console.left_quickly"));
+  },
+  idle_warning(frame) {
+    const entry = chats.get(frame.chat);
+    if (!entry) return;
+    const box = entry.pane.querySelector(".idle");
+    box.querySelector(".idle__text").textContent = t("console.idle_warning", { minutes: Math.ceil(frame.ends_in_s / 60) });
+    box.hidden = false;
+  },
+  idle_cleared(frame) {
+    const entry = chats.get(frame.chat);
+    if (entry) entry.pane.querySelector(".idle").hidden = true;
   },
   transferred(frame) {
     const entry = chats.get(frame.chat);
@@ -372,6 +384,13 @@ function endChat(entry, reason, needsOutcome = false) {
   announce(`${entry.name}: ${reason}`);
 }
 
+/** A line of the service's own in the chat's log (not stored): what the advisor should know. */
+function systemLine(entry, text) {
+  const line = el("div", { className: "line line--system" }, [el("p", { className: "line__text", textContent: text })]);
+  entry.pane.querySelector(".pane__log").append(line);
+  line.scrollIntoView({ block: "nearest" });
+}
+
 /** Show a stored line once; false when it was shown before (a replay after reconnecting). */
 function appendLine(entry, message) {
   if (message.seq <= entry.lastSeq) return false;
@@ -384,6 +403,7 @@ function appendLine(entry, message) {
   ]);
   entry.pane.querySelector(".pane__log").append(line);
   line.scrollIntoView({ block: "nearest" });
+  entry.pane.querySelector(".idle").hidden = true; // a line starts the idle clock again
   return true;
 }
 
@@ -424,6 +444,28 @@ function fillPane(entry) {
   q(".close").addEventListener("submit", (event) => {
     event.preventDefault();
     send({ type: "close", chat: id, outcome: outcome.value });
+  });
+  fillBlock(entry);
+  q(".idle__answer").textContent = t("console.still_here");
+  q(".idle__answer").addEventListener("click", () => send({ type: "still_here", chat: id }));
+}
+
+/** Ending an abusive chat as blocked, for a while: asked apart from the close, in a disclosure
+ * that says what it does. */
+function fillBlock(entry) {
+  const { pane, chat } = entry;
+  const q = (selector) => pane.querySelector(selector);
+  q(".block summary").textContent = t("console.block");
+  q(".block__hint").textContent = t("console.block.hint");
+  const duration = q(".block__duration");
+  duration.id = `block-${chat.id}`;
+  q(".block__label").htmlFor = duration.id;
+  q(".block__label").textContent = t("console.block.duration");
+  for (const option of duration.options) option.textContent = t(`console.block.for.${option.value}`);
+  q(".block__submit").textContent = t("console.block.submit");
+  q(".block__form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    send({ type: "block", chat: chat.id, duration: duration.value });
   });
 }
 
