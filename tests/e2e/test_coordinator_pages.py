@@ -57,7 +57,7 @@ async def test_a_coordinator_adds_a_shift_and_the_advisors_console_shows_it(
     await page.locator("#shift-end").fill("15:30")
     await page.get_by_role("button", name="Add shift").click()
     await expect(page.get_by_role("status")).to_have_text("The shift was added.")
-    await expect(page.get_by_role("row", name="Thu 26 Nov 12:00–15:30 Bertil (bertil)")).to_be_visible()
+    await expect(page.get_by_role("link", name="Bertil, Thu 26 Nov 12:00–15:30")).to_be_visible()
     await no_violations(page, "roster")
     await shot(page, "roster")
     # A form sent with mistakes: the error summary links to each field.
