@@ -180,21 +180,23 @@ async def bulk(request: Request) -> Response:
 
 
 async def _refused_on_week(request: Request, user: User, form: FormData, refused: Refused) -> Response:
-    """The week again with the refusal's errors: one about a shift names it and links its tick."""
+    """The week again with the refusal's errors: one about a shift names it and links its tick,
+    or the shift itself when the keyboard moved it (`form` "keys": nothing was ticked or typed)."""
     monday = form_week(form, request)
     grid, _ = await grid_of(request, monday, 7)
     names = {block.id: block.name for block in grid.blocks}
+    keys = form_text(form, "form") == "keys"
     t = Translator(request_language(request))
     errors: dict[str, str] = {}
     for problem in refused.problems:
         shift = problem.values.get("shift")
         text = t(SHIFT_KEYS[problem.code], **problem.values)
         if isinstance(shift, int) and shift in names:
-            errors.setdefault(f"pick-{shift}", f"{names[shift]}: {text}")
+            errors.setdefault(f"{'shift' if keys else 'pick'}-{shift}", f"{names[shift]}: {text}")
         else:
             errors.setdefault("bulk-days" if problem.field == "by" else "grid", text)
-    values = {"days": form_text(form, "days"), "hours": form_text(form, "hours"),
-              "picked": ",".join(map(str, _ids(form)))}
+    values = {} if keys else {"days": form_text(form, "days"), "hours": form_text(form, "hours"),
+                              "picked": ",".join(map(str, _ids(form)))}
     return await render_week(request, user, monday, errors=errors, values=values, status=400)
 
 
