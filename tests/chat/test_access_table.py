@@ -102,10 +102,9 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/coordinator/roster/undo"): coordinator_only(400),  # no undo made for this session
     ("POST", "/coordinator/roster/import"): coordinator_only(400),
     ("GET", "/coordinator/hours"): coordinator_only(200),
-    ("POST", "/coordinator/hours/weekly"): coordinator_only(400),
-    ("POST", "/coordinator/hours/weekly/{row_id:int}/delete"): coordinator_only(303),
+    ("POST", "/coordinator/hours/week"): coordinator_only(400),  # not the week's table: no slots
     ("POST", "/coordinator/hours/exceptions"): coordinator_only(400),
-    ("POST", "/coordinator/hours/exceptions/{row_id:int}/delete"): coordinator_only(303),
+    ("POST", "/coordinator/hours/exceptions/delete"): coordinator_only(303),  # no dates: nothing to delete
     ("GET", "/coordinator/people"): coordinator_only(200),
     ("POST", "/coordinator/people/organisations"): coordinator_only(400),
     ("POST", "/coordinator/people/organisations/{organisation_id:int}"): coordinator_only(400),
