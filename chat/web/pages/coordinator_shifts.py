@@ -71,10 +71,11 @@ async def new_shift_page(request: Request, *, errors: Mapping[str, str] | None =
                         "start": "", "end": ""}
     day = parse_day(values["day"]) or today_of(request)
     t = Translator(request_language(request))
+    advisors = await _advisors(request)
     context: dict[str, Any] = {
         "values": values, "errors": errors or {}, "monday": monday_of(day), "here": ROSTER,
-        "advisor_options": [(u.username, u.name) for u in await _advisors(request)],
-        "chosen": next((u.name for u in await _advisors(request) if u.username == values["advisor"]), None),
+        "advisor_options": [(u.username, u.name) for u in advisors],
+        "chosen": next((u.name for u in advisors if u.username == values["advisor"]), None),
         "day_label": t.weekday_date(day),
         "focus": "error-summary" if errors else "shift-start",
     }
