@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage import rostering
 from storage.tables import ShiftRow, User
 
 
@@ -17,17 +18,8 @@ async def add_shifts(session: AsyncSession, *, shifts: Iterable[tuple[int, datet
     identical cancelled one is back on the roster. Returns how many were added."""
     added = 0
     for user_id, start, end in shifts:
-        existing = (await session.execute(
-            select(ShiftRow).where(ShiftRow.user_id == user_id, ShiftRow.start == start, ShiftRow.end == end)
-        )).scalar_one_or_none()
-        if existing is None:
-            session.add(ShiftRow(user_id=user_id, start=start, end=end))
-        elif existing.cancelled_at is not None:
-            existing.cancelled_at = None
-        else:
-            continue
-        added += 1
-    await session.flush()
+        if await rostering.add_shift(session, user_id=user_id, start=start, end=end) is not None:
+            added += 1
     return added
 
 

@@ -3,11 +3,15 @@ make for a week, and one-off changes to concrete shifts (cancel, swap, extra shi
 
 A shift made from a template remembers the template and the date, so applying the templates to
 a week again makes only what was never made: a cancelled shift is kept as a cancelled row (a
-tombstone) and a swapped one stays swapped."""
+tombstone) and a swapped or moved one stays so.
+
+Each change to a shift answers with a `ShiftChange`: the shift's state before and after. That is
+what undoing the change needs (`put_back`), and all it needs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, func
@@ -16,6 +20,27 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.tables import ShiftRow, ShiftTemplateRow, User
+
+
+@dataclass(frozen=True)
+class ShiftState:
+    """Whose a shift is, when, and whether it is on the roster (not cancelled)."""
+
+    user_id: int
+    start: datetime
+    end: datetime
+    on_roster: bool
+
+
+@dataclass(frozen=True)
+class ShiftChange:
+    shift_id: int
+    before: ShiftState
+    after: ShiftState
+
+
+def state_of(shift: ShiftRow) -> ShiftState:
+    return ShiftState(shift.user_id, shift.start, shift.end, shift.cancelled_at is None)
 
 
 async def templates(session: AsyncSession) -> Sequence[ShiftTemplateRow]:
@@ -39,24 +64,50 @@ async def delete_template(session: AsyncSession, *, template_id: int) -> None:
 
 async def apply_templates(
     session: AsyncSession, *, shifts: Iterable[tuple[int, date, int, datetime, datetime]]
-) -> int:
+) -> list[ShiftChange]:
     """Add the (template id, date, user id, start, end) shifts of templates, skipping each
     template and date made before, whatever became of that shift (cancelled, swapped), and each
-    shift identical to one already stored (on the roster or cancelled). How many were added."""
-    added = 0
+    shift identical to one already stored (on the roster or cancelled). The shifts added."""
+    added = []
     for template_id, day, user_id, start, end in shifts:
         made = await session.execute(
             select(ShiftRow.id).where(col(ShiftRow.template_id) == template_id, col(ShiftRow.template_day) == day)
         )
-        same = await session.execute(
-            select(ShiftRow.id).where(
-                col(ShiftRow.user_id) == user_id, col(ShiftRow.start) == start, col(ShiftRow.end) == end)
-        )
-        if made.first() is None and same.first() is None:
-            session.add(ShiftRow(user_id=user_id, start=start, end=end, template_id=template_id, template_day=day))
+        if made.first() is None and await _identical(session, user_id, start, end) is None:
+            shift = ShiftRow(user_id=user_id, start=start, end=end, template_id=template_id, template_day=day)
+            session.add(shift)
             await session.flush()
-            added += 1
+            added.append(_made(shift))
     return added
+
+
+def _made(shift: ShiftRow) -> ShiftChange:
+    """A shift that was not on the roster before and is now."""
+    now = state_of(shift)
+    return ShiftChange(shift.id or 0, ShiftState(now.user_id, now.start, now.end, on_roster=False), now)
+
+
+async def _identical(session: AsyncSession, user_id: int, start: datetime, end: datetime) -> ShiftRow | None:
+    """The stored shift (on the roster or cancelled) of that user from `start` to `end`: there
+    is one at most."""
+    result = await session.execute(
+        select(ShiftRow).where(col(ShiftRow.user_id) == user_id, col(ShiftRow.start) == start,
+                               col(ShiftRow.end) == end))
+    return result.scalar_one_or_none()
+
+
+async def add_shift(session: AsyncSession, *, user_id: int, start: datetime, end: datetime) -> ShiftChange | None:
+    """Put the user's shift from `start` to `end` on the roster: a new one, or the identical
+    cancelled one back; None when the identical one is on the roster already."""
+    shift = await _identical(session, user_id, start, end)
+    if shift is None:
+        shift = ShiftRow(user_id=user_id, start=start, end=end)
+        session.add(shift)
+    elif shift.cancelled_at is None:
+        return None
+    shift.cancelled_at = None
+    await session.flush()
+    return _made(shift)
 
 
 async def shifts_with_users(
@@ -82,36 +133,58 @@ async def shift_by_id(session: AsyncSession, *, shift_id: int) -> ShiftRow | Non
     return await session.get(ShiftRow, shift_id)
 
 
-async def cancel_shift(session: AsyncSession, *, shift_id: int, now: datetime) -> ShiftRow | None:
-    """Take a shift off the roster from `now`, keeping its row; the shift, or None when it is
-    not on the roster (no such shift, or cancelled already)."""
-    shift = await _on_roster(session, shift_id)
-    if shift is not None:
-        shift.cancelled_at = now
-        await session.flush()
-    return shift
-
-
-async def swap_shift(session: AsyncSession, *, shift_id: int, user_id: int, now: datetime) -> ShiftRow | None:
-    """Give a shift on the roster to another advisor; None when it is not on the roster or the
-    other advisor already has the identical one. Where the other advisor's identical shift was
-    cancelled, that one is back on the roster and this one cancelled (from `now`) instead."""
+async def cancel_shift(session: AsyncSession, *, shift_id: int, now: datetime) -> ShiftChange | None:
+    """Take a shift off the roster from `now`, keeping its row; None when it is not on the
+    roster (no such shift, or cancelled already)."""
     shift = await _on_roster(session, shift_id)
     if shift is None:
         return None
-    same = (await session.execute(
-        select(ShiftRow).where(
-            col(ShiftRow.user_id) == user_id, col(ShiftRow.start) == shift.start, col(ShiftRow.end) == shift.end
-        )
-    )).scalar_one_or_none()
-    if same is None:
-        shift.user_id = user_id
-    elif same.cancelled_at is not None:
-        same.cancelled_at, shift.cancelled_at = None, now
-    else:
-        return None
+    before = state_of(shift)
+    shift.cancelled_at = now
     await session.flush()
-    return shift
+    return ShiftChange(shift_id, before, state_of(shift))
+
+
+async def place_shift(session: AsyncSession, *, shift_id: int, user_id: int, start: datetime, end: datetime,
+                      now: datetime) -> list[ShiftChange] | None:
+    """Make a shift on the roster the user's from `start` to `end` (another advisor's, another
+    time, or both). Where that user's identical shift was cancelled, that one is back on the
+    roster and this one cancelled (from `now`) instead. None when the shift is not on the
+    roster, or the user's identical one is."""
+    shift = await _on_roster(session, shift_id)
+    if shift is None:
+        return None
+    before = state_of(shift)
+    same = await _identical(session, user_id, start, end)
+    if same is not None and same.id == shift_id:
+        return []
+    if same is not None and same.cancelled_at is None:
+        return None
+    if same is None:
+        shift.user_id, shift.start, shift.end = user_id, start, end
+        await session.flush()
+        return [ShiftChange(shift_id, before, state_of(shift))]
+    back = state_of(same)
+    same.cancelled_at, shift.cancelled_at = None, now
+    await session.flush()
+    return [ShiftChange(same.id or 0, back, state_of(same)), ShiftChange(shift_id, before, state_of(shift))]
+
+
+async def put_back(session: AsyncSession, *, change: ShiftChange, now: datetime) -> ShiftChange | None:
+    """Undo one change: the shift as it was before it, provided it is still as the change left
+    it; None when it has changed since, or another shift of the same user and times stands in
+    the way."""
+    shift = await session.get(ShiftRow, change.shift_id)
+    if shift is None or state_of(shift) != change.after:
+        return None
+    was = change.before
+    other = await _identical(session, was.user_id, was.start, was.end)
+    if other is not None and other.id != shift.id:
+        return None
+    shift.user_id, shift.start, shift.end = was.user_id, was.start, was.end
+    shift.cancelled_at = None if was.on_roster else now
+    await session.flush()
+    return ShiftChange(change.shift_id, change.after, state_of(shift))
 
 
 def _ahead(user_id: int, now: datetime) -> SelectOfScalar[ShiftRow]:

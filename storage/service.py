@@ -147,34 +147,19 @@ async def opening_exceptions(session: AsyncSession) -> Sequence[OpeningException
     return result.scalars().all()
 
 
-async def add_weekly_opening(session: AsyncSession, *, weekday: int, start: str, end: str, since: date) -> None:
-    """Open every `weekday` from `start` to `end`, from the date `since` on."""
-    session.add(WeeklyOpeningRow(weekday=weekday, start=start, end=end, since=since))
-
-
-async def end_weekly_opening(session: AsyncSession, *, row_id: int, day: date) -> WeeklyOpeningRow | None:
-    """Weekly hours in force no more from the date `day` (earlier dates keep them); the row, or
-    None when no such row is in force."""
-    row = await session.get(WeeklyOpeningRow, row_id)
-    if row is None or row.until is not None:
-        return None
-    await _end(session, row, day)
-    await session.flush()
-    return row
-
-
-async def opening_exception(session: AsyncSession, *, row_id: int) -> OpeningException | None:
-    return await session.get(OpeningException, row_id)
-
-
 async def set_opening_exception(session: AsyncSession, *, day: date, start: str | None, end: str | None) -> None:
     """The hours of one date (None, None: closed all day), replacing any earlier exception."""
     await session.execute(delete(OpeningException).where(OpeningException.day == day))  # type: ignore[arg-type]
     session.add(OpeningException(day=day, start=start, end=end))
 
 
-async def delete_opening_exception(session: AsyncSession, *, row_id: int) -> None:
-    await session.execute(delete(OpeningException).where(OpeningException.id == row_id))  # type: ignore[arg-type]
+async def delete_opening_exceptions(session: AsyncSession, *, first: date, last: date) -> int:
+    """Delete the exceptions of the dates first..last; how many there were."""
+    rows = (await session.execute(select(OpeningException).where(
+        col(OpeningException.day) >= first, col(OpeningException.day) <= last))).scalars().all()
+    for row in rows:
+        await session.delete(row)
+    return len(rows)
 
 
 async def save_topic(session: AsyncSession, *, topic: Topic) -> None:

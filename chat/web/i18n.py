@@ -17,9 +17,18 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_interval,
+    format_skeleton,
+    format_time,
+    get_day_names,
+    get_time_format,
+)
 from babel.numbers import format_decimal, format_percent
 from starlette.requests import Request
 
@@ -100,6 +109,36 @@ class Translator:
     def time(self, moment: dt.datetime) -> str:
         """"9.05", "09.05", "09:05"."""
         return format_time(moment, "short", tzinfo=self.tz, locale=self.locale)
+
+    def weekday_date(self, day: dt.date) -> str:
+        """A date within the year shown, with its weekday: "ti 1.12.", "tis 1 dec.", "Tue 1 Dec"."""
+        return format_skeleton("MMMEd", day, locale=self.locale)
+
+    def weekday(self, number: int, width: Literal["abbreviated", "wide"] = "wide") -> str:
+        """The name of weekday `number` (0 = Monday) on its own: "maanantai", "måndag", "Monday";
+        `width` "abbreviated": "ma", "mån", "Mon"."""
+        name: str = get_day_names(width, context="stand-alone", locale=self.locale)[number]
+        return name
+
+    def month(self, day: dt.date) -> str:
+        """The month of `day` and its year: "joulukuu 2026", "december 2026", "December 2026"."""
+        return format_skeleton("yMMMM", day, locale=self.locale)
+
+    def date_range(self, first: dt.date, last: dt.date) -> str:
+        """Dates from `first` to `last` as one range: "ke 23.12.2026 – pe 1.1.2027"; one date alone."""
+        if first == last:
+            return format_skeleton("yMMMEd", first, locale=self.locale)
+        return format_interval(first, last, "yMMMEd", locale=self.locale)
+
+    def time_span(self, start: dt.datetime, end: dt.datetime) -> str:
+        """From `start` to `end` in the service's time zone: "9.00–13.00", "09:00–13:00". An end at
+        midnight is the day's 24.00 (the hour written 1–24), and an end on a later day says how
+        many days on ("22.00–2.00 (+1)")."""
+        start, end = (t.astimezone(self.tz) if self.tz else t for t in (start, end))
+        pattern = get_time_format("short", locale=self.locale).pattern
+        end_text = format_time(end, pattern.replace("H", "k"), locale=self.locale)
+        days = ((end - dt.timedelta(minutes=1)).date() - start.date()).days if end > start else 0
+        return f"{format_time(start, pattern, locale=self.locale)}–{end_text}" + (f" (+{days})" if days else "")
 
     def day_month_time(self, moment: dt.datetime) -> str:
         """A moment within the year shown, date and time joined the language's way."""

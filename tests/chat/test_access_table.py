@@ -90,18 +90,23 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/coordinator/coverage"): coordinator_only(200),
     ("GET", "/coordinator/statistics"): coordinator_only(200),
     ("GET", "/coordinator/roster"): coordinator_only(200),
+    ("GET", "/coordinator/roster/month"): coordinator_only(200),
     ("POST", "/coordinator/roster/templates"): coordinator_only(400),
     ("POST", "/coordinator/roster/templates/{template_id:int}/delete"): coordinator_only(303),
     ("POST", "/coordinator/roster/apply"): coordinator_only(303),
     ("POST", "/coordinator/roster/shifts"): coordinator_only(400),
+    ("GET", "/coordinator/roster/shifts/new"): coordinator_only(200),
+    ("POST", "/coordinator/roster/shifts/bulk"): coordinator_only(400),  # no shift ticked
+    ("GET", "/coordinator/roster/shifts/{shift_id:int}"): coordinator_only(200),
     ("POST", "/coordinator/roster/shifts/{shift_id:int}/cancel"): coordinator_only(303),
-    ("POST", "/coordinator/roster/shifts/{shift_id:int}/swap"): coordinator_only(400),  # shift 1 has begun
+    # Shift 1 was cancelled by the row above: its page is gone.
+    ("POST", "/coordinator/roster/shifts/{shift_id:int}/move"): coordinator_only(404),
+    ("POST", "/coordinator/roster/undo"): coordinator_only(400),  # no undo made for this session
     ("POST", "/coordinator/roster/import"): coordinator_only(400),
     ("GET", "/coordinator/hours"): coordinator_only(200),
-    ("POST", "/coordinator/hours/weekly"): coordinator_only(400),
-    ("POST", "/coordinator/hours/weekly/{row_id:int}/delete"): coordinator_only(303),
+    ("POST", "/coordinator/hours/week"): coordinator_only(400),  # not the week's table: no slots
     ("POST", "/coordinator/hours/exceptions"): coordinator_only(400),
-    ("POST", "/coordinator/hours/exceptions/{row_id:int}/delete"): coordinator_only(303),
+    ("POST", "/coordinator/hours/exceptions/delete"): coordinator_only(303),  # no dates: nothing to delete
     ("GET", "/coordinator/people"): coordinator_only(200),
     ("POST", "/coordinator/people/organisations"): coordinator_only(400),
     ("POST", "/coordinator/people/organisations/{organisation_id:int}"): coordinator_only(400),

@@ -12,7 +12,6 @@ import httpx
 from sqlmodel import select
 
 from storage import rostering
-from storage import service as stored
 from storage.tables import WeeklyOpeningRow
 from tests.chat.coordinator_fixtures import coordinating, csrf_of, rows_of
 
@@ -30,17 +29,20 @@ def local(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
+def week(**days: str) -> dict[str, str]:
+    """The hours page's table as it posts: "sat": "10:00-14:00" puts those hours in Saturday's first slot."""
+    return {"slots": "2", **{f"{day}-1-{bound}": time for day, hours in days.items()
+                             for bound, time in zip(("start", "end"), hours.split("-"), strict=True)}}
+
+
 async def test_changing_the_weekly_hours_keeps_the_hours_of_past_dates(tmp_path: Path) -> None:
     async with coordinating(tmp_path) as (service, client):
         csrf = await csrf_of(client, HOURS)
         assert (await coverage_of(client, "2026-11-16"))["open"] == ["35"]  # mon-fri 09-16
         # From today on: Saturdays 10-14, and no Mondays.
-        added = await client.post(f"{HOURS}/weekly", data={"csrf": csrf, "weekday": "sat", "start": "10:00",
-                                                            "end": "14:00"})
-        assert added.status_code == 303
-        async with service.db.transaction() as session:
-            [monday] = [row for row in await stored.weekly_opening(session) if row.weekday == 0]
-        assert (await client.post(f"{HOURS}/weekly/{monday.id}/delete", data={"csrf": csrf})).status_code == 303
+        weekdays = {day: "09:00-16:00" for day in ("tue", "wed", "thu", "fri")}
+        saved = await client.post(f"{HOURS}/week", data={"csrf": csrf, **week(**weekdays, sat="10:00-14:00")})
+        assert saved.status_code == 303
 
         assert (await coverage_of(client, "2026-11-16"))["open"] == ["35"]  # last week as it was
         assert (await coverage_of(client, "2026-11-23"))["open"] == ["39"]  # Monday the 23rd was open
@@ -48,13 +50,12 @@ async def test_changing_the_weekly_hours_keeps_the_hours_of_past_dates(tmp_path:
         assert not service.live.config.hours.is_open(local("2026-11-30T10:00"))
         assert service.live.config.hours.is_open(local("2026-11-28T11:00"))
         page = await client.get(HOURS)
-        assert "Mon</td>" not in page.text and "Sat</td><td>10:00–14:00" in page.text
+        assert 'name="mon-1-start" value=""' in page.text and 'name="sat-1-start" value="10:00"' in page.text
 
         # Hours added and deleted on the same day were never in force: nothing is kept of them.
-        await client.post(f"{HOURS}/weekly", data={"csrf": csrf, "weekday": "sun", "start": "10:00", "end": "12:00"})
-        async with service.db.transaction() as session:
-            [sunday] = [row for row in await stored.weekly_opening(session) if row.weekday == 6]
-        await client.post(f"{HOURS}/weekly/{sunday.id}/delete", data={"csrf": csrf})
+        await client.post(f"{HOURS}/week", data={"csrf": csrf, **week(**weekdays, sat="10:00-14:00",
+                                                                       sun="10:00-12:00")})
+        await client.post(f"{HOURS}/week", data={"csrf": csrf, **week(**weekdays, sat="10:00-14:00")})
         async with service.db.transaction() as session:
             rows = (await session.execute(select(WeeklyOpeningRow))).scalars().all()
         assert [row.weekday for row in rows if row.weekday == 6] == []

@@ -57,7 +57,7 @@ async def test_a_coordinator_adds_a_shift_and_the_advisors_console_shows_it(
     await page.locator("#shift-end").fill("15:30")
     await page.get_by_role("button", name="Add shift").click()
     await expect(page.get_by_role("status")).to_have_text("The shift was added.")
-    await expect(page.get_by_role("row", name="Thu 26 Nov 12:00–15:30 Bertil (bertil)")).to_be_visible()
+    await expect(page.get_by_role("link", name="Bertil, Thu 26 Nov 12:00–15:30")).to_be_visible()
     await no_violations(page, "roster")
     await shot(page, "roster")
     # A form sent with mistakes: the error summary links to each field.
@@ -103,38 +103,13 @@ async def test_coverage_and_statistics_pages_render_with_their_charts(browser: B
     await context.close()
 
 
-async def test_hours_people_and_settings_pages_work_and_pass_axe_with_and_without_errors(
+async def test_people_and_settings_pages_work_and_pass_axe_with_and_without_errors(
     browser: Browser, service: Service
 ) -> None:
     await add_coordinator(service)
     context = await browser.new_context(viewport=DESKTOP)
     page = await context.new_page()
     await sign_in(page, service, COORDINATOR)
-
-    await page.get_by_role("link", name="Opening hours").first.click()
-    await page.locator("#weekly-weekday").select_option("sat")
-    await page.locator("#weekly-start").fill("10:00")
-    await page.locator("#weekly-end").fill("14:00")
-    await page.get_by_role("button", name="Add opening hours").click()
-    await expect(page.get_by_role("status")).to_have_text("The opening hours were added.")
-    await page.locator("#exception-day").fill("2026-12-24")
-    await page.get_by_label("Closed all day").check()
-    await page.get_by_role("button", name="Save exception date").click()
-    await expect(page.get_by_role("row", name="Thu 24 Dec 2026 Closed all day")).to_be_visible()
-    await no_violations(page, "hours")
-    await shot(page, "hours")
-    await page.locator("#weekly-start").fill("15:00")
-    await page.locator("#weekly-end").fill("12:00")
-    await page.get_by_role("button", name="Add opening hours").click()
-    await expect(page.locator(".error-summary a[href='#weekly-end']")).to_be_visible()
-    await no_violations(page, "hours with errors")
-    await shot(page, "hours-errors")
-    await page.locator("#exception-day").fill("2026-11-23")  # yesterday
-    await page.get_by_role("button", name="Save exception date").click()
-    await expect(page.locator(".error-summary a[href='#exception-day']")).to_have_text(
-        "The date has passed: choose today or a later date")
-    await no_violations(page, "hours with a past date")
-    await shot(page, "hours-past-date")
 
     await page.get_by_role("link", name="Organisations and advisors").first.click()
     await page.locator("#user-username").fill("dora")
@@ -170,7 +145,8 @@ async def test_hours_people_and_settings_pages_work_and_pass_axe_with_and_withou
     await page.get_by_role("button", name="Deactivate and cancel the shifts").click()
     await expect(page.get_by_role("status")).to_have_text("The account was deactivated and its sessions ended.")
     await page.get_by_role("link", name="Roster").first.click()
-    await expect(page.get_by_role("row", name="Bertil deactivated: not added to weeks Thu 09:00–16:00")).to_be_visible()
+    template = page.get_by_role("row", name="Bertil deactivated: not added to weeks Thursday 09:00–16:00")
+    await expect(template).to_be_visible()
     await no_violations(page, "roster with a deactivated person's template")
     await shot(page, "roster-deactivated-template")
     await page.goto(f"{service.base}/coordinator/people/users/bertil")

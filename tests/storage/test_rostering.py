@@ -40,21 +40,22 @@ async def test_a_template_is_applied_to_a_date_once_whatever_became_of_its_shift
     anna, bertil, template = await _ids(seeded)
     made = [(template, MONDAY, anna, NINE, NINE + timedelta(hours=4))]
     async with seeded.transaction() as session:
-        assert await rostering.apply_templates(session, shifts=made) == 1
-        assert await rostering.apply_templates(session, shifts=made) == 0
+        assert len(await rostering.apply_templates(session, shifts=made)) == 1
+        assert await rostering.apply_templates(session, shifts=made) == []
     [shift] = await _week(seeded)
     assert (shift.template_id, shift.template_day, shift.cancelled_at) == (template, MONDAY, None)
 
     async with seeded.transaction() as session:
-        assert await rostering.swap_shift(session, shift_id=shift.id or 0, user_id=bertil, now=NOW) is not None
-        assert await rostering.apply_templates(session, shifts=made) == 0
+        assert await rostering.place_shift(session, shift_id=shift.id or 0, user_id=bertil, start=shift.start,
+                                           end=shift.end, now=NOW)
+        assert await rostering.apply_templates(session, shifts=made) == []
     assert [s.user_id for s in await _week(seeded)] == [bertil]  # swapped stays swapped, not doubled
 
     async with seeded.transaction() as session:
         cancelled = await rostering.cancel_shift(session, shift_id=shift.id or 0, now=NOW)
-        assert cancelled is not None and cancelled.cancelled_at == NOW
+        assert cancelled is not None and (cancelled.before.on_roster, cancelled.after.on_roster) == (True, False)
         assert await rostering.cancel_shift(session, shift_id=shift.id or 0, now=NOW) is None
-        assert await rostering.apply_templates(session, shifts=made) == 0
+        assert await rostering.apply_templates(session, shifts=made) == []
     assert await _week(seeded) == []  # the cancelled shift stays cancelled
     async with seeded.transaction() as session:
         assert await roster.shifts_between(session, start=NINE, end=NINE + timedelta(hours=4)) == []
@@ -87,8 +88,17 @@ async def test_a_shift_swapped_to_someone_whose_identical_shift_was_cancelled(se
     by_user = {s.user_id: s for s in await _week(seeded)}
     async with seeded.transaction() as session:
         await rostering.cancel_shift(session, shift_id=by_user[bertil].id or 0, now=NOW)
-        assert await rostering.swap_shift(session, shift_id=by_user[anna].id or 0, user_id=bertil, now=NOW) is not None
+        moved = await rostering.place_shift(session, shift_id=by_user[anna].id or 0, user_id=bertil, start=hours[0],
+                                            end=hours[1], now=NOW)
     assert [s.user_id for s in await _week(seeded)] == [bertil]
+    assert moved is not None and [(c.shift_id, c.after.on_roster) for c in moved] == [
+        (by_user[bertil].id, True), (by_user[anna].id, False)]
+    # Put back the last first, as an undo does: Anna's on the roster again, Bertil's cancelled.
+    async with seeded.transaction() as session:
+        for change in reversed(moved):
+            assert await rostering.put_back(session, change=change, now=NOW) is not None
+        assert await rostering.put_back(session, change=moved[0], now=NOW) is None  # not as the change left it
+    assert [s.user_id for s in await _week(seeded)] == [anna]
 
 
 async def test_deleting_a_template_keeps_the_shifts_it_made(seeded: Database) -> None:

@@ -47,6 +47,7 @@ def clock_span(start: datetime, end: datetime) -> str:
 
 
 TEMPLATES.env.filters["clock_span"] = lambda span: clock_span(*span)
+TEMPLATES.env.filters["time_span"] = pass_context(lambda context, span: context["t"].time_span(*span))
 
 
 def _formatting(name: str) -> Any:
@@ -59,7 +60,8 @@ def _formatting(name: str) -> Any:
     return formatted
 
 
-for _name in ("number", "percent", "date", "day_month", "datetime", "time", "day_month_time"):
+for _name in ("number", "percent", "date", "day_month", "datetime", "time", "day_month_time", "weekday_date",
+              "weekday", "month", "date_range"):
     TEMPLATES.env.filters[_name] = _formatting(_name)
 
 

@@ -17,12 +17,14 @@ from chat.web.pages import (
     coordinator_reports,
     coordinator_roster,
     coordinator_settings,
+    coordinator_shifts,
     coordinator_survey,
 )
 
 routes: list[BaseRoute] = [
     *coordinator_reports.routes,
     *coordinator_roster.routes,
+    *coordinator_shifts.routes,
     *coordinator_hours.routes,
     *coordinator_people.routes,
     *coordinator_settings.routes,
