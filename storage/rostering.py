@@ -34,9 +34,13 @@ class ShiftState:
 
 @dataclass(frozen=True)
 class ShiftChange:
+    """A shift from `before` to `after`. `created`: the change made the row, so undoing it takes
+    the row away again, as if it had never been made (applying the templates again makes it anew)."""
+
     shift_id: int
     before: ShiftState
     after: ShiftState
+    created: bool = False
 
 
 def state_of(shift: ShiftRow) -> ShiftState:
@@ -77,14 +81,14 @@ async def apply_templates(
             shift = ShiftRow(user_id=user_id, start=start, end=end, template_id=template_id, template_day=day)
             session.add(shift)
             await session.flush()
-            added.append(_made(shift))
+            added.append(_made(shift, created=True))
     return added
 
 
-def _made(shift: ShiftRow) -> ShiftChange:
+def _made(shift: ShiftRow, *, created: bool) -> ShiftChange:
     """A shift that was not on the roster before and is now."""
     now = state_of(shift)
-    return ShiftChange(shift.id or 0, ShiftState(now.user_id, now.start, now.end, on_roster=False), now)
+    return ShiftChange(shift.id or 0, ShiftState(now.user_id, now.start, now.end, on_roster=False), now, created)
 
 
 async def _identical(session: AsyncSession, user_id: int, start: datetime, end: datetime) -> ShiftRow | None:
@@ -100,6 +104,7 @@ async def add_shift(session: AsyncSession, *, user_id: int, start: datetime, end
     """Put the user's shift from `start` to `end` on the roster: a new one, or the identical
     cancelled one back; None when the identical one is on the roster already."""
     shift = await _identical(session, user_id, start, end)
+    created = shift is None
     if shift is None:
         shift = ShiftRow(user_id=user_id, start=start, end=end)
         session.add(shift)
@@ -107,7 +112,7 @@ async def add_shift(session: AsyncSession, *, user_id: int, start: datetime, end
         return None
     shift.cancelled_at = None
     await session.flush()
-    return _made(shift)
+    return _made(shift, created=created)
 
 
 async def shifts_with_users(
@@ -171,12 +176,16 @@ async def place_shift(session: AsyncSession, *, shift_id: int, user_id: int, sta
 
 
 async def put_back(session: AsyncSession, *, change: ShiftChange, now: datetime) -> ShiftChange | None:
-    """Undo one change: the shift as it was before it, provided it is still as the change left
-    it; None when it has changed since, or another shift of the same user and times stands in
-    the way."""
+    """Undo one change: the shift as it was before it (a shift the change made: gone), provided
+    it is still as the change left it; None when it has changed since, or another shift of the
+    same user and times stands in the way."""
     shift = await session.get(ShiftRow, change.shift_id)
     if shift is None or state_of(shift) != change.after:
         return None
+    if change.created:
+        await session.delete(shift)
+        await session.flush()
+        return ShiftChange(change.shift_id, change.after, change.before)
     was = change.before
     other = await _identical(session, was.user_id, was.start, was.end)
     if other is not None and other.id != shift.id:

@@ -198,7 +198,8 @@ def undoable(changes: Changes, now: datetime) -> bool:
 
 async def undo(admin: Administration, *, actor: str, changes: Changes) -> Changes:
     """Put every shift the changes touched back as it was before them, the last first; refused
-    when any has changed since or is no longer all ahead. What the undo itself changed."""
+    when any has changed since or is no longer all ahead. What the undo itself changed (to be
+    undone in turn, a redo), or nothing when it took away shifts the change had made."""
     if not undoable(changes, admin.clock.now()):
         raise Refused([Problem("undo", "undo_past", "the change touched shifts that have begun since")])
     async with admin.change(actor=actor, action="roster_undo") as change:
@@ -209,4 +210,5 @@ async def undo(admin: Administration, *, actor: str, changes: Changes) -> Change
                 raise Refused([Problem("undo", "undo_changed", "the roster has changed since: nothing was undone")])
             undone.append(back)
         change.detail = _detail(undone, admin)
-    return tuple(undone)
+    # A shift the change made is gone again, with what it was made from: nothing to redo it by.
+    return () if any(c.created for c in changes) else tuple(undone)

@@ -189,10 +189,15 @@ async def test_a_template_for_several_weekdays_is_one_post_and_one_change(tmp_pa
             rows = (await session.execute(select(ShiftTemplateRow))).scalars().all()
         assert sorted(row.weekday for row in rows) == [0, 1, 2, 3, 4]
         assert (await audit_actions(service)).count("template_add") == 1
+        made = {f"Chloe, {day} 09:00–13:00" for day in ("Mon 7 Dec", "Tue 8 Dec", "Wed 9 Dec", "Thu 10 Dec",
+                                                          "Fri 11 Dec")}
         _, page = await follow(client, await client.post(f"{ROSTER}/apply", data=week))
-        assert "5 shifts were added from the weekly templates." in page
-        assert {f"Chloe, {day} 09:00–13:00" for day in ("Mon 7 Dec", "Tue 8 Dec", "Wed 9 Dec", "Thu 10 Dec",
-                                                          "Fri 11 Dec")} <= set(blocks(page))
+        assert "5 shifts were added from the weekly templates." in page and made <= set(blocks(page))
+        # Undone, the shifts the templates made are gone as if never made: applying again makes them.
+        _, page = await follow(client, await client.post(f"{ROSTER}/undo", data={**week, "undo": undo_form(page)}))
+        assert "The change was undone." in page and not made & set(blocks(page)) and ">Redo</button>" not in page
+        _, page = await follow(client, await client.post(f"{ROSTER}/apply", data=week))
+        assert "5 shifts were added from the weekly templates." in page and made <= set(blocks(page))
         none = await client.post(f"{ROSTER}/templates", data={**week, "advisor": "chloe", "start": "09:00",
                                                                "end": "13:00"})
         assert none.status_code == 400 and '<a href="#tpl-weekday">Tick at least one weekday</a>' in none.text

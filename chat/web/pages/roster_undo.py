@@ -39,7 +39,8 @@ def _unstate(value: list[int]) -> ShiftState:
 
 def pack(request: Request, changes: Changes) -> str:
     """The changes as a token for this session."""
-    data = json.dumps([[c.shift_id, _state(c.before), _state(c.after)] for c in changes], separators=(",", ":"))
+    data = json.dumps([[c.shift_id, _state(c.before), _state(c.after), int(c.created)] for c in changes],
+                      separators=(",", ":"))
     body = base64.urlsafe_b64encode(zlib.compress(data.encode())).decode().rstrip("=")
     return f"{body}.{_signature(request, body)}"
 
@@ -51,6 +52,7 @@ def unpack(request: Request, token: str) -> Changes | None:
         return None
     try:
         data = json.loads(zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
-        return tuple(ShiftChange(shift_id, _unstate(before), _unstate(after)) for shift_id, before, after in data)
+        return tuple(ShiftChange(shift_id, _unstate(before), _unstate(after), bool(created))
+                     for shift_id, before, after, created in data)
     except (binascii.Error, zlib.error, ValueError, TypeError):
         return None
