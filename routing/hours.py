@@ -146,11 +146,6 @@ class OpeningHours:
         return [(day, self.intervals(at(day, time(0), self.tz, recurring=True), at(day, None, self.tz, recurring=True)))
                 for day in dates]
 
-    def opening_of(self, day: date) -> list[Interval]:
-        """The open intervals of the date `day` itself (its exception's, else its weekly hours in
-        force then), in order; an evening that runs on from the day before is not among them."""
-        return [self._interval(s, e) for s, e in self._on(day)]
-
     def exception_on(self, day: date) -> tuple[Span, ...] | None:
         """The hours an exception gives the date `day` (empty: closed all day), or None when the
         weekly hours hold that day."""

@@ -35,7 +35,8 @@ def day_kind(hours: OpeningHours, day: date) -> str:
     exception = hours.exception_on(day)
     if exception is not None:
         return OTHER_HOURS if exception else HOLIDAY
-    return OPEN if hours.opening_of(day) else CLOSED
+    [(_, intervals)] = hours.days(day, 1)
+    return OPEN if intervals else CLOSED
 
 
 def shift_warnings(
