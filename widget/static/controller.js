@@ -60,6 +60,8 @@ const FRAME_HANDLERS = {
   typing: 'onTyping',
   ended: 'onEnded',
   feedback_saved: 'onFeedbackSaved',
+  idle_warning: 'onIdleWarning',
+  idle_cleared: 'onIdleCleared',
   error: 'onError',
 };
 
@@ -113,6 +115,7 @@ export class SessionController {
     this.pendingFeedback = null;
     this.composerError = null;
     this.advisorTyping = false;
+    this.idleWarning = false; // the server said the silent chat ends soon (idle_warning)
     this.lastTypingSent = 0;
     this.unread = 0;
     this.closedReason = 'closed';
@@ -190,6 +193,17 @@ export class SessionController {
    */
   languageOnDuty(language) {
     return this.service?.languages_on_duty?.[language] !== false;
+  }
+
+  /**
+   * The coordinators' pages for a topic (/api/service `topics[].help`): in the widget's language,
+   * else in the chat's; each { title, href } with href as the service gave it.
+   */
+  helpLinks(topicId, language) {
+    const topic = (this.service?.topics || []).find((item) => item.id === topicId);
+    const help = topic?.help || {};
+    const links = help[this.lang] || help[language] || [];
+    return links.filter((link) => typeof link?.title === 'string' && typeof link?.href === 'string');
   }
 
   setChatLanguage(language) {
@@ -474,6 +488,7 @@ export class SessionController {
 
   onMessage(frame) {
     if (!this.chat || !Number.isInteger(frame.seq) || typeof frame.text !== 'string') return;
+    this.idleWarning = false; // a line starts the idle clock again (docs/protocol.md)
     if (!this.book.addMessage(frame)) return;
     this.persist();
     if (frame.from === 'advisor') {
@@ -492,6 +507,18 @@ export class SessionController {
       this.persist();
       this.changed();
     }
+  }
+
+  /** The silent chat ends soon unless someone writes or says they are still here. */
+  onIdleWarning() {
+    if (!this.chat || this.chat.phase === 'ended') return;
+    this.idleWarning = true;
+    this.changed();
+  }
+
+  onIdleCleared() {
+    this.idleWarning = false;
+    this.changed();
   }
 
   onTyping(frame) {
@@ -520,6 +547,7 @@ export class SessionController {
       this.pendingEnd = false;
       this.confirmingEnd = false;
       this.advisorTyping = false;
+      this.idleWarning = false;
       this.chat.phase = 'ended';
       this.chat.ended = { by: frame.by || null, reason: frame.reason || null };
       this.chat.offerOffline = frame.reason === 'service_closed' && !this.chat.wasAssigned;
@@ -688,6 +716,11 @@ export class SessionController {
     }
   }
 
+  /** "I'm still here": the idle clock starts again once the server answers idle_cleared. */
+  stillHere() {
+    if (this.idleWarning) this.link.send({ type: 'still_here' });
+  }
+
   /** "End chat" (or "Leave the queue") pressed: ask first; nothing is sent yet. */
   askToEnd() {
     if (!this.chat || this.chat.phase === 'ended') return;
@@ -735,6 +768,18 @@ export class SessionController {
     }
   }
 
+  /**
+   * Quick exit (docs/protocol.md): the server hears it while a chat is live (its advisor learns
+   * the visitor left), then nothing of the chat is kept in this browser. The element then has
+   * the host page replaced by a neutral one.
+   */
+  quickExit() {
+    if (this.chat && this.chat.phase !== 'ended') this.link.send({ type: 'quick_exit' });
+    this.forgetChat();
+    this.panelOpen = false;
+    this.store.clear();
+  }
+
   startAgain() {
     this.forgetChat();
     this.showEntry();
@@ -752,6 +797,7 @@ export class SessionController {
     this.pendingFeedback = null;
     this.composerError = null;
     this.advisorTyping = false;
+    this.idleWarning = false;
     this.forms.feedback = { rating: null, comment: '' };
     this.notice = null;
     this.setConnection('ok');
