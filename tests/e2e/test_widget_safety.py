@@ -6,10 +6,12 @@ test-artifacts/widget/."""
 from __future__ import annotations
 
 from playwright.async_api import Page, expect
+from sqlmodel import select
 
+from storage.tables import SurveyAnswer
 from tests.chat.coordinator_fixtures import COORDINATOR, add_coordinator, client_of, csrf_of
 from tests.e2e.browser import Host, Widget, advisor_side, expect_no_violations, in_a_chat, shoot
-from tests.service import Service, until
+from tests.service import Service, send, until
 
 CHAT_KEY = "() => Object.keys(sessionStorage).filter((key) => key.startsWith('neuvo-chat:'))"
 
@@ -147,3 +149,43 @@ async def test_the_privacy_notice_and_accessibility_statement_are_linked_before_
     statement = await opened.value
     await expect(statement.get_by_role("heading", level=1)).to_be_visible()
     assert (await statement.evaluate("() => document.documentElement.lang")) == "sv"
+
+
+async def add_questions(service: Service) -> None:
+    """A scale, a choice and a text, as a coordinator designs them."""
+    await add_coordinator(service)
+    texts = {"scale": "How useful was the chat?", "choice": "What will you do next?", "text": "Anything else?"}
+    async with client_of(service, COORDINATOR) as client:
+        csrf = await csrf_of(client, "/coordinator/survey")
+        for kind, text in texts.items():
+            options = {f"options_{lang}": "Apply\nWait" for lang in ("fi", "sv", "en")} if kind == "choice" else {}
+            added = await client.post("/coordinator/survey/questions", data={
+                "csrf": csrf, "kind": kind, "text_fi": text, "text_sv": text, "text_en": text, **options})
+            assert added.status_code == 303, added.text
+
+
+async def test_the_questionnaire_is_asked_beside_the_rating_and_answered_once(
+        page: Page, service: Service, host: Host) -> None:
+    await add_questions(service)
+    widget, advisor = await in_a_chat(page, service, host)
+    await send(advisor.ws, {"type": "close", "chat": advisor.chat, "outcome": "answered"})
+    await expect(widget.heading("The chat has ended")).to_be_visible()
+    survey = widget.inside.locator("neuvo-chat form.survey")
+    await expect(survey.get_by_role("group", name="How useful was the chat?")).to_be_visible()
+    await expect_no_violations(page, "ended, with the questionnaire")
+    await shoot(page, widget, "issue17", "survey")
+    await survey.get_by_role("button", name="Send answers").scroll_into_view_if_needed()
+    await shoot(page, widget, "issue17", "survey-questions")
+
+    await survey.get_by_role("radio", name="4 of 5").check()
+    await survey.get_by_role("radio", name="Wait").check()
+    await survey.get_by_label("Anything else?").fill("  ")  # blank: left out
+    await survey.get_by_role("button", name="Send answers").press("Enter")
+    thanks = widget.inside.get_by_role("status").filter(has_text="Thank you for your answers.")
+    await expect(thanks).to_be_visible()
+    await expect(thanks).to_be_focused()
+    await expect(widget.rating(5)).to_be_visible()  # the rating is still there to give
+    await expect_no_violations(page, "the questionnaire answered")
+    async with service.db.transaction() as session:
+        stored = (await session.execute(select(SurveyAnswer))).scalars().all()
+    assert sorted((a.value, a.text) for a in stored) == [(1, None), (4, None)]

@@ -630,3 +630,28 @@ test("a topic's help links are the widget's language's, else the chat's", async 
   assert.deepEqual(controller.helpLinks('study', 'fi'), []);
   assert.deepEqual(controller.helpLinks('nope', 'fi'), []);
 });
+
+// -- the questionnaire ---------------------------------------------------------------------------
+
+const SURVEY = [
+  { id: 1, kind: 'scale', text: { en: 'How useful was it?' }, options: [] },
+  { id: 2, kind: 'choice', text: { en: 'What next?' }, options: [{ en: 'Apply' }, { en: 'Wait' }] },
+  { id: 3, kind: 'text', text: { en: 'Anything else?' }, options: [] },
+];
+
+test('the questionnaire sends what was answered, again after an unavailable, until saved', async () => {
+  const { controller, socket, timers } = await chatting({ service: { ...SERVICE, survey: SURVEY } });
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  assert.equal(socket.readyState, 1, 'kept open: the questions may be answered');
+  Object.assign(controller.forms.survey, { 1: 4, 3: '  ' }); // question 2 left, 3 blank
+  controller.sendSurvey();
+  const expected = { type: 'survey', answers: [{ question: 1, value: 4 }] };
+  assert.deepEqual(socket.sent.at(-1), expected);
+  quietly(() => socket.receive({ type: 'error', code: 'unavailable', message: 'later' }));
+  timers.advance(2000);
+  assert.deepEqual(socket.sent.at(-1), expected, 'sent again with the same answers');
+  socket.receive({ type: 'survey_saved' });
+  assert.equal(controller.chat.surveySaved, true);
+  assert.equal(controller.pendingSurvey, null);
+  assert.equal(socket.readyState, 3, 'nothing left to send');
+});

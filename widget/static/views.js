@@ -10,7 +10,7 @@
  */
 
 import { composerForm, feedbackForm, languageOptions, offlineForm, questionField, selectField,
-  topicOptions } from './forms.js';
+  surveyForm, topicOptions } from './forms.js';
 import { followTheEnd, h, scrollBox, setText } from './dom.js';
 
 function heading(text) {
@@ -273,12 +273,13 @@ function viewEnded(ui) {
   const chat = session.chat || {};
   const title = heading(ui.t('ended.title'));
   const parts = [h('p', {}, endedText(ui, chat))];
-  let feedback = null;
+  const forms = [];
   if (chat.offerOffline) {
     parts.push(offlineForm(ui, 'ended.offline_intro').node);
   } else if (chat.wasAssigned) {
-    feedback = feedbackForm(ui);
-    parts.push(feedback.node);
+    forms.push(feedbackForm(ui));
+    if (session.surveyQuestions.length > 0) forms.push(surveyForm(ui));
+    parts.push(...forms.map((form) => form.node));
   }
   const actions = h('div', { class: 'actions' });
   if (session.book.history.length > 0) {
@@ -294,7 +295,7 @@ function viewEnded(ui) {
     parts.push(h('h4', { class: 'subheading' }, ui.t('ended.history')), log.node);
   }
   return { node: h('div', { class: 'view' }, title, ...parts), focus: title,
-    update: () => feedback?.update() };
+    update: () => forms.forEach((form) => form.update()) };
 }
 
 function endedText(ui, chat) {
