@@ -1,7 +1,9 @@
 """Issue 17, the visitor's safety in the widget: a quick exit in the header of every view (and
 Escape twice) that tells the server, forgets the chat in this browser and replaces the host page
-with a neutral one. axe in each new state; screenshots at 1280x800 and 375x740 in
-test-artifacts/widget/."""
+with a neutral one; the idle warning with its one button; a topic's help pages while waiting; the
+privacy notice and accessibility statement from the start screen; the coordinators' questionnaire
+after the end; forgetting an ended chat on the device. axe in each new state; screenshots at
+1280x800 and 375x740 in test-artifacts/widget/issue17-*."""
 
 from __future__ import annotations
 
@@ -189,3 +191,20 @@ async def test_the_questionnaire_is_asked_beside_the_rating_and_answered_once(
     async with service.db.transaction() as session:
         stored = (await session.execute(select(SurveyAnswer))).scalars().all()
     assert sorted((a.value, a.text) for a in stored) == [(1, None), (4, None)]
+
+
+async def test_an_ended_chat_can_be_forgotten_on_this_device(page: Page, service: Service, host: Host) -> None:
+    widget, advisor = await in_a_chat(page, service, host)
+    await advisor.say("Good luck with the applications!")
+    await expect(widget.line("Good luck with the applications!")).to_be_visible()
+    await send(advisor.ws, {"type": "close", "chat": advisor.chat, "outcome": "answered"})
+    await expect(widget.heading("The chat has ended")).to_be_visible()
+    await widget.button("Forget this chat on this device").click()
+    await expect(widget.heading("Start a chat")).to_be_visible()
+    await expect(widget.status("The chat is forgotten")).to_be_visible()
+    assert "Good luck" not in str(await (await widget.frame()).evaluate("() => JSON.stringify(sessionStorage)"))
+    await expect_no_violations(page, "the chat forgotten")
+    await shoot(page, widget, "issue17", "forgotten")
+    await page.reload()  # and a reload finds nothing to resume
+    await widget.open()
+    await expect(widget.heading("Start a chat")).to_be_visible()

@@ -655,3 +655,15 @@ test('the questionnaire sends what was answered, again after an unavailable, unt
   assert.equal(controller.pendingSurvey, null);
   assert.equal(socket.readyState, 3, 'nothing left to send');
 });
+
+test('forgetting an ended chat keeps nothing of it and says so on the start screen', async () => {
+  const { controller, socket, store } = await chatting();
+  socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'Hei', at: '2026-11-24T08:00:00Z' });
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  controller.forgetHere();
+  assert.equal(store.record, null);
+  assert.equal(controller.chat, null);
+  await settle();
+  assert.equal(controller.view, 'before');
+  assert.deepEqual(controller.notice, { key: 'notice.forgotten' });
+});

@@ -827,6 +827,16 @@ export class SessionController {
     this.store.clear();
   }
 
+  /**
+   * "Forget this chat on this device" after the end (a shared computer): nothing of it is kept
+   * in this browser any more; the start screen says so.
+   */
+  forgetHere() {
+    this.forgetChat();
+    this.store.clear();
+    this.showEntry().then(() => this.setNotice({ key: 'notice.forgotten' }));
+  }
+
   startAgain() {
     this.forgetChat();
     this.showEntry();

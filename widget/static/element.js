@@ -209,6 +209,7 @@ class NeuvoChatElement extends HTMLElement {
   // -- panel: open, close, focus ------------------------------------------------------------
 
   openPanel({ focus = true } = {}) {
+    this.lastEscape = 0; // close, open and close again is not the quick exit
     this.panel.hidden = false;
     this.session.openPanel();
     this.tellLauncher();
@@ -231,9 +232,12 @@ class NeuvoChatElement extends HTMLElement {
     this.closePanel({ byEscape: true });
   }
 
-  /** The second Escape within a second is the quick exit (the first may close the panel). */
+  /** Escape twice in a row within a second is the quick exit (the first may close the panel). */
   countEscape(event) {
-    if (event.key !== 'Escape') return;
+    if (event.key !== 'Escape') {
+      this.lastEscape = 0; // twice in a row: another key between is not the quick exit
+      return;
+    }
     const now = Date.now();
     if (now - (this.lastEscape || 0) <= QUICK_EXIT_ESCAPES_MS) {
       event.preventDefault();

@@ -68,7 +68,9 @@ class NeuvoLauncherElement extends HTMLElement {
     // The first Escape closed the panel and focus came back here: a second one soon after is
     // still the quick exit, which the frame carries out (it holds the chat).
     window.addEventListener('keydown', (event) => {
-      if (event.key !== 'Escape' || Date.now() - this.escapedAt > QUICK_EXIT_ESCAPES_MS) return;
+      const soon = Date.now() - this.escapedAt <= QUICK_EXIT_ESCAPES_MS;
+      this.escapedAt = 0; // only the very next key counts
+      if (event.key !== 'Escape' || !soon) return;
       event.preventDefault();
       this.bridge.send('quick_exit');
     });
@@ -119,6 +121,7 @@ class NeuvoLauncherElement extends HTMLElement {
 
   /** The launcher's click: show the frame, hand it the focus, and ask it to open its panel. */
   openFrame() {
+    this.escapedAt = 0;
     this.setOpen(true);
     setText(this.announcer, '');
     this.frame.focus();

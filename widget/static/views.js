@@ -288,6 +288,8 @@ function viewEnded(ui) {
   }
   actions.append(h('button', { type: 'button', class: 'button button--secondary',
     onclick: () => session.startAgain() }, ui.t('ended.start_again')));
+  actions.append(h('button', { type: 'button', class: 'button button--secondary',
+    onclick: () => session.forgetHere() }, ui.t('ended.forget')));
   parts.push(actions, helpList(ui, chat.topic, chat.language));
   if (session.book.history.length > 0) {
     const log = messageLog(ui);
