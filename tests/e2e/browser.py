@@ -37,6 +37,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
                  "--disable-sync", "--no-first-run", "--disable-gpu"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget"
 DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+SCREENS = {"1280": DESKTOP, "375": PHONE}
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 # What a careless (or hostile) host site might have in its stylesheet. None of it may reach the widget.
@@ -64,7 +66,8 @@ body { transform: translateZ(0) !important; filter: contrast(1) !important; cont
 def host_page(request: Request) -> HTMLResponse:
     """An organisation's page: some content of its own, then the one script tag."""
     q = request.query_params
-    data = "".join(f' data-{name}="{html.escape(q[name])}"' for name in ("lang", "topic") if q.get(name))
+    data = "".join(f' data-{name}="{html.escape(q[name])}"' for name in ("lang", "topic", "exit-url")
+                   if q.get(name))
     html_lang = f' lang="{html.escape(q["html_lang"])}"' if q.get("html_lang") else ""
     style = f"<style>{HOSTILE_CSS}</style>" if q.get("hostile") else ""
     return HTMLResponse(f"""<!doctype html>
@@ -80,6 +83,11 @@ def host_page(request: Request) -> HTMLResponse:
 </html>""")
 
 
+def exit_page(request: Request) -> HTMLResponse:
+    """A neutral page for the quick exit to land on (there is no internet in the tests)."""
+    return HTMLResponse("<!doctype html><html lang=en><title>Weather</title><h1>Weather today</h1></html>")
+
+
 class Host:
     """The participating organisation's site, on another origin than the Neuvo server."""
 
@@ -87,7 +95,8 @@ class Host:
         self.origin = f"http://localhost:{port}"
 
     def url(self, server: str, **params: str) -> str:
-        """A page with <script src="{server}/widget.js" defer>; params: lang, topic, html_lang, hostile.
+        """A page with <script src="{server}/widget.js" defer>; params: lang, topic, exit-url, html_lang,
+        hostile.
 
         The script comes from `localhost:<server's port>`: another origin than the page (so the page
         cannot read the conversation's frame), on the same site, as chat.college.fi is to
@@ -375,3 +384,12 @@ def artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
 
+
+
+async def shoot(page: Page, widget: Widget, issue: str, name: str) -> None:
+    """The state on screen at 1280x800 and at 375x740, kept for people to look at."""
+    for label, size in SCREENS.items():
+        await page.set_viewport_size(size)
+        await widget.settled()
+        await page.screenshot(path=artifact(f"{issue}-{label}-{name}.png"))
+    await page.set_viewport_size(DESKTOP)

@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Host, Proxy, host_page
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Host, Proxy, exit_page, host_page
 from tests.service import WIDGET_ORIGIN, Service, running, serve
 
 # Two busy cores: give auto-waiting assertions room before they call a slow machine a failure.
@@ -31,7 +31,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture(scope="session")
 async def host() -> AsyncIterator[Host]:
-    app = Starlette(routes=[Route("/page", host_page)])
+    app = Starlette(routes=[Route("/page", host_page), Route("/exit", exit_page)])
     async with serve(app) as port:
         yield Host(port)
 

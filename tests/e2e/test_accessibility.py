@@ -82,13 +82,17 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     await expect_visible_focus_on(page, privacy)
     await page.keyboard.press("Enter")
     await expect(widget.panel.get_by_text("You can chat anonymously.", exact=False)).to_be_visible()
+    for statement in ("Privacy notice", "Accessibility statement"):  # the disclosure's links
+        await page.keyboard.press("Tab")
+        await expect_visible_focus_on(page, widget.inside.get_by_role(
+            "link", name=f"{statement} (opens in a new tab)"))
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.button("Start chat"))
 
-    # The focus trap: Tab from the last control comes round to the first one, Shift+Tab goes back.
+    # The focus trap: Tab from the last control comes round to the first one (the quick exit, in
+    # the header), Shift+Tab goes back.
     await page.keyboard.press("Tab")
-    close = widget.button("Close the chat window")
-    await expect_visible_focus_on(page, close)
+    await expect_visible_focus_on(page, widget.button("Quick exit"))
     await page.keyboard.press("Shift+Tab")
     await expect_visible_focus_on(page, widget.button("Start chat"))
     await page.keyboard.press("Enter")

@@ -17,18 +17,19 @@ from storage import service as service_rows
 from storage.tables import Feedback, OfflineMessage
 from tests.e2e.browser import (
     DESKTOP,
+    PHONE,
+    SCREENS,
     AdvisorSide,
     Host,
     Widget,
     advisor_side,
     artifact,
     expect_no_violations,
+    shoot,
     stored_lines,
 )
 from tests.service import Service, send, until
 
-PHONE = {"width": 375, "height": 740}
-SCREENS = {"1280": DESKTOP, "375": PHONE}
 SATURDAY_NOON = datetime.fromisoformat("2026-11-28T12:00:00+02:00")
 
 # The panel's own scroll offsets: Start must be in sight as the panel opens, nothing scrolled.
@@ -36,15 +37,6 @@ SCROLLED = """() => {
     const root = document.querySelector('neuvo-chat').shadowRoot;
     return [root.getElementById('neuvo-panel').scrollTop, root.querySelector('.panel__body').scrollTop];
 }"""
-
-
-async def shoot(page: Page, widget: Widget, name: str) -> None:
-    """The state on screen at 1280x800 and at 375x740, kept for people to look at."""
-    for label, size in SCREENS.items():
-        await page.set_viewport_size(size)
-        await widget.settled()
-        await page.screenshot(path=artifact(f"issue16-{label}-{name}.png"))
-    await page.set_viewport_size(DESKTOP)
 
 
 @pytest.mark.parametrize("screen", SCREENS)
@@ -134,7 +126,7 @@ async def test_the_log_says_who_joined_a_transfer_and_a_return_to_the_queue_then
     await bertil.say("Bertil tässä, hei!")
     await expect(widget.line("Bertil tässä, hei!")).to_be_visible()
     await expect_no_violations(page, "a transfer said in the log")
-    await shoot(page, widget, "log-transferred")
+    await shoot(page, widget, "issue16", "log-transferred")
 
     # Bertil's connection is lost past the grace, with the panel closed: back in the queue, and
     # the launcher on the host page says so without naming anyone; Anna takes it again.
@@ -150,7 +142,7 @@ async def test_the_log_says_who_joined_a_transfer_and_a_return_to_the_queue_then
     await expect(joined.last).to_contain_text("Bertil left the chat. You are back in the queue.")
     await expect(widget.status("Your place in the queue: 1.")).to_be_visible()
     await expect_no_violations(page, "back in the queue, said in the log")
-    await shoot(page, widget, "log-requeued")
+    await shoot(page, widget, "issue16", "log-requeued")
     await send(anna.ws, {"type": "status", "status": "available"})
     await until(anna.ws, "assigned")
     await expect(widget.heading("Your advisor is Anna")).to_be_visible()
@@ -169,7 +161,7 @@ async def test_the_log_says_who_joined_a_transfer_and_a_return_to_the_queue_then
     await expect(widget.confirm).to_be_focused()
     await expect(widget.composer).to_be_hidden()
     await expect_no_violations(page, "asked whether to end")
-    await shoot(page, widget, "end-asked")
+    await shoot(page, widget, "issue16", "end-asked")
     await widget.button("No, continue the chat").click()
     await expect(widget.button("End chat")).to_be_focused()
     await expect(widget.composer).to_have_value("a draft kept")
@@ -188,7 +180,7 @@ async def test_the_log_says_who_joined_a_transfer_and_a_return_to_the_queue_then
     await widget.rating(4).click()  # the pointer meets the radio, laid over the button drawn for it
     await expect(widget.rating(4)).to_be_checked()
     await expect_no_violations(page, "ended, a rating chosen")
-    await shoot(page, widget, "rating-row")
+    await shoot(page, widget, "issue16", "rating-row")
     await widget.button("Send feedback").click()
     await expect(widget.status("Thank you for your feedback!")).to_be_visible()
     async with service.db.transaction() as session:
@@ -232,7 +224,7 @@ async def test_closed_the_widget_shows_the_weeks_hours_in_the_service_time_zone_
             ["Tuesday 01/12", "9:00–16:00"], ["Wednesday 02/12", "Closed"], ["Thursday 03/12", "9:00–16:00"],
             ["Friday 04/12", "9:00–16:00"]], rows
         await expect_no_violations(page, "closed, the week's hours")
-        await shoot(page, widget, "closed-week")
+        await shoot(page, widget, "issue16", "closed-week")
 
         await widget.button("suomi").click()
         await expect(widget.panel.get_by_text(
@@ -242,7 +234,7 @@ async def test_closed_the_widget_shows_the_weeks_hours_in_the_service_time_zone_
         await widget.button("svenska").click()
         await expect(widget.inside.get_by_role("table", name="Öppettider den här veckan (finsk tid)")).to_be_visible()
         await expect_no_violations(page, "closed, the week's hours in Swedish")
-        await shoot(page, widget, "closed-week-sv")
+        await shoot(page, widget, "issue16", "closed-week-sv")
     finally:
         await context.close()
 
@@ -265,7 +257,7 @@ async def test_a_hint_says_when_nobody_on_duty_speaks_the_chosen_language_and_of
     box = await widget.button("Start chat").bounding_box()  # still in sight, hint and all
     assert box is not None and box["y"] + box["height"] <= DESKTOP["height"] - 16, box
     await expect_no_violations(page, "start screen, nobody speaks the language")
-    await shoot(page, widget, "language-hint")
+    await shoot(page, widget, "issue16", "language-hint")
 
     await language.select_option(label="English")
     await expect(note).to_have_text("")
@@ -278,7 +270,7 @@ async def test_a_hint_says_when_nobody_on_duty_speaks_the_chosen_language_and_of
     await expect(widget.label("Language for the answer")).to_have_value("sv")
     await expect(widget.label("Your message")).to_have_value("Kan jag studera på svenska?")
     await expect_no_violations(page, "a message instead, for Swedish")
-    await shoot(page, widget, "language-message")
+    await shoot(page, widget, "issue16", "language-message")
     await widget.button("Send message").click()
     await expect(widget.heading("Thank you, your message has been sent")).to_be_visible()
     async with service.db.transaction() as session:

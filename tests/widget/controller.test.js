@@ -574,3 +574,96 @@ test('a service that does not say who speaks what counts every language as spoke
   const { controller } = await startScreen();
   assert.equal(controller.languageOnDuty('sv'), true);
 });
+
+// -- quick exit ----------------------------------------------------------------------------------
+
+test('quick exit tells the server and keeps nothing of the chat in the browser', async () => {
+  const { controller, socket, store } = await chatting();
+  socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'Hei', at: '2026-11-24T08:00:00Z' });
+  controller.setDraft('half a sentence');
+  controller.quickExit();
+  assert.equal(socket.types().at(-1), 'quick_exit');
+  assert.equal(store.record, null, 'the stored record is removed');
+  assert.equal(controller.chat, null);
+  assert.equal(controller.draft, '');
+  assert.equal(socket.readyState, 3, "the socket is closed");
+});
+
+test('quick exit after the end sends nothing: there is no chat to leave', async () => {
+  const { controller, socket, store } = await chatting();
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  const sent = socket.sent.length;
+  controller.quickExit();
+  assert.equal(socket.sent.length, sent);
+  assert.equal(store.record, null);
+});
+
+// -- idle warning --------------------------------------------------------------------------------
+
+test('an idle warning is shown until still_here is answered, and any line drops it', async () => {
+  const { controller, socket } = await chatting();
+  controller.stillHere();
+  assert.ok(!socket.types().includes('still_here'), 'nothing to answer before a warning');
+  socket.receive({ type: 'idle_warning', ends_in_s: 120 });
+  assert.equal(controller.idleWarning, true);
+  controller.stillHere();
+  assert.equal(socket.types().at(-1), 'still_here');
+  socket.receive({ type: 'idle_cleared' });
+  assert.equal(controller.idleWarning, false);
+  socket.receive({ type: 'idle_warning', ends_in_s: 120 });
+  socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'Hei', at: '2026-11-24T08:00:00Z' });
+  assert.equal(controller.idleWarning, false, 'a line starts the idle clock again');
+  socket.receive({ type: 'idle_warning', ends_in_s: 120 });
+  socket.receive({ type: 'ended', by: 'system', reason: 'idle' });
+  assert.equal(controller.idleWarning, false);
+});
+
+// -- pages that may help -------------------------------------------------------------------------
+
+test("a topic's help links are the widget's language's, else the chat's", async () => {
+  const help = { fi: [{ title: 'Opas', href: '/help/1' }], sv: [{ title: 'Guide', href: '/help/2' }] };
+  const service = { ...SERVICE, topics: [{ ...SERVICE.topics[0], help }, SERVICE.topics[1]] };
+  const { controller } = await startScreen({ service });
+  assert.deepEqual(controller.helpLinks('work', 'sv'), help.sv, 'no English links: the chat language');
+  controller.setLanguage('fi');
+  assert.deepEqual(controller.helpLinks('work', 'sv'), help.fi);
+  assert.deepEqual(controller.helpLinks('study', 'fi'), []);
+  assert.deepEqual(controller.helpLinks('nope', 'fi'), []);
+});
+
+// -- the questionnaire ---------------------------------------------------------------------------
+
+const SURVEY = [
+  { id: 1, kind: 'scale', text: { en: 'How useful was it?' }, options: [] },
+  { id: 2, kind: 'choice', text: { en: 'What next?' }, options: [{ en: 'Apply' }, { en: 'Wait' }] },
+  { id: 3, kind: 'text', text: { en: 'Anything else?' }, options: [] },
+];
+
+test('the questionnaire sends what was answered, again after an unavailable, until saved', async () => {
+  const { controller, socket, timers } = await chatting({ service: { ...SERVICE, survey: SURVEY } });
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  assert.equal(socket.readyState, 1, 'kept open: the questions may be answered');
+  Object.assign(controller.forms.survey, { 1: 4, 3: '  ' }); // question 2 left, 3 blank
+  controller.sendSurvey();
+  const expected = { type: 'survey', answers: [{ question: 1, value: 4 }] };
+  assert.deepEqual(socket.sent.at(-1), expected);
+  quietly(() => socket.receive({ type: 'error', code: 'unavailable', message: 'later' }));
+  timers.advance(2000);
+  assert.deepEqual(socket.sent.at(-1), expected, 'sent again with the same answers');
+  socket.receive({ type: 'survey_saved' });
+  assert.equal(controller.chat.surveySaved, true);
+  assert.equal(controller.pendingSurvey, null);
+  assert.equal(socket.readyState, 3, 'nothing left to send');
+});
+
+test('forgetting an ended chat keeps nothing of it and says so on the start screen', async () => {
+  const { controller, socket, store } = await chatting();
+  socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'Hei', at: '2026-11-24T08:00:00Z' });
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  controller.forgetHere();
+  assert.equal(store.record, null);
+  assert.equal(controller.chat, null);
+  await settle();
+  assert.equal(controller.view, 'before');
+  assert.deepEqual(controller.notice, { key: 'notice.forgotten' });
+});

@@ -129,6 +129,9 @@ export function memoryStore(record = {}) {
     save(next) {
       this.record = structuredClone({ version: 1, ...next });
     },
+    clear() {
+      this.record = null;
+    },
   };
 }
 

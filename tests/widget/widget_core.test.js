@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { ChatBook, buildTranscript, countChars } from '../../widget/static/book.js';
+import { DEFAULT_EXIT_URL, exitUrlOf } from '../../widget/static/bridge.js';
 import {
   ACK_TIMEOUT_MS, AnswerWatch, BACKOFF_CAP_MS, BACKOFF_START_MS, ackTimeoutFrom, backoffDelay,
   newClientId,
@@ -245,4 +246,13 @@ test('events read with the advisor named in the widget, and without a name for t
   assert.equal(en.eventUnnamed({ kind: 'requeued', ...anna }),
     'The advisor left the chat. You are back in the queue.');
   assert.equal(en.event({ kind: 'unheard_of' }), '');
+});
+
+test('the quick exit goes to an https address or a page of the host site, else the default', () => {
+  const page = 'http://localhost:8000';
+  assert.equal(exitUrlOf('https://www.google.com/', page), 'https://www.google.com/');
+  assert.equal(exitUrlOf('/weather', page), 'http://localhost:8000/weather');
+  assert.equal(exitUrlOf('http://elsewhere.example/', page), DEFAULT_EXIT_URL);
+  assert.equal(exitUrlOf('javascript:alert(1)', page), DEFAULT_EXIT_URL);
+  assert.equal(exitUrlOf(undefined, page), DEFAULT_EXIT_URL, 'no attribute');
 });

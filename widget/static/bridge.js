@@ -42,3 +42,21 @@ export function originOf(text) {
     return null;
   }
 }
+
+/** Where the quick exit goes when the script tag names no data-exit-url. */
+export const DEFAULT_EXIT_URL = 'https://duckduckgo.com/';
+
+/**
+ * The quick exit's target from data-exit-url: an https address, or one on the host page's own
+ * origin (a page of the site itself); anything else (javascript:, http elsewhere) is ignored
+ * for the default.
+ */
+export function exitUrlOf(text, pageOrigin) {
+  if (!text) return DEFAULT_EXIT_URL;
+  try {
+    const url = new URL(text, pageOrigin);
+    return url.protocol === 'https:' || url.origin === pageOrigin ? url.href : DEFAULT_EXIT_URL;
+  } catch {
+    return DEFAULT_EXIT_URL;
+  }
+}

@@ -60,6 +60,9 @@ const FRAME_HANDLERS = {
   typing: 'onTyping',
   ended: 'onEnded',
   feedback_saved: 'onFeedbackSaved',
+  survey_saved: 'onSurveySaved',
+  idle_warning: 'onIdleWarning',
+  idle_cleared: 'onIdleCleared',
   error: 'onError',
 };
 
@@ -111,8 +114,10 @@ export class SessionController {
     this.confirmingEnd = false;
     this.firstLine = null; // typed on the start screen: the chat's first line once it is queued
     this.pendingFeedback = null;
+    this.pendingSurvey = null; // the questionnaire's answers, on their way until survey_saved
     this.composerError = null;
     this.advisorTyping = false;
+    this.idleWarning = false; // the server said the silent chat ends soon (idle_warning)
     this.lastTypingSent = 0;
     this.unread = 0;
     this.closedReason = 'closed';
@@ -123,6 +128,7 @@ export class SessionController {
       before: { topic: null, language: null },
       offline: { topic: null, language: null, text: '', contact: '' },
       feedback: { rating: null, comment: '' },
+      survey: {}, // question id → a number (scale, choice) or a text
     };
   }
 
@@ -190,6 +196,17 @@ export class SessionController {
    */
   languageOnDuty(language) {
     return this.service?.languages_on_duty?.[language] !== false;
+  }
+
+  /**
+   * The coordinators' pages for a topic (/api/service `topics[].help`): in the widget's language,
+   * else in the chat's; each { title, href } with href as the service gave it.
+   */
+  helpLinks(topicId, language) {
+    const topic = (this.service?.topics || []).find((item) => item.id === topicId);
+    const help = topic?.help || {};
+    const links = help[this.lang] || help[language] || [];
+    return links.filter((link) => typeof link?.title === 'string' && typeof link?.href === 'string');
   }
 
   setChatLanguage(language) {
@@ -273,11 +290,21 @@ export class SessionController {
 
   // -- the connection -----------------------------------------------------------------------------
 
-  /** A socket is wanted while a start is pending, a chat is live, or feedback is on its way. */
+  /** A socket is wanted while a start is pending, a chat is live, or answers are on their way. */
   needsSocket() {
     if (this.startRequest) return true;
     if (!this.chat) return false;
-    return this.chat.phase !== 'ended' || Boolean(this.pendingFeedback);
+    return this.chat.phase !== 'ended' || this.answersOnTheirWay();
+  }
+
+  answersOnTheirWay() {
+    return Boolean(this.pendingFeedback || this.pendingSurvey);
+  }
+
+  /** The coordinators' questions (/api/service `survey`), asked beside the rating. */
+  get surveyQuestions() {
+    const questions = this.service?.survey;
+    return Array.isArray(questions) ? questions : [];
   }
 
   connect() {
@@ -314,6 +341,7 @@ export class SessionController {
     if (code === 4401 && this.chat?.phase === 'ended') {
       // Feedback for an ended chat could not be sent; keep its transcript for download.
       this.pendingFeedback = null;
+      this.pendingSurvey = null;
       this.setNotice({ key: 'notice.resume_failed' });
       return;
     }
@@ -386,6 +414,9 @@ export class SessionController {
     if (this.pendingFeedback && this.link.send({ type: 'feedback', ...this.pendingFeedback })) {
       this.link.owe('feedback');
     }
+    if (this.pendingSurvey && this.link.send({ type: 'survey', answers: this.pendingSurvey })) {
+      this.link.owe('survey');
+    }
   }
 
   // -- frames from the server -----------------------------------------------------------------
@@ -403,7 +434,8 @@ export class SessionController {
   onQueued(frame) {
     if (!this.chat && frame.token && frame.chat && this.startRequest) {
       this.chat = { id: frame.chat, token: frame.token, ...this.startRequest, phase: 'waiting',
-        advisor: null, wasAssigned: false, ended: null, feedbackSaved: false };
+        advisor: null, wasAssigned: false, ended: null, feedbackSaved: false,
+        surveySaved: false };
       this.book = new ChatBook();
       this.startRequest = null;
       this.startError = null;
@@ -474,6 +506,7 @@ export class SessionController {
 
   onMessage(frame) {
     if (!this.chat || !Number.isInteger(frame.seq) || typeof frame.text !== 'string') return;
+    this.idleWarning = false; // a line starts the idle clock again (docs/protocol.md)
     if (!this.book.addMessage(frame)) return;
     this.persist();
     if (frame.from === 'advisor') {
@@ -492,6 +525,18 @@ export class SessionController {
       this.persist();
       this.changed();
     }
+  }
+
+  /** The silent chat ends soon unless someone writes or says they are still here. */
+  onIdleWarning() {
+    if (!this.chat || this.chat.phase === 'ended') return;
+    this.idleWarning = true;
+    this.changed();
+  }
+
+  onIdleCleared() {
+    this.idleWarning = false;
+    this.changed();
   }
 
   onTyping(frame) {
@@ -520,6 +565,7 @@ export class SessionController {
       this.pendingEnd = false;
       this.confirmingEnd = false;
       this.advisorTyping = false;
+      this.idleWarning = false;
       this.chat.phase = 'ended';
       this.chat.ended = { by: frame.by || null, reason: frame.reason || null };
       this.chat.offerOffline = frame.reason === 'service_closed' && !this.chat.wasAssigned;
@@ -528,7 +574,9 @@ export class SessionController {
     }
     this.markReady();
     const feedbackPossible = this.chat.wasAssigned && !this.chat.feedbackSaved;
-    if (!feedbackPossible && !this.pendingFeedback) this.disconnect();
+    const surveyPossible = this.chat.wasAssigned && !this.chat.surveySaved
+      && this.surveyQuestions.length > 0;
+    if (!feedbackPossible && !surveyPossible && !this.answersOnTheirWay()) this.disconnect();
     this.go('ended');
   }
 
@@ -547,7 +595,17 @@ export class SessionController {
     this.pendingFeedback = null;
     this.link.settle('feedback');
     this.persist();
-    this.disconnect();
+    if (!this.pendingSurvey) this.disconnect();
+    this.changed();
+  }
+
+  onSurveySaved() {
+    if (!this.chat) return;
+    this.chat.surveySaved = true;
+    this.pendingSurvey = null;
+    this.link.settle('survey');
+    this.persist();
+    if (!this.pendingFeedback) this.disconnect();
     this.changed();
   }
 
@@ -573,7 +631,7 @@ export class SessionController {
         // Nothing was acked or saved: send again in a moment, with the same ids (the server
         // answered, so it is not deaf: the clocks start again with the re-send).
         if (this.link.owes('end')) this.pendingEnd = true; // `ended` cancels it
-        for (const key of ['message:', 'end', 'feedback']) this.link.settleAll(key);
+        for (const key of ['message:', 'end', 'feedback', 'survey']) this.link.settleAll(key);
         this.clearTimer('retry');
         this.timer.retry = this.timers.setTimeout(() => {
           if (!this.link.ready) return;
@@ -595,7 +653,10 @@ export class SessionController {
       this.changed();
       return;
     }
-    if (this.pendingFeedback) {
+    if (this.link.owes('survey')) {
+      this.pendingSurvey = null; // refused (a question no longer asked); the button comes back
+      this.link.settle('survey');
+    } else if (this.pendingFeedback) {
       this.pendingFeedback = null; // refused; the button comes back
       this.link.settle('feedback');
     }
@@ -688,6 +749,11 @@ export class SessionController {
     }
   }
 
+  /** "I'm still here": the idle clock starts again once the server answers idle_cleared. */
+  stillHere() {
+    if (this.idleWarning) this.link.send({ type: 'still_here' });
+  }
+
   /** "End chat" (or "Leave the queue") pressed: ask first; nothing is sent yet. */
   askToEnd() {
     if (!this.chat || this.chat.phase === 'ended') return;
@@ -711,6 +777,20 @@ export class SessionController {
 
   sendFeedback(rating, comment) {
     this.pendingFeedback = { rating, comment };
+    this.sendAnswers();
+  }
+
+  /**
+   * The questionnaire's answers (forms.survey), the unanswered left out: sent like the rating,
+   * again after a cut or an `unavailable` until survey_saved (a resend stores nothing).
+   */
+  sendSurvey() {
+    this.pendingSurvey = this.surveyQuestions.map((question) => answerTo(question,
+      this.forms.survey[question.id])).filter(Boolean);
+    this.sendAnswers();
+  }
+
+  sendAnswers() {
     this.changed();
     if (this.link.ready) this.sendPending();
     else this.connect();
@@ -735,6 +815,28 @@ export class SessionController {
     }
   }
 
+  /**
+   * Quick exit (docs/protocol.md): the server hears it while a chat is live (its advisor learns
+   * the visitor left), then nothing of the chat is kept in this browser. The element then has
+   * the host page replaced by a neutral one.
+   */
+  quickExit() {
+    if (this.chat && this.chat.phase !== 'ended') this.link.send({ type: 'quick_exit' });
+    this.forgetChat();
+    this.panelOpen = false;
+    this.store.clear();
+  }
+
+  /**
+   * "Forget this chat on this device" after the end (a shared computer): nothing of it is kept
+   * in this browser any more; the start screen says so.
+   */
+  forgetHere() {
+    this.forgetChat();
+    this.store.clear();
+    this.showEntry().then(() => this.setNotice({ key: 'notice.forgotten' }));
+  }
+
   startAgain() {
     this.forgetChat();
     this.showEntry();
@@ -750,9 +852,12 @@ export class SessionController {
     this.confirmingEnd = false;
     this.firstLine = null;
     this.pendingFeedback = null;
+    this.pendingSurvey = null;
     this.composerError = null;
     this.advisorTyping = false;
+    this.idleWarning = false;
     this.forms.feedback = { rating: null, comment: '' };
+    this.forms.survey = {};
     this.notice = null;
     this.setConnection('ok');
     this.persist();
@@ -762,6 +867,15 @@ export class SessionController {
     this.timers.clearTimeout(this.timer[name]);
     this.timer[name] = null;
   }
+}
+
+/** One answer of the survey frame, or null for a question left unanswered. */
+function answerTo(question, given) {
+  if (question.kind === 'text') {
+    const text = typeof given === 'string' ? given.trim() : '';
+    return text ? { question: question.id, text } : null;
+  }
+  return Number.isInteger(given) ? { question: question.id, value: given } : null;
 }
 
 function messageFrame(item) {

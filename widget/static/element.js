@@ -12,7 +12,7 @@
 
 import { ServerApi } from './api.js';
 import { buildTranscript } from './book.js';
-import { Bridge } from './bridge.js';
+import { Bridge, DEFAULT_EXIT_URL } from './bridge.js';
 import { ackTimeoutFrom } from './connection.js';
 import { SessionController } from './controller.js';
 import { h, icon, setText, tabbables } from './dom.js';
@@ -22,6 +22,7 @@ import { applyTheme } from './theme.js';
 import { VIEWS } from './views.js';
 
 let CONFIG = null; // set once by boot(), before the element is defined
+const QUICK_EXIT_ESCAPES_MS = 1000; // Escape twice within this long is the quick exit
 
 class NeuvoChatElement extends HTMLElement {
   constructor() {
@@ -63,7 +64,9 @@ class NeuvoChatElement extends HTMLElement {
     this.i18n = translator;
     this.applyShellTexts();
     this.root.style.removeProperty('display');
-    this.host.listen(window, { open: () => this.openPanel() });
+    this.host.listen(window, { open: () => this.openPanel(), quick_exit: () => this.quickExit() });
+    // Capture: an Escape that a view takes for itself (the end question) still counts here.
+    document.addEventListener('keydown', (event) => this.countEscape(event), true);
     document.addEventListener('keydown', (event) => this.onKeydown(event));
     window.addEventListener('online', () => this.session.onOnline());
     window.addEventListener('offline', () => this.session.onOffline());
@@ -86,6 +89,8 @@ class NeuvoChatElement extends HTMLElement {
     this.closeText = h('span', { class: 'vh' });
     const close = h('button', { type: 'button', class: 'icon-button',
       onclick: () => this.closePanel() }, icon('close'), this.closeText);
+    this.exitButton = h('button', { type: 'button', class: 'quick-exit',
+      onclick: () => this.quickExit() });
     this.languageButtons = UI_LANGUAGES.map((code) => h('button', { type: 'button',
       class: 'languages__button', lang: code, onclick: () => this.setLanguage(code) },
     selfName(code)));
@@ -96,7 +101,7 @@ class NeuvoChatElement extends HTMLElement {
     this.panel = h('section', { id: 'neuvo-panel', class: 'panel', role: 'dialog',
       'aria-modal': 'false', 'aria-labelledby': 'neuvo-title', hidden: true,
       onkeydown: (event) => event.key === 'Tab' && this.keepTabInPanel(event) },
-    h('header', { class: 'panel__header' }, this.titleEl, close),
+    h('header', { class: 'panel__header' }, this.titleEl, this.exitButton, close),
     this.languageGroup, this.statusEl, this.noticeEl, this.body);
     this.root = h('div', { class: 'root' }, this.panel);
     this.root.style.display = 'none'; // until widget.css is in: no unstyled flash
@@ -113,6 +118,8 @@ class NeuvoChatElement extends HTMLElement {
     document.title = this.t('app.title');
     setText(this.titleEl, this.t('app.title'));
     setText(this.closeText, this.t('panel.close'));
+    setText(this.exitButton, this.t('quick_exit.button'));
+    this.exitButton.title = this.t('quick_exit.hint');
     this.languageGroup.setAttribute('aria-label', this.t('language_switch.label'));
     for (const button of this.languageButtons) {
       button.setAttribute('aria-pressed', String(button.lang === this.i18n.lang));
@@ -202,6 +209,7 @@ class NeuvoChatElement extends HTMLElement {
   // -- panel: open, close, focus ------------------------------------------------------------
 
   openPanel({ focus = true } = {}) {
+    this.lastEscape = 0; // close, open and close again is not the quick exit
     this.panel.hidden = false;
     this.session.openPanel();
     this.tellLauncher();
@@ -210,18 +218,43 @@ class NeuvoChatElement extends HTMLElement {
   }
 
   /** Closed by the visitor (× or Escape): the launcher hides the frame and takes the focus. */
-  closePanel() {
+  closePanel({ byEscape = false } = {}) {
     this.panel.hidden = true;
     this.session.closePanel();
     this.tellLauncher();
-    this.host.send('close');
+    this.host.send('close', { byEscape });
   }
 
   /** Escape anywhere in the frame closes the panel (focus may be on the frame's <body>). */
   onKeydown(event) {
     if (event.key !== 'Escape' || this.panel.hidden || event.defaultPrevented) return;
     event.preventDefault();
-    this.closePanel();
+    this.closePanel({ byEscape: true });
+  }
+
+  /** Escape twice in a row within a second is the quick exit (the first may close the panel). */
+  countEscape(event) {
+    if (event.key !== 'Escape') {
+      this.lastEscape = 0; // twice in a row: another key between is not the quick exit
+      return;
+    }
+    const now = Date.now();
+    if (now - (this.lastEscape || 0) <= QUICK_EXIT_ESCAPES_MS) {
+      event.preventDefault();
+      this.quickExit();
+    }
+    this.lastEscape = now;
+  }
+
+  /**
+   * Leave at once: the chat is told and forgotten here, and the launcher replaces the host page
+   * with its neutral one (data-exit-url). Framed by nobody, this document replaces itself.
+   */
+  quickExit() {
+    this.session.quickExit();
+    this.panel.hidden = true;
+    if (window.parent === window) window.location.replace(DEFAULT_EXIT_URL);
+    else this.host.send('exit');
   }
 
   /** While the panel is open, Tab cycles inside it; closing it (Escape, ×) is the way out. */

@@ -230,7 +230,6 @@ export function composerForm(ui, hintKeyOf) {
 export function feedbackForm(ui) {
   const session = ui.session;
   const values = session.forms.feedback;
-  const thanks = h('p', { class: 'success', role: 'status', tabIndex: -1 });
   const problem = h('p', { id: 'rating-error', class: 'field__error', hidden: true });
   const radios = RATINGS.map((rating) => {
     const input = h('input', { type: 'radio', name: 'rating', id: `rating-${rating}`,
@@ -262,11 +261,22 @@ export function feedbackForm(ui) {
     session.sendFeedback(values.rating, values.comment.trim() || null);
   } }, group, field('feedback-comment', ui.t('feedback.comment'), comment).node, submit);
 
+  return answerForm(ui, form, submit, {
+    saved: () => session.chat?.feedbackSaved, pending: () => session.pendingFeedback,
+    words: ['feedback.submit', 'feedback.sending', 'feedback.thanks'] });
+}
+
+/**
+ * A form of answers after the end (the rating, the questionnaire): its button says when they
+ * are on their way; once saved, thanks take its place (and the focus, if the form had it).
+ */
+function answerForm(ui, form, submit, { saved, pending, words: [idle, sending, thanked] }) {
+  const thanks = h('p', { class: 'success', role: 'status', tabIndex: -1 });
   const update = () => {
-    const saved = Boolean(session.chat?.feedbackSaved);
-    setText(submit, ui.t(session.pendingFeedback ? 'feedback.sending' : 'feedback.submit'));
-    setText(thanks, saved ? ui.t('feedback.thanks') : '');
-    if (saved && !form.hidden) {
+    const done = Boolean(saved());
+    setText(submit, ui.t(pending() ? sending : idle));
+    setText(thanks, done ? ui.t(thanked) : '');
+    if (done && !form.hidden) {
       const hadFocus = form.contains(ui.shadowRoot.activeElement);
       form.hidden = true;
       if (hadFocus) thanks.focus();
@@ -277,3 +287,48 @@ export function feedbackForm(ui) {
 }
 
 const RATINGS = [1, 2, 3, 4, 5];
+
+/**
+ * The coordinators' questions (/api/service `survey`), all optional: a scale as a row of five
+ * like the rating, a choice as radios, a text as a textarea; one Send, then thanks.
+ */
+export function surveyForm(ui) {
+  const session = ui.session;
+  const submit = h('button', { type: 'submit', class: 'button' });
+  const form = h('form', { class: 'form survey', onsubmit: (event) => {
+    event.preventDefault();
+    if (!session.pendingSurvey) session.sendSurvey();
+  } }, h('h4', { class: 'subheading' }, ui.t('survey.title')),
+  h('p', { class: 'field__hint' }, ui.t('survey.optional')),
+  session.surveyQuestions.map((question) => surveyQuestion(ui, question)), submit);
+  return answerForm(ui, form, submit, {
+    saved: () => session.chat?.surveySaved, pending: () => session.pendingSurvey,
+    words: ['survey.submit', 'survey.sending', 'survey.thanks'] });
+}
+
+function surveyQuestion(ui, question) {
+  const answers = ui.session.forms.survey;
+  const words = (texts) => texts?.[ui.i18n.lang] || texts?.fi || '';
+  const id = `survey-${question.id}`;
+  if (question.kind === 'text') {
+    const box = h('textarea', { class: 'field__control', rows: 2, value: answers[question.id] || '',
+      maxLength: ui.session.maxLength, oninput: () => { answers[question.id] = box.value; } });
+    return field(id, words(question.text), box).node;
+  }
+  const scale = question.kind === 'scale';
+  const choices = scale ? RATINGS.map((value) => ({ value, label: String(value),
+    spoken: ui.t('feedback.rating_of', { rating: value, max: RATINGS.length }) }))
+    : (question.options || []).map((option, value) => ({ value, label: words(option) }));
+  const radios = choices.map(({ value, label, spoken }) => {
+    const input = h('input', { type: 'radio', name: id, id: `${id}-${value}`,
+      class: scale ? 'rating__input' : 'choice__input', value: String(value),
+      checked: answers[question.id] === value, onchange: () => { answers[question.id] = value; } });
+    const text = spoken ? [h('span', { 'aria-hidden': 'true' }, label), h('span', { class: 'vh' },
+      spoken)] : [label];
+    return h('span', { class: scale ? 'rating__option' : 'choice' }, input,
+      h('label', { htmlFor: input.id, class: scale ? 'rating__button' : null }, text));
+  });
+  return h('fieldset', { class: scale ? 'rating' : 'choices' },
+    h('legend', { class: 'field__label' }, words(question.text)),
+    h('div', { class: scale ? 'rating__options' : 'choices__options' }, radios));
+}

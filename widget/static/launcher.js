@@ -10,11 +10,12 @@
  * frame to open. The launcher's words come from the frame, so nothing here loads a catalog.
  */
 
-import { Bridge } from './bridge.js';
+import { Bridge, exitUrlOf } from './bridge.js';
 import { h, icon, setText } from './dom.js';
 import { THEME_FIELDS, applyTheme, themeFrom } from './theme.js';
 
 let CONFIG = null; // set once by boot(), before the element is defined
+const QUICK_EXIT_ESCAPES_MS = 1000; // as in element.js: the second Escape may land on this page
 
 /** The frame's address: what the loader read from the tag and the page, as query parameters. */
 export function frameUrl(config, hostOrigin) {
@@ -33,6 +34,7 @@ class NeuvoLauncherElement extends HTMLElement {
     this.booted = false;
     this.open = false;
     this.ready = false;
+    this.escapedAt = 0; // when the frame's panel was last closed by Escape
   }
 
   connectedCallback() {
@@ -60,7 +62,17 @@ class NeuvoLauncherElement extends HTMLElement {
     this.bridge.listen(window, {
       state: (data) => this.onState(data),
       announce: (data) => setText(this.announcer, String(data.text || '')),
-      close: () => this.closeFrame(),
+      close: (data) => this.closeFrame(data),
+      exit: () => window.location.replace(exitUrlOf(CONFIG.exitUrl, window.location.origin)),
+    });
+    // The first Escape closed the panel and focus came back here: a second one soon after is
+    // still the quick exit, which the frame carries out (it holds the chat).
+    window.addEventListener('keydown', (event) => {
+      const soon = Date.now() - this.escapedAt <= QUICK_EXIT_ESCAPES_MS;
+      this.escapedAt = 0; // only the very next key counts
+      if (event.key !== 'Escape' || !soon) return;
+      event.preventDefault();
+      this.bridge.send('quick_exit');
     });
     link.addEventListener('load', () => {
       this.styled = true;
@@ -109,6 +121,7 @@ class NeuvoLauncherElement extends HTMLElement {
 
   /** The launcher's click: show the frame, hand it the focus, and ask it to open its panel. */
   openFrame() {
+    this.escapedAt = 0;
     this.setOpen(true);
     setText(this.announcer, '');
     this.frame.focus();
@@ -116,7 +129,8 @@ class NeuvoLauncherElement extends HTMLElement {
   }
 
   /** The visitor closed the panel in the frame (its × or Escape): focus comes back here. */
-  closeFrame() {
+  closeFrame({ byEscape }) {
+    this.escapedAt = byEscape ? Date.now() : 0;
     this.setOpen(false);
     this.launcher.focus();
   }
@@ -124,7 +138,8 @@ class NeuvoLauncherElement extends HTMLElement {
 
 /**
  * Define <neuvo-chat> and append one to <body>. `config` is what the loader read from its own
- * tag and the page: origin, dataLang, topic, ackTimeoutMs (the attribute's text), pageLang, theme.
+ * tag and the page: origin, dataLang, topic, ackTimeoutMs (the attribute's text), pageLang, theme,
+ * exitUrl (data-exit-url, checked by exitUrlOf).
  */
 export function boot(config) {
   // The tag is on the page twice: one widget is enough.

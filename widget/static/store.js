@@ -32,6 +32,15 @@ export class SessionStore {
       console.warn('neuvo-chat: could not keep the chat in sessionStorage', error);
     }
   }
+
+  /** Nothing kept: the record is gone (quick exit). */
+  clear() {
+    try {
+      this.storage?.removeItem(this.key);
+    } catch (error) {
+      console.warn('neuvo-chat: could not remove the chat from sessionStorage', error);
+    }
+  }
 }
 
 /** The page's sessionStorage, or null where the getter itself throws (storage disabled). */

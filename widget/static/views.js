@@ -10,7 +10,7 @@
  */
 
 import { composerForm, feedbackForm, languageOptions, offlineForm, questionField, selectField,
-  topicOptions } from './forms.js';
+  surveyForm, topicOptions } from './forms.js';
 import { followTheEnd, h, scrollBox, setText } from './dom.js';
 
 function heading(text) {
@@ -48,8 +48,9 @@ function viewClosed(ui) {
   const when = unstaffed ? ui.t('closed.unstaffed_text')
     : next ? ui.i18n.opening(next, zone) : ui.t('closed.no_next_open');
   const form = offlineForm(ui, 'offline.intro');
-  return { node: h('div', { class: 'view' }, title, h('p', {}, when), weekTable(ui), form.node),
-    focus: title };
+  const { topic, language } = session.forms.offline;
+  return { node: h('div', { class: 'view' }, title, h('p', {}, when), weekTable(ui),
+    helpList(ui, topic, language), form.node), focus: title };
 }
 
 function viewNoLanguage(ui) {
@@ -60,8 +61,24 @@ function viewNoLanguage(ui) {
     onclick: () => session.showEntry() }, ui.t('offline.back'));
   const node = h('div', { class: 'view' }, title,
     h('p', {}, ui.t('closed.language_text', { language })),
+    helpList(ui, session.forms.offline.topic, session.forms.offline.language),
     offlineForm(ui, 'offline.intro_language').node, h('div', { class: 'actions' }, back));
   return { node, focus: title };
+}
+
+/**
+ * "Pages that may help" for a topic: links the coordinators keep (/help/<id> on the chat's
+ * origin, which counts the visit and redirects), each opening in a new tab. Nothing without any.
+ */
+function helpList(ui, topic, language) {
+  const links = ui.session.helpLinks(topic, language);
+  if (links.length === 0) return null;
+  const origin = ui.api.origin;
+  const items = links.map(({ title, href }) => h('li', {},
+    h('a', { href: new URL(href, origin).href, target: '_blank', rel: 'noopener' }, title,
+      h('span', { class: 'vh' }, ` (${ui.t('link.new_tab')})`))));
+  return h('nav', { class: 'help', 'aria-label': ui.t('help.title') },
+    h('h4', { class: 'subheading' }, ui.t('help.title')), h('ul', { class: 'help__list' }, items));
 }
 
 /** Today and the six dates after it with their opening hours (/api/service `week`). */
@@ -146,7 +163,9 @@ function viewConversation(ui) {
   const log = messageLog(ui);
   const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
   const composer = composerForm(ui, () => (chatting() ? 'chatting.hint' : 'waiting.hint'));
+  const idle = idleWarning(ui, () => composer.textarea);
   const ending = endControls(ui);
+  const help = h('div', { class: 'help-box' }); // filled once /api/service has answered
   let shown = null; // the view this was last drawn as
   const update = () => {
     const advisor = session.chat?.advisor || {};
@@ -156,9 +175,13 @@ function viewConversation(ui) {
     setText(organisation, inChat ? advisor.organisation || '' : '');
     organisation.hidden = !inChat || !advisor.organisation;
     setText(position, inChat ? '' : queueText(ui));
+    help.hidden = inChat; // while waiting: something to read meanwhile
+    const links = !help.firstChild && helpList(ui, session.chat?.topic, session.chat?.language);
+    if (links) help.append(links);
     typing.hidden = !inChat;
     setText(typing, inChat && session.advisorTyping ? ui.t('chatting.typing', { name }) : '');
     log.update();
+    idle.update();
     composer.update();
     // Asked whether to end, the question stands where the message box was (room on a phone).
     composer.node.hidden = session.confirmingEnd;
@@ -170,9 +193,32 @@ function viewConversation(ui) {
   };
   update();
   const node = h('div', { class: 'view view--conversation' }, title, organisation, position,
-    log.node, typing, composer.node, ending.node);
+    log.node, typing, idle.node, composer.node, ending.node, help);
   return { node, get focus() { return chatting() ? composer.textarea : title; }, update,
     reveal: log.reveal };
+}
+
+/**
+ * "The chat will end soon" (idle_warning) with one button that answers still_here. The alert
+ * stays in the document, empty, so its words are announced as they come; a warning dropped
+ * while its button had focus hands the focus to the message box.
+ */
+function idleWarning(ui, messageBox) {
+  const session = ui.session;
+  const text = h('p', { class: 'idle__text', role: 'alert' });
+  const button = h('button', { type: 'button', class: 'button', hidden: true,
+    onclick: () => session.stillHere() });
+  const node = h('div', { class: 'idle' }, text, button);
+  const update = () => {
+    const shown = session.idleWarning;
+    const hadFocus = ui.shadowRoot.activeElement === button;
+    setText(text, shown ? ui.t('idle.warning') : '');
+    setText(button, ui.t('idle.still_here'));
+    button.hidden = !shown;
+    node.classList.toggle('idle--shown', shown);
+    if (!shown && hadFocus) messageBox().focus();
+  };
+  return { node, update };
 }
 
 function queueText(ui) {
@@ -227,12 +273,13 @@ function viewEnded(ui) {
   const chat = session.chat || {};
   const title = heading(ui.t('ended.title'));
   const parts = [h('p', {}, endedText(ui, chat))];
-  let feedback = null;
+  const forms = [];
   if (chat.offerOffline) {
     parts.push(offlineForm(ui, 'ended.offline_intro').node);
   } else if (chat.wasAssigned) {
-    feedback = feedbackForm(ui);
-    parts.push(feedback.node);
+    forms.push(feedbackForm(ui));
+    if (session.surveyQuestions.length > 0) forms.push(surveyForm(ui));
+    parts.push(...forms.map((form) => form.node));
   }
   const actions = h('div', { class: 'actions' });
   if (session.book.history.length > 0) {
@@ -241,14 +288,16 @@ function viewEnded(ui) {
   }
   actions.append(h('button', { type: 'button', class: 'button button--secondary',
     onclick: () => session.startAgain() }, ui.t('ended.start_again')));
-  parts.push(actions);
+  actions.append(h('button', { type: 'button', class: 'button button--secondary',
+    onclick: () => session.forgetHere() }, ui.t('ended.forget')));
+  parts.push(actions, helpList(ui, chat.topic, chat.language));
   if (session.book.history.length > 0) {
     const log = messageLog(ui);
     log.update();
     parts.push(h('h4', { class: 'subheading' }, ui.t('ended.history')), log.node);
   }
   return { node: h('div', { class: 'view' }, title, ...parts), focus: title,
-    update: () => feedback?.update() };
+    update: () => forms.forEach((form) => form.update()) };
 }
 
 function endedText(ui, chat) {
@@ -272,7 +321,8 @@ function queueSummary(ui) {
 
 /**
  * Anonymous, what is stored, for how long: said before the visitor starts anything, in one line
- * that opens (a native disclosure: keyboard and screen readers know it) to the rest.
+ * that opens (a native disclosure: keyboard and screen readers know it) to the rest and to the
+ * privacy notice and accessibility statement.
  */
 function privacyNotice(ui) {
   const days = ui.session.service?.retention_days;
@@ -284,7 +334,17 @@ function privacyNotice(ui) {
       h('li', {}, ui.t('privacy.anonymous')),
       h('li', {}, ui.t('privacy.stored')),
       h('li', {}, retention),
-      h('li', {}, ui.t('privacy.statistics'))));
+      h('li', {}, ui.t('privacy.statistics'))),
+    h('p', { class: 'statements' }, statementLink(ui, '/privacy', 'privacy.notice'), ' · ',
+      statementLink(ui, '/accessibility', 'privacy.accessibility')));
+}
+
+/** The service's privacy notice or accessibility statement, in the widget's language, new tab. */
+function statementLink(ui, path, key) {
+  const url = new URL(path, ui.api.origin);
+  url.searchParams.set('lang', ui.i18n.lang);
+  return h('a', { href: url.href, target: '_blank', rel: 'noopener' }, ui.t(key),
+    h('span', { class: 'vh' }, ` (${ui.t('link.new_tab')})`));
 }
 
 /**

@@ -4,7 +4,8 @@
  *     <script src="https://HOST/widget.js" defer></script>
  *
  * with optional data-lang="fi|sv|en", data-topic="<topic id>", the theme colours data-accent,
- * data-on-accent and data-accent-hover (#rrggbb; theme.js), and, for tests,
+ * data-on-accent and data-accent-hover (#rrggbb; theme.js), data-exit-url (where the quick exit
+ * goes: https, or a page of the host site; default https://duckduckgo.com/), and, for tests,
  * data-ack-timeout-ms (see ACK_TIMEOUT_MS in connection.js).
  *
  * A classic script, so the tag needs no type="module" and the site builds nothing. It reads
@@ -28,6 +29,7 @@
     dataLang: tag.dataset.lang,
     topic: tag.dataset.topic,
     ackTimeoutMs: tag.dataset.ackTimeoutMs,
+    exitUrl: tag.dataset.exitUrl,
     pageLang: document.documentElement.lang,
     theme: { accent: tag.dataset.accent, onAccent: tag.dataset.onAccent, accentHover: tag.dataset.accentHover },
   };
