@@ -132,7 +132,9 @@ def _shares(counts: dict[str, float] | Counter[str]) -> dict[str, float]:
     return {org: counts[org] / total for org in sorted(counts)}
 
 
-@settings(max_examples=10)
+# A statistical property: a rare week strays past the tolerance, so the seeds are the same on
+# every run (derandomize) rather than new ones in CI that could land on such a week.
+@settings(max_examples=10, derandomize=True)
 @given(st.integers(0, 2**32 - 1))
 def test_shares_of_chats_converge_to_shares_of_hours_over_a_week(seed: int) -> None:
     hours = _hours_by_organisation()
