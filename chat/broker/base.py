@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Protocol
@@ -19,32 +19,56 @@ class SubscriberOverflow(Exception):
 
 
 class Subscription:
-    """One socket's inbox on one or more channels."""
+    """One socket's inbox on one or more channels, in order, at most SUBSCRIBER_BACKLOG frames.
+
+    Thousands of these wait at once, mostly empty: the frames' deque exists only while frames
+    wait, and the future only while the socket waits for one (an asyncio.Queue would hold four
+    deques for each socket all along)."""
+
+    __slots__ = ("_frames", "_lost", "_waiter")
 
     def __init__(self) -> None:
-        self._queue: asyncio.Queue[Frame | None] = asyncio.Queue(SUBSCRIBER_BACKLOG)
+        self._frames: deque[Frame] | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self._lost = False
 
     def put(self, frame: Frame) -> None:
-        try:
-            self._queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if self._lost:
+            return
+        if self._frames is None:
+            self._frames = deque()
+        elif len(self._frames) >= SUBSCRIBER_BACKLOG:
             # Nothing is lost: every message is in the database and the client replays on
             # resume. Better one reconnect than unbounded memory for a stalled reader.
             self.lost()
+            return
+        self._frames.append(frame)
+        self._wake()
 
     def lost(self) -> None:
         """Frames for this subscriber were lost (it fell behind, or the broker's connection
         dropped): its next `get` raises SubscriberOverflow, so its socket closes and the client
         resumes from storage."""
-        while not self._queue.empty():
-            self._queue.get_nowait()
-        self._queue.put_nowait(None)
+        self._frames, self._lost = None, True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
     async def get(self) -> Frame:
-        frame = await self._queue.get()
-        if frame is None:
-            raise SubscriberOverflow
-        return frame
+        while not self._lost:
+            if self._frames:
+                frame = self._frames.popleft()
+                if not self._frames:
+                    self._frames = None
+                return frame
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        raise SubscriberOverflow
 
 
 class Fanout:

@@ -49,7 +49,7 @@ class AdvisorConnection(Connection):
             self.seen[chat.id] = chat.last_seq
         await self.send(welcome)
         await self.send(await self.live.run(c.AskQueue()))  # later ones only on change
-        gate.set()
+        gate.set_result(None)
 
     async def handle(self, frame: Frame) -> None:
         username = self.user.username

@@ -7,11 +7,12 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from chat.base.ratelimit import TokenBucket
+from chat.broker import Subscription
 from chat.broker.base import SubscriberOverflow
 from chat.live.interface import Live
 from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
@@ -44,7 +45,7 @@ class Connection:
         self.bucket = TokenBucket(rate=rate, burst=3 * rate, now=time.monotonic())
         self.close_after_s = close_after_s
         self._send_lock = asyncio.Lock()
-        self._followers = AsyncExitStack()
+        self._following: AbstractAsyncContextManager[Subscription] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._last_rate_error = 0.0
 
@@ -122,15 +123,17 @@ class Connection:
             except ProtocolError as error:
                 await self._refuse(error)
 
-    async def follow(self, channel: str, forward: Callable[[OutFrame], bool]) -> asyncio.Event:
+    async def follow(self, channel: str, forward: Callable[[OutFrame], bool]) -> asyncio.Future[None]:
         """Subscribe to a channel now and forward its frames (those `forward` keeps) once the
-        returned gate is set, so that what the caller sends first (a replay) goes out first."""
+        returned gate is opened (its result set), so that what the caller sends first (a
+        replay) goes out first."""
         await self.stop_following()
-        subscription = await self._followers.enter_async_context(self.live.subscribe(channel))
-        gate = asyncio.Event()
+        self._following = self.live.subscribe(channel)
+        subscription = await self._following.__aenter__()
+        gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         async def pump() -> None:
-            await gate.wait()
+            await gate
             try:
                 while True:
                     frame = await subscription.get()
@@ -155,5 +158,6 @@ class Connection:
             self._writer.cancel()
             await asyncio.gather(self._writer, return_exceptions=True)
             self._writer = None
-        await self._followers.aclose()
-        self._followers = AsyncExitStack()
+        following, self._following = self._following, None
+        if following is not None:
+            await following.__aexit__(None, None, None)

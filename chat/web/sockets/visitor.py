@@ -39,21 +39,29 @@ class VisitorConnection(Connection):
         self.chat_id: str | None = None
         self.seen_seq = 0
         self.first_frame_s = settings.first_frame_s
-        self._deadline: asyncio.Task[None] | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+        self._closing: asyncio.Task[None] | None = None
 
     async def opened(self) -> None:
-        # A socket that never says start or resume holds a connection for nothing.
-        self._deadline = asyncio.create_task(self._close_if_silent())
+        # A socket that never says start or resume holds a connection for nothing. A timer, not
+        # a task: thousands of sockets may be waiting here at once.
+        self._deadline = asyncio.get_running_loop().call_later(self.first_frame_s, self._silent)
 
-    async def _close_if_silent(self) -> None:
-        await asyncio.sleep(self.first_frame_s)
+    def _silent(self) -> None:
+        self._closing = asyncio.create_task(self._close_silent())
+
+    async def _close_silent(self) -> None:
         with contextlib.suppress(RuntimeError, WebSocketDisconnect, WebSocketDisconnected):
             await self.websocket.close(CLOSE_POLICY, "no start or resume in time")
 
+    def _stop_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
     async def handle(self, frame: Frame) -> None:
         if isinstance(frame, Start | Resume):
-            if self._deadline is not None:
-                self._deadline.cancel()
+            self._stop_deadline()
             if self.chat_id is not None and await self.live.run(c.AskCarries(self.chat_id)):
                 raise AlreadyStarted("this socket already carries a chat")
             await (self._start(frame) if isinstance(frame, Start) else self._resume(frame))
@@ -90,7 +98,7 @@ class VisitorConnection(Connection):
             return
         await self._attach(chat_id, seen=0)
         await self.send(answer)
-        gate.set()
+        gate.set_result(None)
 
     async def _resume(self, frame: Resume) -> None:
         gate = await self.follow(visitor_channel(frame.chat), self._forward)
@@ -104,7 +112,7 @@ class VisitorConnection(Connection):
             if isinstance(replayed, MessageOut):
                 self.seen_seq = max(self.seen_seq, replayed.seq)
             await self.send(replayed)
-        gate.set()
+        gate.set_result(None)
 
     async def _attach(self, chat_id: str, *, seen: int) -> None:
         if self.chat_id is not None:
@@ -121,8 +129,7 @@ class VisitorConnection(Connection):
         return True
 
     async def closed(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
+        self._stop_deadline()
         if self.chat_id is not None:
             await self.live.run(c.VisitorDisconnected(self.chat_id))
 
