@@ -297,7 +297,7 @@ function viewEnded(ui) {
     parts.push(h('h4', { class: 'subheading' }, ui.t('ended.history')), log.node);
   }
   return { node: h('div', { class: 'view' }, title, ...parts), focus: title,
-    update: () => forms.forEach((form) => form.update()) };
+    update: () => { for (const form of forms) form.update(); } };
 }
 
 function endedText(ui, chat) {
