@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, literal_column
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -52,12 +52,15 @@ async def text_answers(session: AsyncSession, *, chat_id: str) -> Sequence[tuple
 
 async def value_counts(session: AsyncSession, *, start: datetime, end: datetime) -> dict[int, dict[int, int]]:
     """Per question, how many answers gave each value in [start, end) (free texts: value -1)."""
+    # -1 written into the SQL, not bound: PostgreSQL takes two bound -1s for two expressions and
+    # refuses to group by one while selecting the other.
+    value = func.coalesce(col(SurveyAnswer.value), literal_column("-1"))
     result = await session.execute(
-        select(col(SurveyAnswer.question_id), func.coalesce(col(SurveyAnswer.value), -1), func.count())
+        select(col(SurveyAnswer.question_id), value, func.count())
         .where(col(SurveyAnswer.hour_bucket) >= start, col(SurveyAnswer.hour_bucket) < end)
-        .group_by(col(SurveyAnswer.question_id), func.coalesce(col(SurveyAnswer.value), -1))
+        .group_by(col(SurveyAnswer.question_id), value)
     )
     counts: dict[int, dict[int, int]] = {}
-    for question_id, value, count in result.all():
-        counts.setdefault(int(question_id), {})[int(value)] = int(count)
+    for question_id, answered, count in result.all():
+        counts.setdefault(int(question_id), {})[int(answered)] = int(count)
     return counts
