@@ -27,7 +27,8 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-FRAME_BYTES = 16384  # Neuvo's default NEUVO_MAX_FRAME_BYTES
+from chat.base.settings import Settings
+from chat.ops.serving import uvicorn_options
 
 
 @dataclass(eq=False)
@@ -175,9 +176,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--capacity", type=int, default=3, help="chats per advisor at once")
     args = parser.parse_args()
-    # The options `neuvo serve` gives uvicorn (chat/ops/cli.py), less its limits and headers.
-    uvicorn.run(create_app(args.capacity), host="127.0.0.1", port=args.port, ws_max_size=FRAME_BYTES,
-                ws_per_message_deflate=False, access_log=False, log_level="warning", server_header=False)
+    # The very options `neuvo serve` gives uvicorn (chat.ops.serving), less its connection cap,
+    # so the relay's stack changes whenever Neuvo's does and the ratios stay fair.
+    options = {**uvicorn_options(Settings()), "limit_concurrency": None}
+    uvicorn.run(create_app(args.capacity), host="127.0.0.1", port=args.port, log_level="warning", **options)
 
 
 if __name__ == "__main__":

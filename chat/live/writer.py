@@ -5,19 +5,19 @@ Durable before announced still holds line by line: a line is announced, and its 
 seq, only after the transaction holding it has committed. Seqs are decided here, from the chat's
 last seq kept in memory, so they are gap-free and in the order lines arrived; a client id its
 author already used in the chat is answered with the seq it has and stores nothing (client ids
-are each sender's own: the visitor's and an advisor's may be equal). One task does all of it, so the
-lines of a chat are announced in seq order.
+are each sender's own: the visitor's and an advisor's may be equal). One group-commit task
+(chat.live.batches) does all of it, so the lines of a chat are announced in seq order.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from chat.base.clock import Clock
+from chat.live import batches
 from chat.live.state import LiveChat
 from chat.wire.errors import ChatEnded
 from storage import messages
@@ -40,18 +40,22 @@ class WriteFailed(Exception):
         self.cause = cause
 
 
-@dataclass
-class Pending:
+@dataclass(frozen=True)
+class Line:
+    """A line to store: what the writer is asked (its answer is the line's seq)."""
+
     chat: LiveChat
     sender: str
     text: str
     client_id: str
     user_id: int | None
-    done: asyncio.Future[int] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
     @property
     def key(self) -> ClientKey:
         return ClientKey(author_of(self.user_id), self.client_id)
+
+
+Pending = batches.Pending[Line, int]
 
 
 @dataclass(frozen=True)
@@ -68,44 +72,34 @@ class LineWriter:
         self.db = db
         self.clock = clock
         self.announce = announce
-        self.queue: asyncio.Queue[Pending] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._batches: batches.Batches[Line, int] = batches.Batches(self._handle, max_batch=MAX_BATCH)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
+        self._batches.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._batches.stop()
 
     async def write(self, chat: LiveChat, *, sender: str, text: str, client_id: str, user_id: int | None) -> int:
         """Store the line (or find it stored under this client id) and return its seq."""
-        pending = Pending(chat, sender, text, client_id, user_id)
-        self.queue.put_nowait(pending)
-        return await pending.done
+        return await self._batches.submit(Line(chat, sender, text, client_id, user_id))
 
-    async def _run(self) -> None:
-        while True:
-            batch = [await self.queue.get()]
-            while len(batch) < MAX_BATCH and not self.queue.empty():
-                batch.append(self.queue.get_nowait())
-            try:
-                placed = await self._store_or_fail(batch)
-            except Exception as error:
-                # A bug must not stop every chat's lines for good: these fail, the next go on.
-                log.exception("the line writer failed")
-                self._forget(batch)
-                self._fail(batch, error)
-                continue
-            # Writers hear their seq first, then the line is announced: a sender's `ack` goes out
-            # before its own copy of the line, so a client never shows the line twice meanwhile.
-            for line in placed:
-                if not line.pending.done.done():
-                    line.pending.done.set_result(line.seq)
-            for line in placed:
-                if line.message is not None:
-                    await self._announce(line.pending.chat, line.message)
+    async def _handle(self, batch: list[Pending]) -> None:
+        try:
+            placed = await self._store_or_fail(batch)
+        except Exception as error:
+            # A bug must not stop every chat's lines for good: these fail, the next go on.
+            log.exception("the line writer failed")
+            self._forget(batch)
+            self._fail(batch, error)
+            return
+        # Writers hear their seq first, then the line is announced: a sender's `ack` goes out
+        # before its own copy of the line, so a client never shows the line twice meanwhile.
+        for line in placed:
+            line.pending.answer(line.seq)
+        for line in placed:
+            if line.message is not None:
+                await self._announce(line.pending.request.chat, line.message)
 
     async def _announce(self, chat: LiveChat, message: Message) -> None:
         try:
@@ -147,13 +141,12 @@ class LineWriter:
     @staticmethod
     def _forget(batch: list[Pending]) -> None:
         for pending in batch:
-            pending.chat.client_seqs = None  # the seqs given out were not stored: reread them
+            pending.request.chat.client_seqs = None  # the seqs given out were not stored: reread them
 
     @staticmethod
     def _fail(batch: list[Pending], error: Exception) -> None:
         for pending in batch:
-            if not pending.done.done():
-                pending.done.set_exception(WriteFailed(error))
+            pending.fail(WriteFailed(error))
 
     async def _store(self, batch: list[Pending]) -> list[Placed]:
         """One transaction for the batch; returns each line's seq once committed, with the
@@ -161,12 +154,12 @@ class LineWriter:
         now = self.clock.now()
         placed: list[Placed] = []
         async with self.db.transaction() as session:
-            for chat in {id(p.chat): p.chat for p in batch if p.chat.client_seqs is None}.values():
+            for chat in {id(p.request.chat): p.request.chat for p in batch
+                         if p.request.chat.client_seqs is None}.values():
                 chat.last_seq, chat.client_seqs = await messages.client_seqs(session, chat_id=chat.id)
             for pending in batch:
-                if pending.chat.ended:
-                    if not pending.done.done():
-                        pending.done.set_exception(ChatEnded("this chat has ended"))
+                if pending.request.chat.ended:
+                    pending.fail(ChatEnded("this chat has ended"))
                     continue
                 placed.append(_place(pending, now))
             await messages.store_lines(session, lines=[line.message for line in placed if line.message is not None])
@@ -175,13 +168,14 @@ class LineWriter:
 
 def _place(pending: Pending, now: datetime) -> Placed:
     """The line under the chat's next seq, or the seq its client id has already."""
-    chat = pending.chat
+    line = pending.request
+    chat = line.chat
     assert chat.client_seqs is not None, "loaded before placing"
-    if pending.key in chat.client_seqs:
-        return Placed(pending, chat.client_seqs[pending.key], None)
+    if line.key in chat.client_seqs:
+        return Placed(pending, chat.client_seqs[line.key], None)
     chat.last_seq += 1
-    chat.client_seqs[pending.key] = chat.last_seq
+    chat.client_seqs[line.key] = chat.last_seq
     return Placed(pending, chat.last_seq, Message(
-        chat_id=chat.id, seq=chat.last_seq, sender=pending.sender, text=pending.text,
-        client_id=pending.client_id, author=pending.key.author, user_id=pending.user_id, created_at=now,
+        chat_id=chat.id, seq=chat.last_seq, sender=line.sender, text=line.text,
+        client_id=line.client_id, author=line.key.author, user_id=line.user_id, created_at=now,
     ))

@@ -50,18 +50,39 @@ def blocks(text: str) -> list[Block]:
     return found
 
 
-async def statement_text(request: Request, kind: str, language: str) -> tuple[str, bool]:
-    """The statement as published in `language`, and whether it is the coordinators' own."""
+@dataclass(frozen=True)
+class _Stored:
+    """What the statements are written from: the coordinators' own texts, their facts, the
+    retention in force; read in one transaction."""
+
+    own: dict[tuple[str, str], str]
+    facts: statements.StatementFacts
+    days: int
+
+
+async def _stored(request: Request) -> _Stored:
     async with db_of(request).transaction() as session:
-        own = await statements.own_text(session, kind=kind, language=language)
+        own = {(kind, language): await statements.own_text(session, kind=kind, language=language)
+               for kind in statements.KINDS for language in statements.LANGUAGES}
         facts = await statements.facts(session)
         days = await retention.retention_days(session, default=settings_of(request).retention_days)
+    return _Stored(own, facts, days)
+
+
+def _text(request: Request, stored: _Stored, kind: str, language: str) -> tuple[str, bool]:
+    """The statement as published in `language`, and whether it is the coordinators' own."""
+    own = stored.own.get((kind, language), "")
     if own:
         return own, True
-    t = Translator(language, tz=tz_of(request))
+    facts, t = stored.facts, Translator(language, tz=tz_of(request))
     reviewed = t("statement.reviewed", day=facts.reviewed) if facts.reviewed else t("statement.not_reviewed")
     return t(f"statement.{kind}.default", controller=facts.controller or t("statement.unnamed_controller"),
-             contact=facts.contact or t("statement.no_contact"), days=days, reviewed=reviewed), False
+             contact=facts.contact or t("statement.no_contact"), days=stored.days, reviewed=reviewed), False
+
+
+async def statement_text(request: Request, kind: str, language: str) -> tuple[str, bool]:
+    """The statement as published in `language`, and whether it is the coordinators' own."""
+    return _text(request, await _stored(request), kind, language)
 
 
 def _public(kind: str) -> Route:
@@ -76,9 +97,9 @@ def _public(kind: str) -> Route:
 async def statements_page(request: Request, *, errors: dict[str, str] | None = None,
                           values: dict[str, str] | None = None, status: int = 200) -> Response:
     user = await coordinator(request)
-    async with db_of(request).transaction() as session:
-        facts = await statements.facts(session)
-    texts = {(kind, language): await statement_text(request, kind, language)
+    stored = await _stored(request)
+    facts = stored.facts
+    texts = {(kind, language): _text(request, stored, kind, language)
              for kind in statements.KINDS for language in statements.LANGUAGES}
     done = request.query_params.get("done")
     t = Translator(request_language(request))
