@@ -27,6 +27,8 @@ DEFAULT_LANGUAGES = ("fi", "sv", "en")
 LANGUAGES_KEY = "languages"
 # Origins (scheme://host[:port]) of the sites that may embed the widget, besides NEUVO_WIDGET_ORIGINS.
 WIDGET_ORIGINS_KEY = "widget_origins"
+# Where the widget's quick exit sends the visitor (chat.admin.settings.set_exit_url); "" or unset: the widget's default.
+EXIT_URL_KEY = "exit_url"
 # A counter that every administrative change raises in its own transaction, so that a process that
 # did not make the change (the CLI made it, or another server) notices it on its next look.
 CONFIG_VERSION_KEY = "config_version"

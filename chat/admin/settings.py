@@ -1,11 +1,13 @@
 """Service settings: topics and close outcomes with a label in every language, the service
-handbook's canned answers, transcript retention, and the sites allowed to embed the widget."""
+handbook's canned answers, transcript retention, the sites allowed to embed the widget, and
+where the widget's quick exit goes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from chat.admin.changes import Administration
 from chat.admin.errors import NotFound, Problems
@@ -18,6 +20,7 @@ ITEM_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 ORIGIN = re.compile(r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?/?")
 MAX_LABEL = 200
 MAX_RETENTION_DAYS = 3650
+MAX_EXIT_URL = 500
 
 Item = Topic | Outcome
 # What a labelled kind is stored as, how its items are listed and how one is saved.
@@ -166,3 +169,37 @@ async def remove_origin(admin: Administration, *, actor: str, origin: str) -> No
             raise NotFound(f"{origin} was not allowed here")
         await service.set_json_list_setting(change.session, key=service.WIDGET_ORIGINS_KEY,
                                             values=[o for o in stored if o != origin])
+
+
+# -- the quick exit -----------------------------------------------------------------------------
+
+
+def checked_exit_url(text: str) -> str | None:
+    """The address as stored: an https URL with a host and no credentials, whitespace or
+    control characters (the widget follows nothing else); None when it is not one."""
+    url = text.strip()
+    if not url or len(url) > MAX_EXIT_URL or any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a bad port or bracketed host
+        return None
+    if parts.scheme.lower() != "https" or not parts.hostname or parts.username or parts.password or not port_ok:
+        return None
+    return url
+
+
+async def set_exit_url(admin: Administration, *, actor: str, url: str) -> str | None:
+    """Where the quick exit sends a visitor: an https address, or empty for the widget's own
+    default (a search engine's front page). The address as stored, None for the default."""
+    typed = url.strip()
+    stored = checked_exit_url(typed) if typed else None
+    problems = Problems()
+    if typed and stored is None:
+        problems.add("url", "exit_url", f"{typed[:80]!r} is not an https address like https://www.example.fi/",
+                     most=MAX_EXIT_URL)
+    problems.raise_any()
+    async with admin.change(actor=actor, action="exit_url_set", detail=stored or "default") as change:
+        await service.set_setting(change.session, key=service.EXIT_URL_KEY, value=stored or "")
+    return stored

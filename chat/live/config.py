@@ -41,6 +41,8 @@ class ServiceConfig:
     # in for these (see `chat.middleware.widget_origins` and `/api/service`).
     widget_origins: frozenset[str] = frozenset()
     retention_days: int | None = None
+    # Where the widget's quick exit goes (an https address); None: the widget's own default.
+    exit_url: str | None = None
     # Pages that may help with a topic: topic -> language -> links (chat.admin.topic_links).
     topic_links: dict[str, dict[str, list[TopicLink]]] = field(default_factory=dict)
     # The post-chat questionnaire's questions being asked (chat.admin.survey).
@@ -85,6 +87,7 @@ async def load_config(session: Session, *, now: datetime, tz: ZoneInfo) -> Servi
         rostered_hours=rostered,
         widget_origins=frozenset(await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)),
         retention_days=await retention.retention_days(session, default=0) or None,
+        exit_url=await service.get_setting(session, key=service.EXIT_URL_KEY) or None,
         topic_links=_by_topic(await topic_links.topic_links(session)),
         survey=tuple(await survey.questions(session)),
         version=await service.config_version(session),

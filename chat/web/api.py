@@ -76,6 +76,7 @@ async def service(request: Request) -> Response:
         "estimated_wait_s": status.estimated_wait_s,
         "max_length": settings.max_message_chars,
         "retention_days": config.retention_days or settings.retention_days,
+        "exit_url": config.exit_url,
         "timezone": settings.timezone,
         "week": _week(config.hours, clock_of(request).now(), settings.tz),
         "languages_on_duty": {language: language in status.languages_on_duty for language in config.languages},

@@ -123,6 +123,8 @@ def _schemas(settings: Settings, config: ServiceConfig) -> dict[str, Schema]:
             "max_length": {"type": "integer", "const": settings.max_message_chars,
                            "description": "The longest message text, in characters."},
             "retention_days": {"type": "integer"},
+            "exit_url": {"type": ["string", "null"], "format": "uri",
+                         "description": "Where the quick exit goes (https); null: the widget's default."},
             "timezone": {"type": "string", "description": "The service's time zone (IANA name)."},
             "week": {"type": "array", "description": "Today and the six days after it with their opening hours.",
                      "items": _object({"date": {"type": "string", "format": "date"}, "hours": {

@@ -1,5 +1,6 @@
-"""The settings page: topics and outcomes with labels, canned answers, retention, and widget
-origins that take effect at once on the visitor socket and in CORS (and stop when removed)."""
+"""The settings page: topics and outcomes with labels, canned answers, retention, the quick exit's
+page, and widget origins that take effect at once on the visitor socket and in CORS (and stop when
+removed)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import select
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from chat.admin.settings import normalised_origin
+from chat.admin.settings import checked_exit_url, normalised_origin
 from storage import handbook
 from storage.tables import AuditEntry
 from tests.chat.coordinator_fixtures import coordinating, csrf_of
@@ -89,6 +90,42 @@ async def test_retention_is_checked_and_reported_by_the_service_api(tmp_path: Pa
         assert (await client.post(f"{SETTINGS}/retention", data={"csrf": csrf, "days": "30"})).status_code == 303
         assert (await client.get("/api/service")).json()["retention_days"] == 30
         assert 'value="30"' in (await client.get(SETTINGS)).text
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("https://www.example.fi/", "https://www.example.fi/"),
+    ("  https://weather.example/today?city=Kotka#now ", "https://weather.example/today?city=Kotka#now"),
+    ("http://www.example.fi/", None),
+    ("javascript:alert(1)", None),
+    ("https://user:pw@www.example.fi/", None),
+    ("https://www.example.fi/a b", None),
+    ("https://www.example.fi:0/", None),
+    ("https://www.example.fi:99999/", None),
+    ("https:///path", None),
+    ("https://example.fi/\u0000", None),
+    ("https://example.fi/" + "x" * 500, None),
+])
+def test_the_exit_page_is_an_https_address_only(typed: str, stored: str | None) -> None:
+    assert checked_exit_url(typed) == stored
+
+
+async def test_the_exit_page_is_saved_audited_and_reported_by_the_service_api(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, SETTINGS)
+        assert (await client.get("/api/service")).json()["exit_url"] is None
+        bad = await client.post(f"{SETTINGS}/exit-url", data={"csrf": csrf, "url": "javascript:alert(1)"})
+        assert bad.status_code == 400 and 'href="#exit-url"' in bad.text
+        assert "javascript:alert(1)" in bad.text, "what was typed stays in the field"
+        assert (await client.get("/api/service")).json()["exit_url"] is None, "nothing stored"
+        good = await client.post(f"{SETTINGS}/exit-url", data={"csrf": csrf, "url": "https://weather.example/"})
+        assert good.status_code == 303
+        assert (await client.get("/api/service")).json()["exit_url"] == "https://weather.example/"
+        assert (await client.post(f"{SETTINGS}/exit-url", data={"csrf": csrf, "url": ""})).status_code == 303
+        assert (await client.get("/api/service")).json()["exit_url"] is None, "empty: the widget's default"
+        async with service.db.transaction() as session:
+            audited = (await session.execute(select(AuditEntry.detail).where(
+                AuditEntry.action == "exit_url_set"))).scalars().all()
+        assert audited == ["https://weather.example/", "default"]
 
 
 @pytest.mark.parametrize(("typed", "origin"), [

@@ -235,10 +235,14 @@ class Widget:
         await self.launcher.click()
         await expect(self.panel).to_be_visible()
 
-    async def start(self, *, topic: str = "Work", language: str = "English") -> None:
+    async def start(self, *, topic: str = "Work", language: str = "English", keep: bool = False) -> None:
+        """Start a chat; `keep` ticks "Keep this chat on this device" first (off by default, as
+        for a visitor: then nothing of the chat survives a reload)."""
         await expect(self.heading("Start a chat")).to_be_visible()
         await self.label("Topic").select_option(label=topic)
         await self.label("Language of the chat").select_option(label=language)
+        if keep:
+            await self.label("Keep this chat on this device").check()
         await self.button("Start chat").click()
 
     async def say(self, text: str) -> None:
@@ -341,13 +345,14 @@ class AdvisorSide:
                 return frames
 
 
-async def in_a_chat(page: Page, service: Service, host: Host) -> tuple[Widget, AdvisorSide]:
-    """An English visitor on the host page, in a chat about work that Anna has taken."""
+async def in_a_chat(page: Page, service: Service, host: Host, *, keep: bool = False) -> tuple[Widget, AdvisorSide]:
+    """An English visitor on the host page, in a chat about work that Anna has taken; `keep`:
+    kept on this device over reloads (Widget.start)."""
     advisor = await advisor_side(service)
     widget = Widget(page)
     await widget.load(host.url(service.base, html_lang="en"))
     await widget.open()
-    await widget.start()
+    await widget.start(keep=keep)
     await advisor.take()
     return widget, advisor
 

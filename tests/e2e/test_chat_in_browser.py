@@ -22,7 +22,7 @@ async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transc
     await widget.load(host.url(service.base, html_lang="en"))
     await expect(widget.launcher).to_have_text("Ask for guidance in chat")
     await widget.open()
-    await widget.start(topic="Work", language="English")
+    await widget.start(topic="Work", language="English", keep=True)
 
     await expect(widget.heading("You are in the queue")).to_be_visible()
     await expect(widget.status("Your place in the queue: 1.")).to_be_visible()
@@ -79,7 +79,7 @@ async def test_a_visitor_chats_with_an_advisor_rates_it_and_downloads_the_transc
 
 async def test_a_reload_in_the_middle_of_a_chat_resumes_it_with_the_whole_history_once(
         page: Page, service: Service, host: Host) -> None:
-    widget, advisor = await in_a_chat(page, service, host)
+    widget, advisor = await in_a_chat(page, service, host, keep=True)
     for n in (1, 2):
         await widget.say(f"visitor line {n}")
         await advisor.heard(f"visitor line {n}")

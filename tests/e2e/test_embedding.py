@@ -67,7 +67,7 @@ def differences(plain: dict[str, dict[str, Any]], other: dict[str, dict[str, Any
 
 async def test_html_from_an_advisor_is_shown_as_text_and_runs_nothing(
         page: Page, service: Service, host: Host) -> None:
-    widget, advisor = await in_a_chat(page, service, host)
+    widget, advisor = await in_a_chat(page, service, host, keep=True)
 
     attack = "<img src=x onerror=window.__pwned=1>"
     await advisor.say(attack)
@@ -172,6 +172,8 @@ async def test_data_lang_sv_and_html_lang_en_choose_the_widget_language_and_the_
     await expect(widget.inside.get_by_role("group", name=CATALOGS["sv"]["language_switch.label"])).to_be_visible()
 
     await page.reload()
+    await expect(widget.launcher).to_have_text(CATALOGS["sv"]["launcher.label"])  # the language is kept,
+    await widget.open()  # the open panel is not (nothing of a chat is, unless the visitor keeps it)
     await expect(widget.heading(CATALOGS["sv"]["before.title"])).to_be_visible()
     await widget.button("suomi").click()
     await expect(widget.heading(CATALOGS["fi"]["before.title"])).to_be_visible()

@@ -46,7 +46,7 @@ SNOOP = """() => {
 async def test_a_script_on_the_host_page_can_read_neither_the_conversation_nor_its_token(
         page: Page, service: Service, host: Host) -> None:
     await page.add_init_script(LISTEN)
-    widget, advisor = await in_a_chat(page, service, host)
+    widget, advisor = await in_a_chat(page, service, host, keep=True)  # kept: in the frame's storage
     await widget.say("My personal question about my studies")
     await advisor.heard("My personal question about my studies")
     await advisor.say("A private answer for you")

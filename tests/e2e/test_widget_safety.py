@@ -25,7 +25,7 @@ def exit_page(host: Host, service: Service) -> tuple[str, str]:
 
 async def test_quick_exit_tells_the_advisor_forgets_the_chat_and_leaves_the_site(
         page: Page, service: Service, host: Host) -> None:
-    widget, advisor = await in_a_chat(page, service, host)
+    widget, advisor = await in_a_chat(page, service, host, keep=True)
     await widget.load(exit_page(host, service)[0])  # the same chat (panel open), on a page naming its exit
     await expect(widget.heading("Your advisor is Anna")).to_be_visible()
     frame = await widget.frame()
@@ -48,7 +48,7 @@ async def test_quick_exit_tells_the_advisor_forgets_the_chat_and_leaves_the_site
 
 
 async def test_escape_twice_is_the_quick_exit(page: Page, service: Service, host: Host) -> None:
-    widget, advisor = await in_a_chat(page, service, host)
+    widget, advisor = await in_a_chat(page, service, host, keep=True)
     url, target = exit_page(host, service)
     await widget.load(url)
     await expect(widget.heading("Your advisor is Anna")).to_be_visible()
@@ -70,6 +70,52 @@ async def test_an_exit_url_that_is_not_https_is_replaced_by_the_default(
         body="<!doctype html><title>DuckDuckGo</title><h1>Search</h1>", content_type="text/html"))
     await widget.button("Quick exit").click()
     await page.wait_for_url("https://duckduckgo.com/")
+
+
+async def test_the_coordinators_exit_page_is_where_the_quick_exit_goes(
+        page: Page, service: Service, host: Host) -> None:
+    """Set on /coordinator/settings; a site's own data-exit-url would still win (the test above)."""
+    target = f"https://neutral.example/weather?city={'x' * 3}"
+    await add_coordinator(service)
+    async with client_of(service, COORDINATOR) as client:
+        csrf = await csrf_of(client, "/coordinator/settings")
+        saved = await client.post("/coordinator/settings/exit-url", data={"csrf": csrf, "url": target})
+        assert saved.status_code == 303, saved.text
+    await page.route("https://neutral.example/**", lambda route: route.fulfill(
+        body="<!doctype html><title>Weather</title><h1>Weather</h1>", content_type="text/html"))
+    widget, advisor = await in_a_chat(page, service, host)
+    await widget.button("Quick exit").click()
+    assert (await until(advisor.ws, "visitor_left"))["quickly"] is True
+    await page.wait_for_url(target)
+
+
+async def test_by_default_nothing_of_the_chat_is_kept_and_a_reload_starts_afresh(
+        page: Page, service: Service, host: Host) -> None:
+    widget, advisor = await in_a_chat(page, service, host)
+    await advisor.say("A private answer")
+    await expect(widget.line("A private answer")).to_be_visible()
+    frame = await widget.frame()
+    stored = str(await frame.evaluate("() => JSON.stringify(sessionStorage)"))
+    assert "A private answer" not in stored and advisor.chat not in stored, stored
+
+    await page.reload()
+    await widget.open()
+    await expect(widget.heading("Start a chat")).to_be_visible()
+    await expect(widget.line("A private answer")).to_have_count(0)
+
+    # The next visitor here chooses to keep theirs, by keyboard.
+    keep = widget.label("Keep this chat on this device")
+    await expect(keep).not_to_be_checked()
+    await keep.focus()
+    await page.keyboard.press("Space")
+    await expect(keep).to_be_checked()
+    await expect(widget.inside.get_by_text("On: the chat comes back if you reload")).to_be_visible()
+    await expect_no_violations(page, "the start screen, keeping the chat on this device")
+    await shoot(page, widget, "issue17", "keep-on-device")
+    await widget.button("Start chat").click()
+    await widget.until_stored("keep", True)
+    await (await widget.frame()).wait_for_function(
+        "() => Object.values(sessionStorage).some((record) => record.includes('\"token\"'))")  # kept
 
 
 async def test_an_idle_warning_is_said_at_once_and_answered_with_one_button(

@@ -12,8 +12,11 @@ const ACK_MS = 1000;
 
 beforeEach(() => FakeSocket.reset());
 
-/** A controller on fakes; `changes` counts its onChange calls, `news` its announcements. */
-function session({ record = {}, service = SERVICE, online = true } = {}) {
+/**
+ * A controller on fakes; `news` its announcements. The visitor chose to keep the chat on this
+ * device (most tests read what is kept for a reload); `record: {}` is the default choice, off.
+ */
+function session({ record = { keep: true }, service = SERVICE, online = true } = {}) {
   const timers = new ManualTimers();
   const store = memoryStore(record);
   const api = fakeApi(service);
@@ -52,7 +55,7 @@ async function chatting(options = {}) {
 }
 
 const STORED_CHAT = {
-  lang: 'en', panelOpen: true, draft: '',
+  keep: true, lang: 'en', panelOpen: true, draft: '',
   chat: {
     id: 'c1', token: 't1', lastSeq: 4, topic: 'work', language: 'en', phase: 'chatting',
     advisor: { name: 'Anna', organisation: 'Kotka College' }, wasAssigned: true, ended: null,
@@ -573,6 +576,51 @@ test('a language nobody on duty speaks is known, and a message can be left inste
 test('a service that does not say who speaks what counts every language as spoken', async () => {
   const { controller } = await startScreen();
   assert.equal(controller.languageOnDuty('sv'), true);
+});
+
+// -- keep this chat on this device ----------------------------------------------------------------
+
+test('by default nothing of the chat is written to the browser, and a reload starts afresh',
+  async () => {
+    const { controller, socket, store } = await chatting({ record: {} });
+    socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'Hei', at: '2026-11-24T08:00:00Z' });
+    controller.setDraft('half a sentence');
+    controller.sendMessage('not acked yet');
+    assert.equal(controller.keepHere, false);
+    assert.deepEqual(store.record, { version: 1, lang: 'en' }, 'the language only');
+    const reloaded = session({ record: store.record });
+    reloaded.controller.start('en');
+    await settle();
+    assert.equal(reloaded.controller.chat, null);
+    assert.equal(reloaded.controller.view, 'before');
+  });
+
+test('kept on this device, the chat survives a reload; unticked, it is dropped at once', async () => {
+  const { controller, socket, store } = await chatting({ record: {} });
+  controller.setKeepHere(true);
+  socket.receive({ type: 'message', seq: 1, from: 'advisor', text: 'Hei', at: '2026-11-24T08:00:00Z' });
+  assert.equal(store.record.keep, true);
+  assert.equal(store.record.chat.id, 'c1');
+  assert.deepEqual(store.record.chat.history.map((line) => line.text), ['Hei']);
+  const reloaded = session({ record: store.record });
+  reloaded.controller.start('en');
+  assert.equal(reloaded.controller.view, 'chatting', 'resumed');
+  assert.equal(reloaded.controller.keepHere, true, 'and still kept');
+
+  controller.setKeepHere(false);
+  assert.deepEqual(store.record, { version: 1, lang: 'en' });
+});
+
+test('forgetting an ended chat also forgets the choice to keep chats here', async () => {
+  const { controller, socket, store } = await chatting();
+  socket.receive({ type: 'ended', by: 'advisor', reason: null });
+  controller.forgetHere();
+  await settle();
+  assert.equal(controller.keepHere, false);
+  controller.startChat('work', 'en');
+  FakeSocket.last.accept();
+  FakeSocket.last.receive({ type: 'queued', chat: 'c2', token: 't2', position: 1, estimated_wait_s: 60 });
+  assert.equal(store.record.chat, undefined, 'the next chat is not kept unless asked again');
 });
 
 // -- quick exit ----------------------------------------------------------------------------------

@@ -43,13 +43,13 @@ export function originOf(text) {
   }
 }
 
-/** Where the quick exit goes when the script tag names no data-exit-url. */
+/** Where the quick exit goes when neither the script tag nor the coordinators name a page. */
 export const DEFAULT_EXIT_URL = 'https://duckduckgo.com/';
 
 /**
- * The quick exit's target from data-exit-url: an https address, or one on the host page's own
- * origin (a page of the site itself); anything else (javascript:, http elsewhere) is ignored
- * for the default.
+ * The quick exit's target from data-exit-url or the coordinators' setting: an https address,
+ * or one on the host page's own origin (a page of the site itself); anything else
+ * (javascript:, http elsewhere) is ignored for the default.
  */
 export function exitUrlOf(text, pageOrigin) {
   if (!text) return DEFAULT_EXIT_URL;

@@ -94,6 +94,7 @@ export class SessionController {
   /** State from the stored record (language, panel, draft, chat); everything else fresh. */
   restore(record) {
     this.storedLang = record.lang;
+    this.keepHere = record.keep === true;
     this.lang = null; // the widget's language, once its texts have loaded
     this.panelOpen = Boolean(record.panelOpen);
     this.draft = typeof record.draft === 'string' ? record.draft : '';
@@ -146,16 +147,33 @@ export class SessionController {
     }
   }
 
+  /**
+   * What survives a reload: the widget's language always; the chat (token, lines, draft, outbox,
+   * the open panel) only when the visitor chose to keep it on this device. Off by default: on a
+   * shared computer nothing of the chat outlives the page (the tab's "reopen" brings back
+   * sessionStorage, so off means not written there at all).
+   */
   persist() {
     this.clearTimer('draft');
-    this.store.save({
-      lang: this.lang || this.storedLang,
-      panelOpen: this.panelOpen,
-      draft: this.draft,
-      chat: this.chat && { ...this.chat, lastSeq: this.book.lastSeq, history: this.book.history,
-        events: this.book.events },
-      outbox: this.book.outbox,
-    });
+    const record = { lang: this.lang || this.storedLang };
+    if (this.keepHere) {
+      Object.assign(record, {
+        keep: true,
+        panelOpen: this.panelOpen,
+        draft: this.draft,
+        chat: this.chat && { ...this.chat, lastSeq: this.book.lastSeq, history: this.book.history,
+          events: this.book.events },
+        outbox: this.book.outbox,
+      });
+    }
+    this.store.save(record);
+  }
+
+  /** "Keep this chat on this device" (the visitor's choice, any time): kept or dropped now. */
+  setKeepHere(on) {
+    this.keepHere = Boolean(on);
+    this.persist();
+    this.changed();
   }
 
   get maxLength() {
@@ -824,6 +842,7 @@ export class SessionController {
     if (this.chat && this.chat.phase !== 'ended') this.link.send({ type: 'quick_exit' });
     this.forgetChat();
     this.panelOpen = false;
+    this.keepHere = false;
     this.store.clear();
   }
 
@@ -833,6 +852,7 @@ export class SessionController {
    */
   forgetHere() {
     this.forgetChat();
+    this.keepHere = false;
     this.store.clear();
     this.showEntry().then(() => this.setNotice({ key: 'notice.forgotten' }));
   }

@@ -12,7 +12,7 @@
 
 import { ServerApi } from './api.js';
 import { buildTranscript } from './book.js';
-import { Bridge, DEFAULT_EXIT_URL } from './bridge.js';
+import { Bridge, exitUrlOf } from './bridge.js';
 import { ackTimeoutFrom } from './connection.js';
 import { SessionController } from './controller.js';
 import { h, icon, setText, tabbables } from './dom.js';
@@ -248,13 +248,15 @@ class NeuvoChatElement extends HTMLElement {
 
   /**
    * Leave at once: the chat is told and forgotten here, and the launcher replaces the host page
-   * with its neutral one (data-exit-url). Framed by nobody, this document replaces itself.
+   * with a neutral one: the site's data-exit-url, else the coordinators' page (/api/service
+   * `exit_url`), else the default. Framed by nobody, this document replaces itself.
    */
   quickExit() {
+    const url = this.session.service?.exit_url || null;
     this.session.quickExit();
     this.panel.hidden = true;
-    if (window.parent === window) window.location.replace(DEFAULT_EXIT_URL);
-    else this.host.send('exit');
+    if (window.parent === window) window.location.replace(exitUrlOf(url, window.location.origin));
+    else this.host.send('exit', { url });
   }
 
   /** While the panel is open, Tab cycles inside it; closing it (Escape, ×) is the way out. */

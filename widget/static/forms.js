@@ -332,3 +332,24 @@ function surveyQuestion(ui, question) {
     h('legend', { class: 'field__label' }, words(question.text)),
     h('div', { class: scale ? 'rating__options' : 'choices__options' }, radios));
 }
+
+/**
+ * "Keep this chat on this device" on the start screen: a checkbox, off until the visitor ticks
+ * it (a shared computer keeps nothing of the chat); ticked, the chat survives a reload and this
+ * site's other pages until the tab closes.
+ */
+export function keepField(ui, id) {
+  const session = ui.session;
+  const hint = h('p', { id: `${id}-hint`, class: 'field__hint' });
+  const label = h('label', { htmlFor: id });
+  const box = h('input', { type: 'checkbox', id, class: 'choice__input', 'aria-describedby': hint.id,
+    onchange: () => session.setKeepHere(box.checked) });
+  const node = h('div', { class: 'keep' }, h('div', { class: 'choice' }, box, label), hint);
+  const update = () => {
+    box.checked = session.keepHere;
+    setText(label, ui.t('keep.label'));
+    setText(hint, ui.t(session.keepHere ? 'keep.hint_on' : 'keep.hint_off'));
+  };
+  update();
+  return { node, update };
+}

@@ -63,7 +63,9 @@ class NeuvoLauncherElement extends HTMLElement {
       state: (data) => this.onState(data),
       announce: (data) => setText(this.announcer, String(data.text || '')),
       close: (data) => this.closeFrame(data),
-      exit: () => window.location.replace(exitUrlOf(CONFIG.exitUrl, window.location.origin)),
+      // The site's own page first, then the coordinators' (the frame has it from /api/service).
+      exit: (data) => window.location.replace(
+        exitUrlOf(CONFIG.exitUrl || String(data.url || ''), window.location.origin)),
     });
     // The first Escape closed the panel and focus came back here: a second one soon after is
     // still the quick exit, which the frame carries out (it holds the chat).

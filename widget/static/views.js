@@ -9,8 +9,8 @@
  * as HTML.
  */
 
-import { composerForm, feedbackForm, languageOptions, offlineForm, questionField, selectField,
-  surveyForm, topicOptions } from './forms.js';
+import { composerForm, feedbackForm, keepField, languageOptions, offlineForm, questionField,
+  selectField, surveyForm, topicOptions } from './forms.js';
 import { followTheEnd, h, scrollBox, setText } from './dom.js';
 
 function heading(text) {
@@ -124,13 +124,14 @@ function viewBefore(ui) {
     onclick: () => session.leaveMessage() }, ui.t('before.leave_message'));
   const hint = h('div', { class: 'language-note' }, note, leave);
   const question = questionField(ui);
+  const keep = keepField(ui, 'before-keep');
   const problem = h('p', { class: 'field__error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'button' });
   const form = h('form', { class: 'form form--start', onsubmit: (event) => {
     event.preventDefault();
     session.startChat(choice.topic, choice.language);
   } }, h('div', { class: 'form__row' }, topic.node, language.node), hint, question.node,
-  privacyNotice(ui), problem, start);
+  keep.node, privacyNotice(ui), problem, start);
   const update = () => {
     setText(start, ui.t(session.startRequest ? 'before.starting' : 'before.start'));
     start.setAttribute('aria-disabled', String(Boolean(session.startRequest)));
@@ -142,6 +143,7 @@ function viewBefore(ui) {
     leave.hidden = !unserved;
     hint.classList.toggle('language-note--shown', unserved);
     question.update();
+    keep.update();
   };
   update();
   const node = h('div', { class: 'view' }, title,

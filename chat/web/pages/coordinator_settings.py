@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from chat.admin import settings
 from chat.admin import topic_links as topic_links_admin
+from chat.admin.changes import Administration
 from chat.admin.errors import NotFound, Problem, Refused
 from chat.admin.settings import LABEL_LANGUAGES
 from chat.web.context import db_of, live_of, settings_of
@@ -28,7 +29,8 @@ from storage import handbook, retention, service, topic_links
 from storage.tables import User
 
 DONE = ("topic_added", "topic_saved", "outcome_added", "outcome_saved", "answer_added", "answer_saved",
-        "answer_deleted", "retention_saved", "origin_added", "origin_removed", "link_added", "link_deleted")
+        "answer_deleted", "retention_saved", "exit_url_saved", "origin_added", "origin_removed", "link_added",
+        "link_deleted")
 
 
 def _t(request: Request) -> Translator:
@@ -44,6 +46,7 @@ async def _render(request: Request, user: User, *, errors: dict[str, str] | None
         stored_origins = await service.json_list_setting(session, key=service.WIDGET_ORIGINS_KEY)
         links = await topic_links.topic_links(session)
         days = await retention.retention_days(session, default=settings_of(request).retention_days)
+        exit_url = await service.get_setting(session, key=service.EXIT_URL_KEY) or ""
     t = _t(request)
     done = request.query_params.get("done")
     languages = live_of(request).config.languages
@@ -56,6 +59,7 @@ async def _render(request: Request, user: User, *, errors: dict[str, str] | None
         "topic_options": [(tp.id, getattr(tp, f"label_{request_language(request)}")) for tp in topics],
         "server_origins": [o for o in settings_of(request).widget_origins if o not in stored_origins],
         "retention_days": days, "default_retention_days": settings_of(request).retention_days,
+        "exit_url": exit_url,
         "errors": errors or {}, "values": values or {},
         "done": t(f"coord.settings.done.{done}") if done in DONE else None,
     }
@@ -75,8 +79,8 @@ def _done(what: str, anchor: str) -> Response:
 
 # The catalog's text for each code of chat.admin.settings' problems.
 KEYS = {code: f"coord.settings.error.{code}" for code in (
-    "label", "id", "id_taken", "answer_title", "answer_text", "language", "retention", "origin", "origin_known",
-    "unknown", "title", "url", "too_many")}
+    "label", "id", "id_taken", "answer_title", "answer_text", "language", "retention", "exit_url", "origin",
+    "origin_known", "unknown", "title", "url", "too_many")}
 ANCHORS = {"topic": "topics", "outcome": "outcomes"}
 
 
@@ -169,19 +173,32 @@ async def delete_answer(request: Request) -> Response:
                          then="/coordinator/settings?done=answer_deleted#answers")
 
 
-# -- retention and widget origins ---------------------------------------------------------------
+# -- retention, the quick exit and widget origins ---------------------------------------------------------------
 
 
-async def save_retention(request: Request) -> Response:
-    user = await coordinator(request)
-    form = await checked_form(request)
-    days = form_text(form, "days")
-    try:
-        await settings.set_retention(admin_of(request), actor=user.username, days=days)
-    except Refused as refused:
-        return await _render(request, user, errors=_errors(request, refused, "retention"), values={"days": days},
-                             status=400)
-    return _done("retention_saved", "retention")
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _one_field(field: str, *, prefix: str, kept_as: str, done: str, anchor: str,
+               save: Callable[[Administration, str, str], Awaitable[object]]) -> Handler:
+    """A form of one field that `save(admin, actor, typed)` checks and stores; refused, the page
+    again with the error and what was typed (`kept_as` in the template's values)."""
+    async def handle(request: Request) -> Response:
+        user = await coordinator(request)
+        typed = form_text(await checked_form(request), field)
+        try:
+            await save(admin_of(request), user.username, typed)
+        except Refused as refused:
+            return await _render(request, user, errors=_errors(request, refused, prefix), values={kept_as: typed},
+                                 status=400)
+        return _done(done, anchor)
+    return handle
+
+
+save_retention = _one_field("days", prefix="retention", kept_as="days", done="retention_saved", anchor="retention",
+                            save=lambda admin, actor, days: settings.set_retention(admin, actor=actor, days=days))
+save_exit_url = _one_field("url", prefix="exit", kept_as="exit_url", done="exit_url_saved", anchor="exit",
+                           save=lambda admin, actor, url: settings.set_exit_url(admin, actor=actor, url=url))
 
 
 async def add_origin(request: Request) -> Response:
@@ -234,6 +251,7 @@ routes = [
     Route("/coordinator/settings/answers/{answer_id:int}", edit_answer, methods=["POST"]),
     Route("/coordinator/settings/answers/{answer_id:int}/delete", delete_answer, methods=["POST"]),
     Route("/coordinator/settings/retention", save_retention, methods=["POST"]),
+    Route("/coordinator/settings/exit-url", save_exit_url, methods=["POST"]),
     Route("/coordinator/settings/origins", add_origin, methods=["POST"]),
     Route("/coordinator/settings/origins/remove", remove_origin, methods=["POST"]),
     Route("/coordinator/settings/links", add_link, methods=["POST"]),
