@@ -125,6 +125,7 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/coordinator/settings/answers/{answer_id:int}"): coordinator_only(400),
     ("POST", "/coordinator/settings/answers/{answer_id:int}/delete"): coordinator_only(303),
     ("POST", "/coordinator/settings/retention"): coordinator_only(400),
+    ("POST", "/coordinator/settings/exit-url"): coordinator_only(303),  # empty: back to the default
     ("POST", "/coordinator/settings/origins"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins/remove"): coordinator_only(303),
     ("POST", "/coordinator/settings/links"): coordinator_only(400),
