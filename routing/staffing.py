@@ -1,0 +1,91 @@
+"""For each run of bad hours in a forecast, the smallest change to the draft that fixes it.
+
+A run of bad hours is consecutive hours of one local date that miss the target
+(`HourForecast.bad`). The changes tried, smallest first: one more shift over exactly those hours
+by an advisor speaking one language and handling every topic, each language with demand in
+those hours in turn (the busiest first); then two such shifts of one language; up to
+`MOST_SHIFTS`. Each try simulates that date again with the extra shifts and the same seeds, so
+the base and the try meet the same visitors; the first try under which every hour of the run
+meets the target is the fix. A run that none fixes is reported unfixed ("more than three").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from routing.arrivals import Demand
+from routing.forecast import HourForecast, Plan, Staff, forecast
+from routing.roster import Shift
+
+MOST_SHIFTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an hour must meet: its p90 wait at most `p90_wait_s`, at most `lost` of its
+    visitors lost (refused, left, expired)."""
+
+    p90_wait_s: float
+    lost: float = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Bad hours [start, end) of one date, and what fixes them: `shifts` more shifts over those
+    hours by advisors speaking `language`; `language` None when up to MOST_SHIFTS did not."""
+
+    start: datetime
+    end: datetime
+    language: str | None
+    shifts: int
+
+
+def bad_runs(hours: Sequence[HourForecast], target: Target) -> list[tuple[datetime, datetime]]:
+    """The runs of consecutive bad hours, each within one local date, as [start, end)."""
+    runs: list[tuple[datetime, datetime]] = []
+    for hour in hours:
+        if not hour.bad(target.p90_wait_s, target.lost):
+            continue
+        end = hour.start + timedelta(hours=1)
+        if runs and runs[-1][1] == hour.start and runs[-1][0].date() == hour.start.date():
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((hour.start, end))
+    return runs
+
+
+def fixes(demand: Demand, plan: Plan, hours: Sequence[HourForecast], *, target: Target, capacity: int,
+          runs: int, seed: str) -> list[Fix]:
+    """The smallest fix of each run of bad hours in `hours` (a forecast of `plan`); extra advisors
+    take up to `capacity` chats at once."""
+    return [_fix(demand, plan, start, end, target=target, capacity=capacity, runs=runs, seed=seed)
+            for start, end in bad_runs(hours, target)]
+
+
+def _fix(demand: Demand, plan: Plan, start: datetime, end: datetime, *, target: Target, capacity: int,
+         runs: int, seed: str) -> Fix:
+    tz = plan.hours.tz
+    day = datetime.combine(start.date(), time(0), tz)
+    following = datetime.combine(start.date() + timedelta(days=1), time(0), tz)
+    languages = _languages_in(demand, start, end)
+    for count in range(1, MOST_SHIFTS + 1):
+        for language in languages:
+            extra = [(Shift(f"+{language}{n}", start, end),
+                      Staff(f"+{language}{n}", "+", frozenset({language}), None, capacity)) for n in range(count)]
+            tried = forecast(demand, plan.with_shifts(extra), day, following, runs=runs, seed=seed)
+            if not any(h.bad(target.p90_wait_s, target.lost) for h in tried if start <= h.start < end):
+                return Fix(start, end, language, count)
+    return Fix(start, end, None, MOST_SHIFTS + 1)
+
+
+def _languages_in(demand: Demand, start: datetime, end: datetime) -> list[str]:
+    """The languages with demand within [start, end) (local hours), the busiest first."""
+    totals: dict[str, float] = {}
+    hour = start
+    while hour < end:
+        for (_, language), rate in demand.in_cell((hour.weekday(), hour.hour)).items():
+            totals[language] = totals.get(language, 0.0) + rate
+        hour += timedelta(hours=1)
+    return sorted(totals, key=lambda language: (-totals[language], language))
