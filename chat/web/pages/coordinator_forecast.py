@@ -1,0 +1,185 @@
+"""The staffing forecast page: a draft week's roster simulated against the last weeks' demand
+(`routing.forecast`), as a week grid coloured by the predicted p90 wait with the advisors on
+shift in each hour, the same as a table, and the smallest fix of each bad run of hours
+(`routing.staffing`).
+
+It only reads: the form is a GET. The simulation is CPU work, so it runs in a worker thread,
+one forecast at a time per process, and its size is bounded (history weeks, runs, fixes)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from chat.web.context import clock_of, db_of, settings_of, tz_of
+from chat.web.i18n import Translator, request_language
+from chat.web.pages.coordinator_base import coordinator, local_midnight, monday_of, page, parse_day
+from routing.arrivals import PastChat, demand_from
+from routing.forecast import HourForecast, Plan, forecast
+from routing.roster import Roster
+from routing.staffing import Fix, Target, bad_runs, fixes
+from storage import forecasting
+from storage.reports import suppressed
+
+RUNS = 10
+MOST_FIXES = 12  # bad runs looked into; the rest are only counted
+WEEKS = range(1, 27)  # history weeks a coordinator may choose
+DEFAULT_WEEKS = 8
+TARGET_MINUTES = range(1, 61)
+DEFAULT_TARGET_MINUTES = 2
+# Taken in the worker thread, so a second forecast waits there, never on the event loop.
+_one_at_a_time = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One hour of the grid: its forecast, how it reads (`level`), and who is on shift."""
+
+    hour: HourForecast
+    level: str  # closed, quiet (open, no chats expected), ok, near (over half the target), bad
+    p50: str  # the waits as the page writes them, "" when quiet
+    p90: str
+    staff: int
+    languages: str  # of those on shift: "fi sv"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    hours: list[HourForecast]
+    fixes: list[Fix]
+    unexamined: int  # bad runs beyond MOST_FIXES
+    capacity: int  # of the extra advisors the fixes try
+
+
+def _choice(value: str | None, allowed: range, default: int) -> tuple[int, bool]:
+    """The number chosen if it is one of `allowed`, else the default; and whether it was wrong."""
+    if value is None or value == "":
+        return default, False
+    try:
+        number = int(value)
+    except ValueError:
+        return default, True
+    return (number, False) if number in allowed else (default, True)
+
+
+def _compute(history: Sequence[PastChat], weeks: int, plan: Plan, start: datetime, end: datetime,
+             target: Target, seed: str) -> Outcome:
+    with _one_at_a_time:
+        return _simulated(history, weeks, plan, start, end, target, seed)
+
+
+def _simulated(history: Sequence[PastChat], weeks: int, plan: Plan, start: datetime, end: datetime,
+               target: Target, seed: str) -> Outcome:
+    demand = demand_from(history, weeks)
+    hours = forecast(demand, plan, start, end, runs=RUNS, seed=seed)
+    capacities = sorted(staff.capacity for staff in plan.staff.values()) or [3]
+    capacity = capacities[len(capacities) // 2]  # the draft's median advisor
+    found = fixes(demand, plan, hours, target=target, capacity=capacity, runs=RUNS, seed=seed)
+    shown = found[:MOST_FIXES]
+    return Outcome(hours, shown, len(bad_runs(hours, target)) - len(shown), capacity)
+
+
+async def forecast_page(request: Request) -> Response:
+    user = await coordinator(request)
+    tz = tz_of(request)
+    t = Translator(request_language(request), tz=tz)
+    today = clock_of(request).now().astimezone(tz).date()
+    query = request.query_params
+    errors: dict[str, str] = {}
+    chosen = parse_day(query.get("week"))
+    if query.get("week") and chosen is None:
+        errors["week"] = t("coord.error.date")
+    monday = monday_of(chosen or today + timedelta(days=7))
+    weeks, wrong_weeks = _choice(query.get("weeks"), WEEKS, DEFAULT_WEEKS)
+    if wrong_weeks:
+        errors["weeks"] = t("coord.forecast.error.weeks", low=WEEKS.start, high=WEEKS.stop - 1)
+    minutes, wrong_target = _choice(query.get("target"), TARGET_MINUTES, DEFAULT_TARGET_MINUTES)
+    if wrong_target:
+        errors["target"] = t("coord.forecast.error.target", low=TARGET_MINUTES.start, high=TARGET_MINUTES.stop - 1)
+    # History ends where the draft week or this week starts, whichever is first: only whole past weeks.
+    history_end = min(monday, monday_of(today))
+    history_start = history_end - timedelta(weeks=weeks)
+    start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
+    async with db_of(request).transaction() as session:
+        history = await forecasting.past_chats(session, start=local_midnight(history_start, tz),
+                                               end=local_midnight(history_end, tz))
+        plan = await forecasting.draft(session, start=start, end=end, tz=tz,
+                                       closing_grace_s=settings_of(request).closing_grace_s)
+    target = Target(p90_wait_s=minutes * 60.0)
+    outcome = None
+    if history and not errors:
+        outcome = await asyncio.to_thread(_compute, history, weeks, plan, start, end, target,
+                                          f"forecast/{monday.isoformat()}")
+    context: dict[str, Any] = {
+        "monday": monday, "sunday": monday + timedelta(days=6), "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "weeks": weeks, "minutes": minutes, "errors": errors, "runs": RUNS,
+        "history_first": history_start, "history_last": history_end - timedelta(days=1),
+        "basis": suppressed(len(history)), "outcome": outcome,
+        "query": f"weeks={weeks}&target={minutes}",
+    }
+    if outcome is not None:
+        days, rows = _grid(outcome.hours, plan, target, t)
+        busy = [cell for _, row in rows for cell in row if cell is not None and cell.hour.arrivals]
+        context |= {"days": days, "rows": rows, "busy": sorted(busy, key=lambda cell: cell.hour.start),
+                    "fix_texts": [_fix_text(fix, t) for fix in outcome.fixes]}
+    return page(request, "coordinator/forecast.html", user, context)
+
+
+def _grid(hours: list[HourForecast], plan: Plan, target: Target,
+          t: Translator) -> tuple[list[date], list[tuple[int, list[Cell | None]]]]:
+    """Hour rows × day columns, from the first hour with chats expected or someone on shift to
+    the last; rows in local wall-clock hours, so the hour a spring night skips is an empty
+    cell, and of the autumn night's two 03:00 hours the grid shows the second."""
+    roster = Roster(plan.shifts)
+    cells: dict[tuple[date, int], Cell] = {}
+    for hour in hours:
+        middle = hour.start + timedelta(minutes=30)
+        on = sorted(roster.on_shift(middle).intersection(plan.staff))
+        languages = sorted({code for name in on for code in plan.staff[name].languages})
+        level = _level(hour, target) if hour.arrivals or plan.hours.is_open(middle) else "closed"
+        cells[(hour.start.date(), hour.start.hour)] = Cell(
+            hour, level, _wait_text(hour.wait_p50_s, hour, t), _wait_text(hour.wait_p90_s, hour, t),
+            len(on), " ".join(languages))
+    days = sorted({day for day, _ in cells})
+    used = [h for (_, h), cell in cells.items() if cell.level != "closed" or cell.staff]
+    first, last = (min(used), max(used)) if used else (8, 17)
+    return days, [(h, [cells.get((day, h)) for day in days]) for h in range(first, last + 1)]
+
+
+def _level(hour: HourForecast, target: Target) -> str:
+    if not hour.arrivals:
+        return "quiet"
+    if hour.bad(target.p90_wait_s, target.lost):
+        return "bad"
+    return "near" if (hour.wait_p90_s or 0) > target.p90_wait_s / 2 else "ok"
+
+
+def _wait_text(seconds: float | None, hour: HourForecast, t: Translator) -> str:
+    """A wait as a coordinator reads it: whole seconds under 90 s, else whole minutes."""
+    if seconds is None:
+        return t("coord.forecast.nobody_answers") if hour.arrivals else ""
+    if seconds < 90:
+        return t("coord.forecast.seconds", count=round(seconds))
+    return t("coord.now.minutes", count=round(seconds / 60))
+
+
+def _fix_text(fix: Fix, t: Translator) -> str:
+    when = f"{t.weekday(fix.start.weekday())} {t.time_span(fix.start, fix.end)}"
+    if fix.language is None:
+        return t("coord.forecast.unfixed", when=when, count=fix.shifts - 1)
+    speaker = t(f"coord.forecast.speaker.{fix.language}", count=fix.shifts)
+    if speaker.startswith("coord.forecast.speaker."):  # a language the catalogs do not name
+        speaker = fix.language
+    return t("coord.forecast.fix", count=fix.shifts, speaker=speaker, when=when)
+
+
+routes = [Route("/coordinator/forecast", forecast_page, methods=["GET"])]

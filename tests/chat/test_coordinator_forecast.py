@@ -1,0 +1,56 @@
+"""The forecast page on a running service: the grid, its table, the fixes, the form's checks
+and the role. The seeded service: advisors Anna (fi, en), Bertil (sv, fi) and Chloe (en), each
+on shift Tuesday 24 November 08:00-17:00; the clock is that Tuesday 10:00."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.chat.coordinator_fixtures import client_of, coordinating
+from tests.chat.forecast_fixtures import add_history, only_anna_on_tuesday_afternoon
+
+
+async def test_the_week_grid_the_table_and_the_smallest_fix(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        await add_history(service, per_hour=6, language="sv")
+        await only_anna_on_tuesday_afternoon(service)
+        page = await client.get("/coordinator/forecast", params={"week": "2026-11-25", "weeks": "4"})
+        assert page.status_code == 200, page.text
+        text = page.text
+        # The four whole weeks before this one: 6 chats an hour, two hours, four Tuesdays.
+        assert "Based on 48 chats from 26 Oct 2026 to 22 Nov 2026; 10 simulated runs." in text
+        assert 'class="week-grid forecast-grid"' in text and text.count('<td class="forecast--bad">') == 2
+        assert "One more Swedish-speaking shift on Tuesday 14:00–16:00" in text
+        # The table says the same in words: Tuesday 15-16 misses the target, nobody answers.
+        row = re.search(r"<tr><th scope=\"row\">Tue 24 Nov</th>\s*<td>15–16</td>(.*?)</tr>", text, re.S)
+        assert row is not None and "nobody answers" in row.group(1) and "misses the target" in row.group(1)
+        finnish = await client.get("/coordinator/forecast", params={"week": "2026-11-25", "weeks": "4",
+                                                                    "lang": "fi"})
+        assert "Yksi ruotsinkielinen vuoro lisää: tiistai 14.00–16.00" in finnish.text
+        swedish = await client.get("/coordinator/forecast", params={"week": "2026-11-25", "weeks": "4",
+                                                                    "lang": "sv"})
+        assert "Ett svenskspråkigt pass till: tisdag 14.00–16.00" in swedish.text
+
+
+async def test_a_well_staffed_week_needs_no_fix_and_no_history_says_so(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        empty = await client.get("/coordinator/forecast", params={"week": "2026-11-24"})
+        assert empty.status_code == 200 and "There are no statistics in the chosen weeks" in empty.text
+        await add_history(service, per_hour=3, language="fi", hour=10)
+        page = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "4"})
+        assert "Every hour meets the target." in page.text
+        grid = page.text.split('class="week-grid forecast-grid"')[1].split("</table>")[0]
+        assert '<td class="forecast--ok">' in grid and "forecast--bad" not in grid
+
+
+async def test_the_form_refuses_what_is_out_of_bounds_and_advisors_are_refused(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, client):
+        await add_history(service, per_hour=3)
+        wrong = await client.get("/coordinator/forecast", params={"week": "someday", "weeks": "99", "target": "0"})
+        assert wrong.status_code == 200 and "error-summary" in wrong.text
+        for message in ("Choose a date", "Choose 1–26 weeks", "Choose 1–60 minutes"):
+            assert message in wrong.text
+        assert "forecast-grid" not in wrong.text  # nothing is simulated from a wrong form
+        async with client_of(service, "anna") as advisor:
+            assert (await advisor.get("/coordinator/forecast")).status_code == 403
