@@ -5,8 +5,13 @@ on shift Tuesday 24 November 08:00-17:00; the clock is that Tuesday 10:00."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from chat.web.i18n import Translator
+from chat.web.pages.coordinator_forecast import fix_text
+from routing.staffing import Fix
 from tests.chat.coordinator_fixtures import client_of, coordinating
 from tests.chat.forecast_fixtures import add_history, only_anna_on_tuesday_afternoon
 
@@ -54,3 +59,26 @@ async def test_the_form_refuses_what_is_out_of_bounds_and_advisors_are_refused(t
         assert "forecast-grid" not in wrong.text  # nothing is simulated from a wrong form
         async with client_of(service, "anna") as advisor:
             assert (await advisor.get("/coordinator/forecast")).status_code == 403
+
+
+def test_a_fix_of_several_shifts_is_one_sentence_in_each_language() -> None:
+    tz = ZoneInfo("Europe/Helsinki")
+    wednesday = (datetime(2026, 11, 25, 9, tzinfo=tz), datetime(2026, 11, 25, 13, tzinfo=tz))
+    bilingual = Fix(*wednesday, (frozenset({"sv", "fi"}),))
+    three = Fix(*wednesday, (frozenset({"sv"}), frozenset({"en"}), frozenset({"sv"})))
+    expected = {
+        "fi": ("Yksi suomen- ja ruotsinkielinen vuoro lisää: keskiviikko 9.00–13.00",
+               "2 ruotsinkielistä vuoroa ja yksi englanninkielinen vuoro lisää: keskiviikko 9.00–13.00",
+               "Keskiviikko 9.00–13.00: ei korjaannu 3 lisävuorolla;"),
+        "sv": ("Ett finsk- och svenskspråkigt pass till: onsdag 9.00–13.00",
+               "2 svenskspråkiga pass och ett engelskspråkigt pass till: onsdag 9.00–13.00",
+               "Onsdag 9.00–13.00: rättas inte med upp till 3 extra pass;"),
+        "en": ("One more Finnish- and Swedish-speaking shift on Wednesday 09:00–13:00",
+               "2 more Swedish-speaking shifts and one more English-speaking shift on Wednesday 09:00–13:00",
+               "Wednesday 09:00–13:00: not fixed by up to 3 more shifts;"),
+    }
+    for language, (one, several, unfixed) in expected.items():
+        t = Translator(language, tz=tz)
+        assert fix_text(bilingual, t) == one
+        assert fix_text(three, t) == several
+        assert fix_text(Fix(*wednesday, ()), t).startswith(unfixed)

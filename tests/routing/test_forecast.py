@@ -133,7 +133,7 @@ def test_the_fix_is_one_more_shift_of_the_language_that_waits() -> None:
     target = Target(p90_wait_s=120)
     hours = forecast(demand, plan, TUESDAY, WEDNESDAY, runs=5, seed="s")
     found = fixes(demand, plan, hours, target=target, capacity=3, runs=5, seed="s")
-    assert found == [Fix(at(14), at(16), "sv", 1)]
+    assert found == [Fix(at(14), at(16), (frozenset({"sv"}),))]
 
 
 def test_a_load_one_shift_cannot_carry_needs_more_and_too_much_is_said_so() -> None:
@@ -146,4 +146,22 @@ def test_a_load_one_shift_cannot_carry_needs_more_and_too_much_is_said_so() -> N
         demand = Demand({(1, 11): {("general", "fi"): per_hour}}, Exponential(300), 900)
         hours = forecast(demand, plan, TUESDAY, WEDNESDAY, runs=4, seed="s")
         found += fixes(demand, plan, hours, target=target, capacity=1, runs=4, seed="s")
-    assert found == [Fix(at(11), at(12), "fi", 2), Fix(at(11), at(12), None, MOST_SHIFTS + 1)]
+    assert found == [Fix(at(11), at(12), (frozenset({"fi"}), frozenset({"fi"}))), Fix(at(11), at(12), ())]
+    assert not found[1].fixed and MOST_SHIFTS == 3
+
+
+def test_two_languages_missing_take_a_bilingual_shift_if_the_draft_has_such_advisors() -> None:
+    """Swedish and English chats at 14, only Finnish on shift: one shift of one language cannot
+    fix it; one by someone speaking both can, when the draft has such a person (Bertil, on
+    shift in the morning), else it takes two shifts."""
+    target = Target(p90_wait_s=120)
+    demand = Demand({(1, 14): {("general", "sv"): 3.0, ("general", "en"): 2.0}}, Exponential(300), 600)
+    finnish = Plan((Shift("anna", at(9), at(17)),), {"anna": staff("anna", "fi", capacity=3)}, OFFICE)
+    bilingual = Plan((*finnish.shifts, Shift("bertil", at(9), at(10))),
+                     {**finnish.staff, "bertil": staff("bertil", "sv", "en", capacity=3)}, OFFICE)
+    found = []
+    for plan in (bilingual, finnish):
+        hours = forecast(demand, plan, TUESDAY, WEDNESDAY, runs=5, seed="s")
+        found += fixes(demand, plan, hours, target=target, capacity=3, runs=5, seed="s")
+    assert found == [Fix(at(14), at(15), (frozenset({"sv", "en"}),)),
+                     Fix(at(14), at(15), (frozenset({"sv"}), frozenset({"en"})))]

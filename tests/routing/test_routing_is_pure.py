@@ -21,6 +21,7 @@ ALLOWED_IMPORTS = {
     "datetime",
     "enum",
     "heapq",
+    "itertools",
     "math",
     "operator",
     "random",  # the forecast's seeded generators only: see test_randomness_is_always_seeded

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from babel.lists import format_list
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from chat.web.context import clock_of, db_of, settings_of, tz_of
-from chat.web.i18n import Translator, request_language
+from chat.web.i18n import LANGUAGES, Translator, request_language
 from chat.web.pages.coordinator_base import coordinator, local_midnight, monday_of, page, parse_day
 from routing.arrivals import PastChat, demand_from
 from routing.forecast import HourForecast, Plan, forecast
 from routing.roster import Roster
-from routing.staffing import Fix, Target, bad_runs, fixes
+from routing.staffing import MOST_SHIFTS, Fix, Target, bad_runs, fixes
 from storage import forecasting
 from storage.reports import suppressed
 
@@ -130,7 +132,7 @@ async def forecast_page(request: Request) -> Response:
         days, rows = _grid(outcome.hours, plan, target, t)
         busy = [cell for _, row in rows for cell in row if cell is not None and cell.hour.arrivals]
         context |= {"days": days, "rows": rows, "busy": sorted(busy, key=lambda cell: cell.hour.start),
-                    "fix_texts": [_fix_text(fix, t) for fix in outcome.fixes]}
+                    "fix_texts": [fix_text(fix, t) for fix in outcome.fixes]}
     return page(request, "coordinator/forecast.html", user, context)
 
 
@@ -172,14 +174,44 @@ def _wait_text(seconds: float | None, hour: HourForecast, t: Translator) -> str:
     return t("coord.now.minutes", count=round(seconds / 60))
 
 
-def _fix_text(fix: Fix, t: Translator) -> str:
+def fix_text(fix: Fix, t: Translator) -> str:
+    """"One more Swedish-speaking shift on Tuesday 14.00–16.00", in the page's language; shifts of
+    the same languages counted together, different ones listed ("... and one more English-speaking
+    shift ...")."""
     when = f"{t.weekday(fix.start.weekday())} {t.time_span(fix.start, fix.end)}"
-    if fix.language is None:
-        return t("coord.forecast.unfixed", when=when, count=fix.shifts - 1)
-    speaker = t(f"coord.forecast.speaker.{fix.language}", count=fix.shifts)
-    if speaker.startswith("coord.forecast.speaker."):  # a language the catalogs do not name
-        speaker = fix.language
-    return t("coord.forecast.fix", count=fix.shifts, speaker=speaker, when=when)
+    if not fix.fixed:
+        return _sentence(t("coord.forecast.unfixed", when=when, count=MOST_SHIFTS))
+    counted = Counter(fix.shifts)
+    parts = [t("coord.forecast.add", count=n, speaker=_speaker(languages, n, t))
+             for languages, n in sorted(counted.items(), key=lambda item: [_rank(c) for c in _in_order(item[0])])]
+    return _sentence(t("coord.forecast.fix", what=format_list(parts, locale=t.locale), when=when))
+
+
+def _sentence(text: str) -> str:
+    # Weekdays are lowercase in Finnish and Swedish, and so is "one more" in the middle of a list.
+    return text[:1].upper() + text[1:]
+
+
+def _speaker(languages: frozenset[str], count: int, t: Translator) -> str:
+    """"Swedish-speaking", or for several "Swedish- and English-speaking" (the last one's
+    adjective, the others' stems), in the form the count takes."""
+    ordered = _in_order(languages)
+    last = _named("coord.forecast.speaker", ordered[-1], t, count)
+    return format_list([*(_named("coord.forecast.stem", code, t) for code in ordered[:-1]), last], locale=t.locale)
+
+
+def _named(key: str, code: str, t: Translator, count: int = 1) -> str:
+    """The catalogs' word for the language `code`; a language they do not name, by its code."""
+    return t(f"{key}.{code}", count=count) if code in LANGUAGES else code
+
+
+def _in_order(languages: frozenset[str]) -> list[str]:
+    """The service's languages in the order the pages list them, any other after them."""
+    return sorted(languages, key=_rank)
+
+
+def _rank(code: str) -> tuple[int, str]:
+    return (LANGUAGES.index(code) if code in LANGUAGES else len(LANGUAGES), code)
 
 
 routes = [Route("/coordinator/forecast", forecast_page, methods=["GET"])]
