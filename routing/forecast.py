@@ -75,14 +75,15 @@ class Plan:
 @dataclass(frozen=True, slots=True)
 class Simulated:
     """One simulated visitor: when they arrived (seconds since the epoch), what about, what
-    became of them, how long they waited (to an advisor, or before leaving), and how long the
-    chat took once answered."""
+    became of them, how long they waited (to an advisor, or before leaving), and, once answered,
+    how long the chat took and who took it."""
 
     arrived: float
     kind: Kind
     fate: Fate
     wait_s: float | None
     handled_s: float | None = None
+    advisor: AdvisorId | None = None
 
 
 def simulate(demand: Demand, plan: Plan, start: datetime, end: datetime, *, seed: str, run: int) -> list[Simulated]:
@@ -123,7 +124,7 @@ class _Run:
         self.seq = 0
         self.waiting: dict[str, WaitingChat] = {}
         self.arrived: dict[str, float] = {}
-        self.fates: dict[str, tuple[Fate, float | None, float | None]] = {}
+        self.fates: dict[str, tuple[Fate, float | None, float | None, AdvisorId | None]] = {}
         self.active: Counter[AdvisorId] = Counter()
         self.idle_since: dict[AdvisorId, datetime] = {}
         self.week_counts: Counter[OrganisationId] = Counter()
@@ -148,7 +149,7 @@ class _Run:
         while self.events and self.events[0][0] <= last:
             t, _, what, subject = heapq.heappop(self.events)
             self._handle(t, what, subject, kinds)
-        return [Simulated(self.arrived[n], kinds[n], *self.fates.get(n, (Fate.UNANSWERED, None, None)))
+        return [Simulated(self.arrived[n], kinds[n], *self.fates.get(n, (Fate.UNANSWERED, None, None, None)))
                 for n in sorted(self.arrived, key=lambda n: self.arrived[n])]
 
     def _handle(self, t: float, what: int, subject: str, kinds: Mapping[str, Kind]) -> None:
@@ -169,7 +170,7 @@ class _Run:
         self.arrived[chat] = t
         # As the server's `accepting`: open, and somebody on shift (all rostered are signed in).
         if not self.plan.hours.is_open(now) or not self.roster.on_shift(now).intersection(self.plan.staff):
-            self.fates[chat] = (Fate.REFUSED, None, None)
+            self.fates[chat] = (Fate.REFUSED, None, None, None)
             return
         topic, language = kind
         self.waiting[chat] = WaitingChat(chat, now, topic, language)
@@ -178,7 +179,7 @@ class _Run:
 
     def _end_waiting(self, chat: str, fate: Fate, t: float) -> None:
         if self.waiting.pop(chat, None) is not None:
-            self.fates[chat] = (fate, t - self.arrived[chat], None)
+            self.fates[chat] = (fate, t - self.arrived[chat], None, None)
 
     def _dispatch(self, t: float, now: datetime) -> None:
         if not self.waiting:
@@ -189,8 +190,8 @@ class _Run:
         for assignment in decided:
             chat = self.waiting.pop(assignment.chat)
             handled = self.demand.handling.draw(self.rng, (chat.topic, chat.language))
-            self.fates[chat.id] = (Fate.ANSWERED, t - self.arrived[chat.id], handled)
             advisor = self.plan.staff[assignment.advisor]
+            self.fates[chat.id] = (Fate.ANSWERED, t - self.arrived[chat.id], handled, advisor.id)
             self.active[advisor.id] += 1
             self.idle_since[advisor.id] = now
             self.week_counts[advisor.organisation] += 1
