@@ -12,11 +12,12 @@ from tests.service import Service
 TZ = ZoneInfo("Europe/Helsinki")
 
 
-async def add_history(service: Service, *, per_hour: int, language: str = "sv", hour: int = 14) -> None:
-    """Each of the four Tuesdays before the 24th: `per_hour` chats at `hour` and the next hour,
-    10 minutes each."""
+async def add_history(service: Service, *, per_hour: int, language: str = "sv", hour: int = 14,
+                      weeks: int = 4) -> None:
+    """Each of the `weeks` Tuesdays before the 24th: `per_hour` chats at `hour` and the next
+    hour, 10 minutes each."""
     async with service.db.transaction() as session:
-        for week in range(1, 5):
+        for week in range(1, weeks + 1):
             for local_hour in (hour, hour + 1):
                 at = datetime(2026, 11, 24, local_hour, tzinfo=TZ) - timedelta(weeks=week)
                 for _ in range(per_hour):

@@ -43,8 +43,15 @@ async def test_a_well_staffed_week_needs_no_fix_and_no_history_says_so(tmp_path:
         empty = await client.get("/coordinator/forecast", params={"week": "2026-11-24"})
         assert empty.status_code == 200 and "There are no statistics in the chosen weeks" in empty.text
         await add_history(service, per_hour=3, language="fi", hour=10)
+        await add_history(service, per_hour=1, language="en", hour=12, weeks=1)  # one chat at 12, one at 13
         page = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "4"})
         assert "Every hour meets the target." in page.text
+        # The table's expected chats: 3 a week at 10 (as the history says, give or take the
+        # simulation's draws); at 12 only "<3", the small-cell rule of the statistics.
+        ten = re.search(r"<td>10–11</td>\s*<td class=\"num\">([0-9.]+)</td>", page.text)
+        twelve = re.search(r"<td>12–13</td>\s*<td class=\"num\">([^<]+)</td>", page.text)
+        assert ten is not None and 2 <= float(ten.group(1)) <= 4
+        assert twelve is not None and twelve.group(1) == "&lt;3"
         grid = page.text.split('class="week-grid forecast-grid"')[1].split("</table>")[0]
         assert '<td class="forecast--ok">' in grid and "forecast--bad" not in grid
 

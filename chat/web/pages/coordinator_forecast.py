@@ -29,7 +29,7 @@ from routing.forecast import HourForecast, Plan, forecast
 from routing.roster import Roster
 from routing.staffing import MOST_SHIFTS, Fix, Target, bad_runs, fixes
 from storage import forecasting
-from storage.reports import suppressed
+from storage.reports import LESS_THAN, suppressed, too_few
 
 RUNS = 10
 MOST_FIXES = 12  # bad runs looked into; the rest are only counted
@@ -47,6 +47,7 @@ class Cell:
 
     hour: HourForecast
     level: str  # closed, quiet (open, no chats expected), ok, near (over half the target), bad
+    expected: str  # chats expected, "<3" when the history's hour held only one or two
     p50: str  # the waits as the page writes them, "" when quiet
     p90: str
     staff: int
@@ -129,18 +130,21 @@ async def forecast_page(request: Request) -> Response:
         "query": f"weeks={weeks}&target={minutes}",
     }
     if outcome is not None:
-        days, rows = _grid(outcome.hours, plan, target, t)
+        seen = Counter((chat.weekday, chat.hour) for chat in history)
+        days, rows = _grid(outcome.hours, plan, target, seen, t)
         busy = [cell for _, row in rows for cell in row if cell is not None and cell.hour.arrivals]
         context |= {"days": days, "rows": rows, "busy": sorted(busy, key=lambda cell: cell.hour.start),
                     "fix_texts": [fix_text(fix, t) for fix in outcome.fixes]}
     return page(request, "coordinator/forecast.html", user, context)
 
 
-def _grid(hours: list[HourForecast], plan: Plan, target: Target,
+def _grid(hours: list[HourForecast], plan: Plan, target: Target, seen: Counter[tuple[int, int]],
           t: Translator) -> tuple[list[date], list[tuple[int, list[Cell | None]]]]:
     """Hour rows × day columns, from the first hour with chats expected or someone on shift to
     the last; rows in local wall-clock hours, so the hour a spring night skips is an empty
-    cell, and of the autumn night's two 03:00 hours the grid shows the second."""
+    cell, and of the autumn night's two 03:00 hours the grid shows the second. `seen` counts
+    the history's chats by (weekday, hour): an expectation drawn from one or two of them is
+    written "<3", as the statistics write such counts."""
     roster = Roster(plan.shifts)
     cells: dict[tuple[date, int], Cell] = {}
     for hour in hours:
@@ -148,8 +152,9 @@ def _grid(hours: list[HourForecast], plan: Plan, target: Target,
         on = sorted(roster.on_shift(middle).intersection(plan.staff))
         languages = sorted({code for name in on for code in plan.staff[name].languages})
         level = _level(hour, target) if hour.arrivals or plan.hours.is_open(middle) else "closed"
+        expected = LESS_THAN if too_few(seen[(hour.start.weekday(), hour.start.hour)]) else t.number(hour.arrivals, 1)
         cells[(hour.start.date(), hour.start.hour)] = Cell(
-            hour, level, _wait_text(hour.wait_p50_s, hour, t), _wait_text(hour.wait_p90_s, hour, t),
+            hour, level, expected, _wait_text(hour.wait_p50_s, hour, t), _wait_text(hour.wait_p90_s, hour, t),
             len(on), " ".join(languages))
     days = sorted({day for day, _ in cells})
     used = [h for (_, h), cell in cells.items() if cell.level != "closed" or cell.staff]
