@@ -6,8 +6,9 @@ roster and the demand of the `--weeks` weeks before the month; predicted and act
 compared per hour of the week (weekday × hour, the month's weeks pooled): chats per hour (per
 week), the p90 wait of answered chats (cells with at least MIN_SERVED answered in the month),
 and the share answered within two minutes. Beside the forecast's p90 error stands a naive
-one's: "as the weeks before", each cell's p90 in the history. Refused visitors leave no
-statistics record, so the predicted arrivals leave them out too.
+one's: "as the weeks before", each cell's p90 in the history. Refused visitors count as demand
+(those refused as unstaffed: `storage.forecasting.past_chats`) but are left out of the
+compared arrivals on both sides: a chat per hour is one the service took.
 
 Without `--database` the history is `bench.forecast_synthetic`'s (seeded); with it, a Neuvo
 database's records, roster and opening hours.
@@ -107,8 +108,10 @@ def backtest(history: Sequence[Week], tested: Sequence[Week], *, runs: int, seed
 
 
 def _tally(cells: defaultdict[Cell, _Tally], chats: Iterable[PastChat]) -> None:
+    """The chats by cell; refused visitors left out, as the predicted side leaves them."""
     for chat in chats:
-        cells[(chat.weekday, chat.hour)].add(chat.wait_s, chat.handled_s is not None)
+        if not chat.refused:
+            cells[(chat.weekday, chat.hour)].add(chat.wait_s, chat.handled_s is not None)
 
 
 def _p90(tally: _Tally) -> float:
@@ -153,7 +156,7 @@ async def database_weeks(url: str, *, mondays: Sequence[date], history_weeks: in
             end = start + timedelta(days=7)
             async with db.transaction() as session:
                 plan = await forecasting.draft(session, start=start, end=end, tz=tz, closing_grace_s=closing_grace_s)
-                chats = await forecasting.past_chats(session, start=start, end=end)
+                chats = await forecasting.past_chats(session, start=start, end=end, tz=tz)
             weeks.append(Week(start, plan, tuple(chats)))
     finally:
         await db.close()

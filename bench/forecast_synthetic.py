@@ -6,7 +6,8 @@ The truth is made to differ from what the forecast assumes, as real weeks do: de
 a week and each week's level varies (a log-normal factor, σ 0.15); handling times are
 log-normal, not drawn from a fixed sample; some weeks lose shifts (an advisor off sick), so
 the roster changes from week to week. The chats are played through the same simulation with
-this truth; refused visitors leave no record, as in the service.
+this truth; a visitor refused while open (nobody on shift) leaves a refused record, one
+refused while closed none, as in the service.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def history(first: date, weeks: int, seed: str) -> list[Week]:
         start = datetime.combine(first + timedelta(weeks=n), time(0), TZ)
         plan = _roster(start, rng)
         played = simulate(demand, plan, start, start + timedelta(days=7), seed=f"{seed}/week", run=n)
-        found.append(Week(start, plan, tuple(_record(chat) for chat in played if chat.fate is not Fate.REFUSED)))
+        found.append(Week(start, plan, tuple(_record(chat) for chat in played
+                                             if chat.fate is not Fate.REFUSED or _unstaffed(chat))))
     return found
 
 
@@ -90,12 +92,16 @@ def _roster(monday: datetime, rng: random.Random) -> Plan:
     return Plan(tuple(shifts), {a.id: a for a in ADVISORS}, HOURS)
 
 
+def _unstaffed(chat: Simulated) -> bool:
+    return HOURS.is_open(datetime.fromtimestamp(chat.arrived, TZ))
+
+
 def _record(chat: Simulated) -> PastChat:
     """The statistics record the chat would have left (wait and handling in whole seconds)."""
     local = datetime.fromtimestamp(chat.arrived, TZ)
     topic, language = chat.kind
     return PastChat(local.weekday(), local.hour, topic, language, _whole(chat.wait_s), _whole(chat.handled_s),
-                    chat.fate is Fate.ABANDONED)
+                    chat.fate is Fate.ABANDONED, refused=chat.fate is Fate.REFUSED)
 
 
 def _whole(seconds: float | None) -> float | None:

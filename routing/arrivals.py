@@ -2,8 +2,10 @@
 
 Arrivals are a Poisson process whose rate is constant within each hour of the week and differs
 by (weekday, local hour, topic, language): the count of past chats in that cell divided by the
-number of weeks looked at. Handling times are drawn from those seen (per topic and language when
-there are enough of them, else from all). Patience (how long a visitor waits before leaving) is
+number of weeks looked at. Visitors refused because nobody was on shift count as arrivals too:
+they are the demand of the hours that went unstaffed, which a draft may staff. Handling times
+are drawn from those seen (per topic and language when there are enough of them, else from
+all). Patience (how long a visitor waits before leaving) is
 exponential; its mean is estimated from waits that were cut short (abandoned) and waits that
 were not (served, expired), as survival data: total time waited / number of abandonments, the
 maximum-likelihood estimate for an exponential with censored observations. No abandonment at
@@ -29,7 +31,7 @@ Cell = tuple[int, int]  # (weekday 0 = Monday, local hour)
 class PastChat:
     """One anonymous statistics record as the forecast reads it: when it arrived (local weekday
     and hour), what it was about, how long it waited and was handled, and whether its visitor
-    left while waiting."""
+    left while waiting; or, `refused`, a visitor turned away because nobody was on shift."""
 
     weekday: int
     hour: int
@@ -38,6 +40,7 @@ class PastChat:
     wait_s: float | None
     handled_s: float | None
     abandoned: bool
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

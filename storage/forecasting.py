@@ -1,6 +1,6 @@
 """What the staffing forecast reads: past chats' anonymous records, and a week's draft (its
-shifts, the advisors they name, the opening hours). Only `chat_statistic` is read of the chats,
-never a transcript."""
+shifts, the advisors they name, the opening hours). Only `chat_statistic` and
+`refused_attempt` are read of the chats, never a transcript."""
 
 from __future__ import annotations
 
@@ -14,23 +14,36 @@ from routing.arrivals import PastChat
 from routing.forecast import Plan, Staff
 from routing.roster import Shift
 from storage import coverage, people, roster
-from storage.tables import ChatStatistic
+from storage.tables import ChatStatistic, RefusedAttempt
 
 
-async def past_chats(session: AsyncSession, *, start: datetime, end: datetime) -> list[PastChat]:
-    """The chats that arrived in [start, end) (by their hour), in arrival order. A visitor who
-    left while waiting is `abandoned`; one whose chat expired at closing is not (the service
-    ended that wait)."""
+async def past_chats(session: AsyncSession, *, start: datetime, end: datetime, tz: ZoneInfo) -> list[PastChat]:
+    """The chats that arrived in [start, end) (by their hour), in arrival order, then the
+    visitors refused then because nobody was on shift (`refused`; their local hour in `tz`).
+    A visitor who left while waiting is `abandoned`; one whose chat expired at closing is not
+    (the service ended that wait). Refusals while closed are left out: they are no demand a
+    roster can serve."""
     result = await session.execute(
         select(ChatStatistic)
         .where(col(ChatStatistic.hour_bucket) >= start, col(ChatStatistic.hour_bucket) < end)
         .order_by(col(ChatStatistic.hour_bucket), col(ChatStatistic.id))
     )
-    return [
+    chats = [
         PastChat(r.weekday, r.local_hour, r.topic, r.language, None if r.wait_s is None else float(r.wait_s),
                  None if r.duration_s is None else float(r.duration_s), r.status == "abandoned")
         for r in result.scalars().all()
     ]
+    refused = await session.execute(
+        select(RefusedAttempt)
+        .where(col(RefusedAttempt.hour_bucket) >= start, col(RefusedAttempt.hour_bucket) < end,
+               col(RefusedAttempt.reason) == "unstaffed")
+        .order_by(col(RefusedAttempt.hour_bucket), col(RefusedAttempt.id))
+    )
+    for attempt in refused.scalars().all():
+        local = attempt.hour_bucket.astimezone(tz)
+        chats.append(PastChat(local.weekday(), local.hour, attempt.topic, attempt.language, None, None, False,
+                              refused=True))
+    return chats
 
 
 async def draft(session: AsyncSession, *, start: datetime, end: datetime, tz: ZoneInfo,

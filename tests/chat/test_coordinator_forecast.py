@@ -5,13 +5,14 @@ on shift Tuesday 24 November 08:00-17:00; the clock is that Tuesday 10:00."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from chat.web.i18n import Translator
 from chat.web.pages.coordinator_forecast import fix_text
 from routing.staffing import Fix
+from storage.tables import RefusedAttempt
 from tests.chat.coordinator_fixtures import client_of, coordinating
 from tests.chat.forecast_fixtures import add_history, only_anna_on_tuesday_afternoon
 
@@ -45,7 +46,7 @@ async def test_a_well_staffed_week_needs_no_fix_and_no_history_says_so(tmp_path:
         await add_history(service, per_hour=3, language="fi", hour=10)
         await add_history(service, per_hour=1, language="en", hour=12, weeks=1)  # one chat at 12, one at 13
         page = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "4"})
-        assert "Every hour meets the target." in page.text
+        assert "Every hour meets the target." in page.text and "turned away" not in page.text
         # The table's expected chats: 3 a week at 10 (as the history says, give or take the
         # simulation's draws); at 12 only "<3", the small-cell rule of the statistics.
         ten = re.search(r"<td>10–11</td>\s*<td class=\"num\">([0-9.]+)</td>", page.text)
@@ -54,6 +55,24 @@ async def test_a_well_staffed_week_needs_no_fix_and_no_history_says_so(tmp_path:
         assert twelve is not None and twelve.group(1) == "&lt;3"
         grid = page.text.split('class="week-grid forecast-grid"')[1].split("</table>")[0]
         assert '<td class="forecast--ok">' in grid and "forecast--bad" not in grid
+
+
+async def test_visitors_turned_away_unstaffed_are_demand_a_draft_can_serve(tmp_path: Path) -> None:
+    """Tuesdays at 9 had nobody on shift: three visitors turned away each week. The draft week
+    has all three advisors on from 8, so the forecast expects them and answers them."""
+    async with coordinating(tmp_path) as (service, client):
+        await add_history(service, per_hour=3, language="fi", hour=10)
+        async with service.db.transaction() as session:
+            for week in range(1, 5):
+                at = datetime(2026, 11, 24, 9, tzinfo=ZoneInfo("Europe/Helsinki")) - timedelta(weeks=week)
+                for _ in range(3):
+                    session.add(RefusedAttempt(hour_bucket=at, reason="unstaffed", topic="work", language="fi"))
+                session.add(RefusedAttempt(hour_bucket=at, reason="closed", topic="work", language="fi"))
+        page = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "4"})
+        assert "Based on 24 chats" in page.text
+        assert "Also 12 visitors were turned away because nobody was on shift" in page.text
+        nine = re.search(r"<td>09–10</td>\s*<td class=\"num\">([0-9.]+)</td>(.*?)</tr>", page.text, re.S)
+        assert nine is not None and float(nine.group(1)) > 1 and "within the target" in nine.group(2)
 
 
 async def test_the_form_refuses_what_is_out_of_bounds_and_advisors_are_refused(tmp_path: Path) -> None:

@@ -33,9 +33,11 @@ def staff(name: str, *languages: str, capacity: int = 1) -> Staff:
 
 
 def test_rates_are_the_past_weeks_average_by_cell_and_kind() -> None:
-    history = [past(), past(), past(), past(language="sv"), past(hour=15)]
+    """A visitor refused because nobody was on shift is demand as much as a chat."""
+    refused = PastChat(1, 14, "general", "sv", None, None, False, refused=True)
+    history = [past(), past(), past(), past(language="sv"), refused, past(hour=15)]
     demand = demand_from(history, weeks=2)
-    assert demand.in_cell((1, 14)) == {("general", "fi"): 1.5, ("general", "sv"): 0.5}
+    assert demand.in_cell((1, 14)) == {("general", "fi"): 1.5, ("general", "sv"): 1.0}
     assert demand.in_cell((1, 15)) == {("general", "fi"): 0.5}
     assert demand.in_cell((2, 14)) == {}
 

@@ -113,7 +113,7 @@ async def forecast_page(request: Request) -> Response:
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     async with db_of(request).transaction() as session:
         history = await forecasting.past_chats(session, start=local_midnight(history_start, tz),
-                                               end=local_midnight(history_end, tz))
+                                               end=local_midnight(history_end, tz), tz=tz)
         plan = await forecasting.draft(session, start=start, end=end, tz=tz,
                                        closing_grace_s=settings_of(request).closing_grace_s)
     target = Target(p90_wait_s=minutes * 60.0)
@@ -126,7 +126,8 @@ async def forecast_page(request: Request) -> Response:
         "next": monday + timedelta(days=7),
         "weeks": weeks, "minutes": minutes, "errors": errors, "runs": RUNS,
         "history_first": history_start, "history_last": history_end - timedelta(days=1),
-        "basis": suppressed(len(history)), "outcome": outcome,
+        "basis": suppressed(sum(not chat.refused for chat in history)),
+        "refused": suppressed(sum(chat.refused for chat in history)), "outcome": outcome,
         "query": f"weeks={weeks}&target={minutes}",
     }
     if outcome is not None:
