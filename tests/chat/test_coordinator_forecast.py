@@ -13,7 +13,7 @@ from chat.web.i18n import Translator
 from chat.web.pages.coordinator_forecast import fix_text
 from routing.staffing import Fix
 from storage.tables import RefusedAttempt
-from tests.chat.coordinator_fixtures import client_of, coordinating
+from tests.chat.coordinator_fixtures import client_of, coordinating, rows_of
 from tests.chat.forecast_fixtures import add_history, only_anna_on_tuesday_afternoon
 
 
@@ -31,6 +31,14 @@ async def test_the_week_grid_the_table_and_the_smallest_fix(tmp_path: Path) -> N
         # The table says the same in words: Tuesday 15-16 misses the target, nobody answers.
         row = re.search(r"<tr><th scope=\"row\">Tue 24 Nov</th>\s*<td>15–16</td>(.*?)</tr>", text, re.S)
         assert row is not None and "nobody answers" in row.group(1) and "misses the target" in row.group(1)
+        csv = await client.get("/coordinator/forecast", params={"week": "2026-11-25", "weeks": "4", "format": "csv"})
+        assert csv.headers["content-disposition"] == 'attachment; filename="forecast-2026-11-23.csv"'
+        table = rows_of(csv.text)
+        assert table[0] == ["date", "hour", "expected_chats", "on_shift", "languages", "wait_p50_s", "wait_p90_s",
+                            "answered_within_2min", "left_queue", "lost", "level"]
+        assert [row[:2] for row in table[1:]] == [["2026-11-24", "14"], ["2026-11-24", "15"]]
+        # Nobody speaking Swedish: nobody answered (no wait), none left (no patience seen), all lost.
+        assert [row[3:] for row in table[1:]] == [["1", "en fi", "", "", "0", "0", "1", "bad"]] * 2
         finnish = await client.get("/coordinator/forecast", params={"week": "2026-11-25", "weeks": "4",
                                                                     "lang": "fi"})
         assert "Yksi ruotsinkielinen vuoro lisää: tiistai 14.00–16.00" in finnish.text

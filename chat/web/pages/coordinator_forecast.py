@@ -23,7 +23,15 @@ from starlette.routing import Route
 
 from chat.web.context import clock_of, db_of, settings_of, tz_of
 from chat.web.i18n import LANGUAGES, Translator, request_language
-from chat.web.pages.coordinator_base import coordinator, local_midnight, monday_of, page, parse_day
+from chat.web.pages.coordinator_base import (
+    Spreadsheet,
+    coordinator,
+    local_midnight,
+    monday_of,
+    page,
+    parse_day,
+    spreadsheet_of,
+)
 from routing.arrivals import PastChat, demand_from
 from routing.forecast import HourForecast, Plan, forecast
 from routing.roster import Roster
@@ -90,53 +98,91 @@ def _simulated(history: Sequence[PastChat], weeks: int, plan: Plan, start: datet
     return Outcome(hours, shown, len(bad_runs(hours, target)) - len(shown), capacity)
 
 
-async def forecast_page(request: Request) -> Response:
-    user = await coordinator(request)
-    tz = tz_of(request)
-    t = Translator(request_language(request), tz=tz)
-    today = clock_of(request).now().astimezone(tz).date()
+@dataclass(frozen=True)
+class Form:
+    """What the coordinator chose, each wrong value replaced by its default and named in `errors`."""
+
+    monday: date
+    weeks: int
+    minutes: int
+    errors: dict[str, str]
+
+
+def _form(request: Request, t: Translator, today: date) -> Form:
     query = request.query_params
     errors: dict[str, str] = {}
     chosen = parse_day(query.get("week"))
     if query.get("week") and chosen is None:
         errors["week"] = t("coord.error.date")
-    monday = monday_of(chosen or today + timedelta(days=7))
     weeks, wrong_weeks = _choice(query.get("weeks"), WEEKS, DEFAULT_WEEKS)
     if wrong_weeks:
         errors["weeks"] = t("coord.forecast.error.weeks", low=WEEKS.start, high=WEEKS.stop - 1)
     minutes, wrong_target = _choice(query.get("target"), TARGET_MINUTES, DEFAULT_TARGET_MINUTES)
     if wrong_target:
         errors["target"] = t("coord.forecast.error.target", low=TARGET_MINUTES.start, high=TARGET_MINUTES.stop - 1)
+    return Form(monday_of(chosen or today + timedelta(days=7)), weeks, minutes, errors)
+
+
+async def forecast_page(request: Request) -> Response:
+    """The page, or with `format=csv` its hour-by-hour table as CSV."""
+    user = await coordinator(request)
+    tz = tz_of(request)
+    t = Translator(request_language(request), tz=tz)
+    today = clock_of(request).now().astimezone(tz).date()
+    form = _form(request, t, today)
+    monday = form.monday
     # History ends where the draft week or this week starts, whichever is first: only whole past weeks.
     history_end = min(monday, monday_of(today))
-    history_start = history_end - timedelta(weeks=weeks)
+    history_start = history_end - timedelta(weeks=form.weeks)
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     async with db_of(request).transaction() as session:
         history = await forecasting.past_chats(session, start=local_midnight(history_start, tz),
                                                end=local_midnight(history_end, tz), tz=tz)
         plan = await forecasting.draft(session, start=start, end=end, tz=tz,
                                        closing_grace_s=settings_of(request).closing_grace_s)
-    target = Target(p90_wait_s=minutes * 60.0)
+    target = Target(p90_wait_s=form.minutes * 60.0)
     outcome = None
-    if history and not errors:
-        outcome = await asyncio.to_thread(_compute, history, weeks, plan, start, end, target,
+    if history and not form.errors:
+        outcome = await asyncio.to_thread(_compute, history, form.weeks, plan, start, end, target,
                                           f"forecast/{monday.isoformat()}")
     context: dict[str, Any] = {
         "monday": monday, "sunday": monday + timedelta(days=6), "previous": monday - timedelta(days=7),
-        "next": monday + timedelta(days=7),
-        "weeks": weeks, "minutes": minutes, "errors": errors, "runs": RUNS,
-        "history_first": history_start, "history_last": history_end - timedelta(days=1),
+        "next": monday + timedelta(days=7), "weeks": form.weeks, "minutes": form.minutes, "errors": form.errors,
+        "runs": RUNS, "history_first": history_start, "history_last": history_end - timedelta(days=1),
         "basis": suppressed(sum(not chat.refused for chat in history)),
         "refused": suppressed(sum(chat.refused for chat in history)), "outcome": outcome,
-        "query": f"weeks={weeks}&target={minutes}",
+        "query": f"weeks={form.weeks}&target={form.minutes}",
     }
     if outcome is not None:
         seen = Counter((chat.weekday, chat.hour) for chat in history)
         days, rows = _grid(outcome.hours, plan, target, seen, t)
-        busy = [cell for _, row in rows for cell in row if cell is not None and cell.hour.arrivals]
-        context |= {"days": days, "rows": rows, "busy": sorted(busy, key=lambda cell: cell.hour.start),
+        busy = sorted((cell for _, row in rows for cell in row if cell is not None and cell.hour.arrivals),
+                      key=lambda cell: cell.hour.start)
+        if request.query_params.get("format") == "csv":
+            return _csv(spreadsheet_of(request), f"forecast-{monday.isoformat()}.csv", busy, seen)
+        context |= {"days": days, "rows": rows, "busy": busy,
                     "fix_texts": [fix_text(fix, t) for fix in outcome.fixes]}
     return page(request, "coordinator/forecast.html", user, context)
+
+
+def _csv(sheet: Spreadsheet, name: str, busy: Sequence[Cell], seen: Counter[tuple[int, int]]) -> Response:
+    """The hours with chats expected, as CSV: local date and hour, the forecast's figures (waits
+    in whole seconds, shares of 1), expected chats drawn from one or two past ones as "<3"."""
+    def share(value: float | None) -> str:
+        return "" if value is None else sheet.number(value, 3)
+
+    def seconds(value: float | None) -> str:
+        return "" if value is None else str(round(value))
+
+    return sheet.response(name, (
+        "date", "hour", "expected_chats", "on_shift", "languages", "wait_p50_s", "wait_p90_s",
+        "answered_within_2min", "left_queue", "lost", "level"), (
+        (cell.hour.start.date().isoformat(), f"{cell.hour.start.hour:02d}",
+         LESS_THAN if too_few(seen[(cell.hour.start.weekday(), cell.hour.start.hour)])
+         else sheet.number(cell.hour.arrivals, 2),
+         cell.staff, cell.languages, seconds(cell.hour.wait_p50_s), seconds(cell.hour.wait_p90_s),
+         share(cell.hour.answered_in_time), share(cell.hour.abandoned), share(cell.hour.lost), cell.level)
+        for cell in busy))
 
 
 def _grid(hours: list[HourForecast], plan: Plan, target: Target, seen: Counter[tuple[int, int]],
