@@ -89,6 +89,7 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/coordinator"): coordinator_only(200),
     ("GET", "/coordinator/coverage"): coordinator_only(200),
     ("GET", "/coordinator/statistics"): coordinator_only(200),
+    ("GET", "/coordinator/forecast"): coordinator_only(200),
     ("GET", "/coordinator/roster"): coordinator_only(200),
     ("GET", "/coordinator/roster/month"): coordinator_only(200),
     ("POST", "/coordinator/roster/templates"): coordinator_only(400),

@@ -1,4 +1,5 @@
-"""Coordinator pages: people and settings, hours and roster, coverage, statistics.
+"""Coordinator pages: people and settings, hours and roster, coverage, statistics, the
+staffing forecast.
 
 Every route here needs the coordinator role (see `coordinator_base.coordinator`), except each
 advisor's calendar feed, which a calendar app fetches with the token in its URL. The pages are
@@ -12,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from chat.web import ical
 from chat.web.pages import (
     coordinator_blocks,
+    coordinator_forecast,
     coordinator_hours,
     coordinator_people,
     coordinator_reports,
@@ -30,5 +32,6 @@ routes: list[BaseRoute] = [
     *coordinator_settings.routes,
     *coordinator_blocks.routes,
     *coordinator_survey.routes,
+    *coordinator_forecast.routes,
     Route("/calendar/{username}.ics", ical.calendar_feed, methods=["GET"]),
 ]
