@@ -29,6 +29,7 @@ from babel.dates import (
     get_day_names,
     get_time_format,
 )
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from starlette.requests import Request
 
@@ -93,6 +94,10 @@ class Translator:
     def percent(self, share: float) -> str:
         """A share of 1 as a whole percentage: "25 %" in Finnish and Swedish, "25%" in English."""
         return format_percent(share, locale=self.locale)
+
+    def either(self, items: list[str]) -> str:
+        """Items as one of them: "ruotsi tai englanti", "svenska eller engelska", "Swedish or English"."""
+        return format_list(items, style="or", locale=self.locale)
 
     def date(self, day: dt.date) -> str:
         """"24.11.2026", "24 nov. 2026", "24 Nov 2026"."""

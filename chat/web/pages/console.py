@@ -1,5 +1,6 @@
-"""The advisors' duty console: the duty view (live over /ws/advisor) and the transcripts of the
-advisor's own chats. The offline-message inbox is console_offline.py."""
+"""The advisors' duty console: the duty view (live over /ws/advisor) with the advisor's shifts and
+the gaps ahead, and the transcripts of the advisor's own chats. The offline-message inbox is
+console_offline.py."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from chat.web import ical
 from chat.web.context import admin_of, clock_of, db_of, live_of, settings_of, tz_of
 from chat.web.i18n import Translator, catalog, request_language
 from chat.web.pages.common import checked_form, redirect, render, signed_in
+from chat.web.pages.gaps import gaps_of, shown
 from chat.web.pages.labels import chat_labels, label_in
 from storage import chats, handbook, messages, people, roster, service, statistics, survey
 
@@ -46,6 +48,7 @@ async def duty(request: Request) -> Response:
     }
     return render(request, "console.html", {
         "user": user,
+        "gaps": shown(await gaps_of(request), Translator(language, tz=tz)),
         "shifts": [(shift.start.astimezone(tz), shift.end.astimezone(tz)) for shift in shifts],
         "setup": setup,
         "calendar": ical.feed_path(request.app.state.secret_key, user),

@@ -32,6 +32,7 @@ from chat.web.pages.coordinator_base import (
     spreadsheet_of,
 )
 from chat.web.pages.coordinator_charts import bar_chart
+from chat.web.pages.gaps import gaps_of, shown
 from routing.types import Interval
 from routing.wallclock import utc
 from storage import coverage, reports, service, survey, topic_links
@@ -281,8 +282,8 @@ def _survey_results(asked: Sequence[SurveyQuestion], answered: dict[int, dict[in
 
 
 async def overview(request: Request) -> Response:
-    """This week's coverage in figures, and the "now" panel: who is on, the queue, the chats
-    nobody on duty can serve and why, and what is left of today unrostered."""
+    """This week's coverage in figures, the "now" panel (who is on, the queue, the chats nobody
+    on duty can serve and why, and what is left of today unrostered) and the gaps ahead."""
     user = await coordinator(request)
     now, tz = clock_of(request).now(), tz_of(request)
     today = now.astimezone(tz).date()
@@ -293,7 +294,9 @@ async def overview(request: Request) -> Response:
         rest_of_today = await coverage.coverage(session, start=now, end=local_midnight(today + timedelta(days=1), tz),
                                                 tz=tz, now=now)
     labels = _labels(request, {})
+    t = Translator(request_language(request), tz=tz)
     return page(request, "coordinator/overview.html", user, {
+        "gaps": shown(await gaps_of(request), t),
         "week": week, "monday": monday, "live": await live_of(request).run(AskNow()), "as_of": now,
         "gaps_today": [(gap.start.astimezone(tz), gap.end.astimezone(tz)) for gap in rest_of_today.unrostered],
         "topic_names": labels["topic"], "language_names": labels["language"],

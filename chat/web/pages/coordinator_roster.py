@@ -1,7 +1,7 @@
-"""The roster's pages: a week as a grid of people × days (`roster_grid`), a month's overview,
-each advisor's weekly shift templates, applying the templates to a week, and CSV import. The
-checks and the changes are chat.admin.roster's; changes to concrete shifts (add, cancel, move,
-in bulk, undo) are coordinator_shifts'.
+"""The roster's pages: a week as a grid of people × days (`roster_grid`) with its gaps ahead
+(`chat.web.pages.gaps`), a month's overview, each advisor's weekly shift templates, applying the
+templates to a week, and CSV import. The checks and the changes are chat.admin.roster's; changes
+to concrete shifts (add, cancel, move, in bulk, undo) are coordinator_shifts'.
 
 A change's page says what was done, with the undo of it (`roster_undo`), and puts the focus
 where the coordinator's attention goes next (`?focus=`: the moved shift, or the report)."""
@@ -38,6 +38,8 @@ from chat.web.pages.coordinator_base import (
     page,
     parse_day,
 )
+from chat.web.pages.gaps import gaps_of, shown
+from routing.gaps import HORIZON
 from storage import coverage, people, rostering
 from storage.tables import User
 
@@ -73,6 +75,7 @@ async def render_week(request: Request, user: User, monday: date, *, errors: dic
     grid, everyone = await grid_of(request, monday, 7)
     async with db_of(request).transaction() as session:
         templates = await rostering.templates(session)
+    week_gaps = [g for g in await gaps_of(request) if monday <= g.day < monday + timedelta(days=7)]
     advisors = [u for u in everyone if u.active]
     # Every template with its advisor, a deactivated one's too (the page marks those: not applied).
     names = {u.id: u for u in everyone}
@@ -81,6 +84,9 @@ async def render_week(request: Request, user: User, monday: date, *, errors: dic
         "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "this_week": week_of(None, request), "today": today_of(request), "grid": grid, "advisors": advisors,
         "view": "week",
+        "gaps": shown(week_gaps, Translator(request_language(request), tz=tz_of(request))),
+        "gaps_by_day": {day.day: sum(g.day == day.day for g in week_gaps) for day in grid.days},
+        "gaps_beyond": monday + timedelta(days=7) > today_of(request) + HORIZON,
         "inactive_templates": sorted({names[t.user_id].name for t in templates
                                       if t.user_id in names and not names[t.user_id].active}),
         "templates": [(t, names.get(t.user_id)) for t in templates],
