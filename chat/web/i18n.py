@@ -145,6 +145,11 @@ class Translator:
         days = ((end - dt.timedelta(minutes=1)).date() - start.date()).days if end > start else 0
         return f"{format_time(start, pattern, locale=self.locale)}–{end_text}" + (f" (+{days})" if days else "")
 
+    def weekday_time_span(self, start: dt.datetime, end: dt.datetime) -> str:
+        """A span within the year with its weekday: "ti 1.12. 14.00–16.00", "Tue 1 Dec 14:00–16:00"."""
+        local = start.astimezone(self.tz) if self.tz else start
+        return f"{self.weekday_date(local.date())} {self.time_span(start, end)}"
+
     def day_month_time(self, moment: dt.datetime) -> str:
         """A moment within the year shown, date and time joined the language's way."""
         local = moment.astimezone(self.tz) if self.tz else moment

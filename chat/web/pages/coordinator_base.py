@@ -30,6 +30,7 @@ NAV = (
     ("/coordinator/coverage", "coord.nav.coverage"),
     ("/coordinator/statistics", "coord.nav.statistics"),
     ("/coordinator/roster", "coord.nav.roster"),
+    ("/coordinator/requests", "coord.nav.requests"),
     ("/coordinator/hours", "coord.nav.hours"),
     ("/coordinator/people", "coord.nav.people"),
     ("/coordinator/settings", "coord.nav.settings"),

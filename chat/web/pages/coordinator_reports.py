@@ -33,9 +33,10 @@ from chat.web.pages.coordinator_base import (
 )
 from chat.web.pages.coordinator_charts import bar_chart
 from chat.web.pages.gaps import gaps_of, shown
+from routing.shift_requests import RequestState
 from routing.types import Interval
 from routing.wallclock import utc
-from storage import coverage, reports, service, survey, topic_links
+from storage import coverage, reports, service, shift_requests, survey, topic_links
 from storage.coverage import Coverage
 from storage.reports import LESS_THAN, Figure, Report, Row, suppressed, too_few
 from storage.tables import SurveyQuestion
@@ -293,10 +294,11 @@ async def overview(request: Request) -> Response:
                                        end=local_midnight(monday + timedelta(days=7), tz), tz=tz, now=now)
         rest_of_today = await coverage.coverage(session, start=now, end=local_midnight(today + timedelta(days=1), tz),
                                                 tz=tz, now=now)
+        requests_pending = await shift_requests.count(session, status=RequestState.PENDING)
     labels = _labels(request, {})
     t = Translator(request_language(request), tz=tz)
     return page(request, "coordinator/overview.html", user, {
-        "gaps": shown(await gaps_of(request), t),
+        "gaps": shown(await gaps_of(request), t), "requests_pending": requests_pending,
         "week": week, "monday": monday, "live": await live_of(request).run(AskNow()), "as_of": now,
         "gaps_today": [(gap.start.astimezone(tz), gap.end.astimezone(tz)) for gap in rest_of_today.unrostered],
         "topic_names": labels["topic"], "language_names": labels["language"],

@@ -48,7 +48,7 @@ def shown(found: list[Gap], t: Translator) -> list[ShownGap]:
 
 
 def _shown(gap: Gap, t: Translator) -> ShownGap:
-    when = f"{t.weekday_date(gap.day)} {t.time_span(gap.start, gap.end)}"
+    when = t.weekday_time_span(gap.start, gap.end)
     if gap.nobody:
         return ShownGap(gap, when, t("gaps.nobody", when=when))
     languages = t.either([t(f"coord.language.{code}") for code in gap.languages])
