@@ -27,8 +27,10 @@ async def bertil_on_wednesday_morning(service: Service) -> None:
 
 
 def gap_items(page: str) -> list[str]:
-    """The texts of the gap list's items, tags stripped."""
-    items = re.findall(r'<li id="gap-[0-9T]+">(.*?)</li>', page, re.S)
+    """The texts of the gap list's items as a screen reader has them: tags stripped, what is
+    hidden from it left out."""
+    items = [re.sub(r'<span aria-hidden="true">[^<]*</span>', "", item)
+             for item in re.findall(r'<li id="gap-[0-9T]+">(.*?)</li>', page, re.S)]
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
