@@ -93,7 +93,8 @@ async def test_the_coordinator_approves_by_the_keyboard_and_is_told_what_cannot_
     await expect(approve).to_have_accessible_description("Anna offers to cover Wed 25 Nov 12:00–16:00")
     await tab_to(page, approve)
     await page.keyboard.press("Enter")
-    await expect(page.get_by_role("status")).to_have_text("Approved: the roster and the calendar feeds show the change.")
+    await expect(page.get_by_role("status")).to_have_text(
+        "Approved: the roster and the calendar feeds show the change.")
     await expect(page.get_by_role("region", name="Decided in the last 2 weeks")).to_contain_text(
         "Anna offers to cover Wed 25 Nov 12:00–16:00 (approved by Cora Coordinator)")
     await expect(pending).to_contain_text("Nothing is waiting for you.")
