@@ -53,8 +53,8 @@ async def undecided_offer(session: AsyncSession, *, requester_id: int, start: da
 async def requests(session: AsyncSession, *, statuses: Collection[str], decided_since: datetime | None = None,
                    user_id: int | None = None) -> Sequence[ShiftRequest]:
     """The requests in `statuses`, and with `decided_since` those decided since then too; with
-    `user_id` only those the user made, those asked of them, and give-aways to anyone. Newest
-    first."""
+    `user_id` only those the user made, those asked of them, and give-aways to anyone still
+    undecided. Newest first."""
     wanted: ColumnElement[bool] = col(ShiftRequest.status).in_(statuses)
     if decided_since is not None:
         wanted = or_(wanted, col(ShiftRequest.decided_at) >= decided_since)
@@ -62,7 +62,8 @@ async def requests(session: AsyncSession, *, statuses: Collection[str], decided_
     if user_id is not None:
         query = query.where(or_(col(ShiftRequest.requester_id) == user_id, col(ShiftRequest.other_user_id) == user_id,
                                 (col(ShiftRequest.kind) == RequestKind.GIVE.value)
-                                & col(ShiftRequest.other_user_id).is_(None)))
+                                & col(ShiftRequest.other_user_id).is_(None)
+                                & col(ShiftRequest.status).in_(UNDECIDED)))
     result = await session.execute(query.order_by(col(ShiftRequest.created_at).desc(), col(ShiftRequest.id).desc()))
     return result.scalars().all()
 

@@ -254,3 +254,33 @@ async def test_only_coordinators_decide_only_the_asker_withdraws_and_every_post_
         stolen = await post(anna, f"/console/shifts/{bertils}/give", "/console", to="anna")
         assert stolen.status_code == 404  # refused ("not yours"), and the page answers as for no shift
         assert await audited(service) == ["shift_request_swap", "shift_request_withdraw"]
+
+
+async def test_the_coordinator_sees_what_approving_would_meet_before_approving(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, cora), client_of(service, "anna") as anna, \
+            client_of(service, "chloe") as chloe:
+        saturday = await add_shift(service, "anna", TUESDAY_10 + timedelta(days=4), 2)  # the service is closed
+        wednesday = await add_shift(service, "anna", WEDNESDAY_9, 3)
+        for shift in (saturday, wednesday):
+            await post(anna, f"/console/shifts/{shift}/give", f"/console/shifts/{shift}", to="chloe")
+        later, first = request_ids((await chloe.get("/console")).text)
+        for request_id in (first, later):
+            await answer(chloe, request_id, "agree")
+        # Meanwhile the coordinator cancels Anna's Wednesday shift on the roster.
+        cancelled = await post(cora, f"/coordinator/roster/shifts/{wednesday}/cancel", "/coordinator/roster",
+                               week="2026-11-23")
+        assert cancelled.status_code == 303
+        page = (await cora.get("/coordinator/requests")).text
+        # (The item's text up to its list of warnings' first.)
+        assert item(page, f"request-{first}") == (
+            "Anna gives Sat 28 Nov 10:00–12:00 to Chloe (waiting for a coordinator) "
+            "the service has no opening hours that day.")
+        assert "The roster has changed since: the shift is no longer as it was." in item(page, f"request-{later}")
+        refused = await post(cora, f"/coordinator/requests/{later}/approve", "/coordinator/requests")
+        assert refused.status_code == 400
+        assert (f'<li><a href="#request-{later}">The roster has changed since: the shift is no longer as it was.'
+                '</a></li>') in refused.text
+        # A warning is not a refusal: the Saturday shift goes to Chloe.
+        assert (await post(cora, f"/coordinator/requests/{first}/approve", "/coordinator/requests")).status_code == 303
+        saturday_span = (TUESDAY_10 + timedelta(days=4), TUESDAY_10 + timedelta(days=4, hours=2))
+        assert saturday_span in await shifts_of(service, "chloe")

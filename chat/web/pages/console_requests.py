@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from chat.admin import shift_requests as requests_admin
 from chat.admin.errors import Refused
+from chat.admin.shift_requests import DUTY_ROLES
 from chat.web.context import admin_of, clock_of, db_of, tz_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import checked_form, redirect, render, signed_in
@@ -31,7 +32,6 @@ from routing.shift_requests import RequestEvent, RequestKind
 from storage import people, roster, rostering, shift_requests
 from storage.tables import ShiftRequest, ShiftRow, User
 
-DUTY_ROLES = ("advisor", "coordinator")
 CONSOLE = "/console"
 DONE = ("cover", "swap", "give", "agree", "turn_down", "withdraw", "at_once")
 ERRORS = ("gap_gone", "language", "overlap", "offered", "gone", "begun", "requested", "not_yours", "other",
