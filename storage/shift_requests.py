@@ -25,8 +25,11 @@ async def add(session: AsyncSession, *, request: ShiftRequest) -> ShiftRequest:
     return request
 
 
-async def by_id(session: AsyncSession, *, request_id: int) -> ShiftRequest | None:
-    return await session.get(ShiftRequest, request_id)
+async def by_id(session: AsyncSession, *, request_id: int, for_update: bool = False) -> ShiftRequest | None:
+    """The request; `for_update` locks its row until the transaction ends (PostgreSQL; SQLite
+    writes one transaction at a time anyway), so two coordinators deciding it at once decide it
+    once: the second reads it decided."""
+    return await session.get(ShiftRequest, request_id, with_for_update=for_update, populate_existing=for_update)
 
 
 async def undecided_about_shift(session: AsyncSession, *, shift_id: int) -> ShiftRequest | None:

@@ -224,7 +224,7 @@ async def _stepped(session: Session, actor: str, request_id: int, event: Request
     """The actor and the request moved on by `event`, if the actor may send it and the request's
     state allows it; refused otherwise."""
     user = await active_advisor(session, actor, Problems())
-    request = await shift_requests.by_id(session, request_id=request_id)
+    request = await shift_requests.by_id(session, request_id=request_id, for_update=True)
     if user is None or request is None:
         raise _refused("request", "gone", "no such request")
     requester = str(request.requester_id)

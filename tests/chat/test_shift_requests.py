@@ -7,6 +7,7 @@ The seeded service is open mon-fri 09-16 and the clock stands at Tuesday 24.11.2
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from datetime import datetime, timedelta
@@ -284,3 +285,19 @@ async def test_the_coordinator_sees_what_approving_would_meet_before_approving(t
         assert (await post(cora, f"/coordinator/requests/{first}/approve", "/coordinator/requests")).status_code == 303
         saturday_span = (TUESDAY_10 + timedelta(days=4), TUESDAY_10 + timedelta(days=4, hours=2))
         assert saturday_span in await shifts_of(service, "chloe")
+
+
+async def test_two_approvals_at_once_approve_once(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, cora), client_of(service, "anna") as anna, \
+            client_of(service, "bertil") as bertil:
+        await ask_anna_to_swap_with_bertil(service, anna)
+        [request_id] = request_ids((await bertil.get("/console")).text)
+        await answer(bertil, request_id, "agree")
+        csrf = await csrf_of(cora, "/coordinator/requests")
+        both = await asyncio.gather(*(cora.post(f"/coordinator/requests/{request_id}/approve", data={"csrf": csrf})
+                                      for _ in range(2)))
+        assert sorted(r.status_code for r in both) == [303, 400]
+        assert "The request has been decided already." in next(r.text for r in both if r.status_code == 400)
+        assert await shifts_of(service, "anna") == [(TUESDAY_10.replace(hour=8), TUESDAY_10.replace(hour=17)),
+                                                    (THURSDAY_12, THURSDAY_12 + timedelta(hours=4))]
+        assert await audited(service) == ["shift_request_swap", "shift_request_agree", "shift_request_approve"]
