@@ -105,7 +105,11 @@ async def test_an_offer_to_cover_approved_is_a_shift_on_the_roster_and_in_the_ca
         page = (await cora.get("/coordinator/requests")).text
         assert "Anna offers to cover Wed 25 Nov 09:00–16:00 (waiting for a coordinator)" in item(
             page, f"request-{request_id}")
-        assert (await cora.get("/coordinator")).text.count("1 request waiting for you") == 1
+        overview = (await cora.get("/coordinator")).text
+        assert overview.count("1 request waiting for you") == 1
+        assert item(overview, "gap-20261125T0900").endswith("– Anna offered to cover")
+        week = (await cora.get("/coordinator/roster", params={"week": "2026-11-23"})).text
+        assert item(week, "gap-20261125T0900").endswith("– Anna offered to cover")
         approved = await post(cora, f"/coordinator/requests/{request_id}/approve", "/coordinator/requests")
         assert approved.status_code == 303
 

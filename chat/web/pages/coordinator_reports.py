@@ -32,7 +32,7 @@ from chat.web.pages.coordinator_base import (
     spreadsheet_of,
 )
 from chat.web.pages.coordinator_charts import bar_chart
-from chat.web.pages.gaps import gaps_of, shown
+from chat.web.pages.gaps import gaps_of, offered, shown
 from routing.shift_requests import RequestState
 from routing.types import Interval
 from routing.wallclock import utc
@@ -296,9 +296,9 @@ async def overview(request: Request) -> Response:
                                                 tz=tz, now=now)
         requests_pending = await shift_requests.count(session, status=RequestState.PENDING)
     labels = _labels(request, {})
-    t = Translator(request_language(request), tz=tz)
+    gaps = shown(await gaps_of(request), Translator(request_language(request), tz=tz))
     return page(request, "coordinator/overview.html", user, {
-        "gaps": shown(await gaps_of(request), t), "requests_pending": requests_pending,
+        "gaps": gaps, "offers": await offered(request, gaps), "requests_pending": requests_pending,
         "week": week, "monday": monday, "live": await live_of(request).run(AskNow()), "as_of": now,
         "gaps_today": [(gap.start.astimezone(tz), gap.end.astimezone(tz)) for gap in rest_of_today.unrostered],
         "topic_names": labels["topic"], "language_names": labels["language"],

@@ -38,7 +38,7 @@ from chat.web.pages.coordinator_base import (
     page,
     parse_day,
 )
-from chat.web.pages.gaps import gaps_of, shown
+from chat.web.pages.gaps import gaps_of, offered, shown
 from routing.gaps import HORIZON
 from storage import coverage, people, rostering
 from storage.tables import User
@@ -76,6 +76,7 @@ async def render_week(request: Request, user: User, monday: date, *, errors: dic
     async with db_of(request).transaction() as session:
         templates = await rostering.templates(session)
     week_gaps = [g for g in await gaps_of(request) if monday <= g.day < monday + timedelta(days=7)]
+    gaps = shown(week_gaps, Translator(request_language(request), tz=tz_of(request)))
     advisors = [u for u in everyone if u.active]
     # Every template with its advisor, a deactivated one's too (the page marks those: not applied).
     names = {u.id: u for u in everyone}
@@ -84,7 +85,7 @@ async def render_week(request: Request, user: User, monday: date, *, errors: dic
         "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "this_week": week_of(None, request), "today": today_of(request), "grid": grid, "advisors": advisors,
         "view": "week",
-        "gaps": shown(week_gaps, Translator(request_language(request), tz=tz_of(request))),
+        "gaps": gaps, "offers": await offered(request, gaps),
         "gaps_by_day": {day.day: sum(g.day == day.day for g in week_gaps) for day in grid.days},
         "gaps_beyond": monday + timedelta(days=7) > today_of(request) + HORIZON,
         "inactive_templates": sorted({names[t.user_id].name for t in templates

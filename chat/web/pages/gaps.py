@@ -1,6 +1,6 @@
 """The gaps ahead (`routing.gaps`) as the pages say them: "Tue 1 Dec 14:00–16:00 has nobody on
 shift", "… has nobody who speaks Swedish or English", in the page's language, each with an id a
-form or a link can name it by."""
+form or a link can name it by, and who has offered to cover it (for the coordinators' lists)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from starlette.requests import Request
 from chat.web.context import clock_of, db_of, tz_of
 from chat.web.i18n import Translator
 from routing.gaps import Gap
-from storage import gaps
+from routing.shift_requests import RequestKind
+from storage import gaps, people, shift_requests
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,17 @@ async def gaps_of(request: Request) -> list[Gap]:
     """The gaps in the next 14 days, in the service's time zone."""
     async with db_of(request).transaction() as session:
         return await gaps.gaps(session, now=clock_of(request).now(), tz=tz_of(request))
+
+
+async def offered(request: Request, found: list[ShownGap]) -> dict[str, list[str]]:
+    """The names of those whose offer to cover meets each gap (by its id), not decided yet."""
+    async with db_of(request).transaction() as session:
+        rows = await shift_requests.requests(session, statuses=shift_requests.UNDECIDED)
+        names = {user.id: user.name for user in await people.all_users(session)}
+    offers = [r for r in rows if r.kind == RequestKind.COVER and r.start and r.end]
+    return {shown.id: [names.get(r.requester_id, "") for r in offers
+                       if r.start and r.end and r.start < shown.gap.end and r.end > shown.gap.start]
+            for shown in found}
 
 
 def shown(found: list[Gap], t: Translator) -> list[ShownGap]:
