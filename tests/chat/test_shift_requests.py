@@ -161,6 +161,13 @@ async def test_a_swap_agreed_then_declined_changes_nothing(tmp_path: Path) -> No
         assert item(console, f"request-{request_id}") == (
             "Anna asks to swap Wed 25 Nov 09:00–12:00 for Bertil's Thu 26 Nov 12:00–16:00 "
             "(waiting for Bertil's answer) Agree Turn down")
+        finnish = (await bertil.get("/console", params={"lang": "fi"})).text
+        assert item(finnish, f"request-{request_id}") == (
+            "Anna pyytää vaihtamaan vuoron ke 25.11. 9.00–12.00 vuoroon to 26.11. 12.00–16.00 (Bertil) "
+            "(odottaa vastausta: Bertil) Hyväksyn Kieltäydyn")
+        swedish = (await bertil.get("/console", params={"lang": "sv"})).text
+        assert item(swedish, f"request-{request_id}").startswith(
+            "Anna vill byta ons 25 nov. 9.00–12.00 mot tors 26 nov. 12.00–16.00 (Bertil) (väntar på svar från Bertil)")
         # Chloe is not asked: she may not answer for Bertil.
         async with client_of(service, "chloe") as chloe:
             assert (await answer(chloe, request_id, "agree")).headers["location"] == (

@@ -39,6 +39,8 @@ class RequestView:
 
 async def views(request: Request, rows: Sequence[ShiftRequest], reader: User, *,
                 with_warnings: bool = False) -> list[RequestView]:
+    """The requests as `reader` reads them; `with_warnings`: each pending one with what approving
+    it now would meet (chat.admin.shift_requests.check)."""
     t = Translator(request_language(request), tz=tz_of(request))
     ids = {i for row in rows for i in (row.shift_id, row.other_shift_id) if i is not None}
     async with db_of(request).transaction() as session:
