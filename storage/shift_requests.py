@@ -42,6 +42,13 @@ async def undecided_about_shift(session: AsyncSession, *, shift_id: int) -> Shif
     return result.scalars().first()
 
 
+async def requested_shifts(session: AsyncSession) -> set[int]:
+    """The shifts that a request not decided yet would hand on."""
+    result = await session.execute(
+        select(ShiftRequest.shift_id, ShiftRequest.other_shift_id).where(col(ShiftRequest.status).in_(UNDECIDED)))
+    return {shift_id for pair in result.all() for shift_id in pair if shift_id is not None}
+
+
 async def undecided_offer(session: AsyncSession, *, requester_id: int, start: datetime,
                           end: datetime) -> ShiftRequest | None:
     """The requester's offer to cover that overlaps [start, end), not decided yet."""

@@ -192,6 +192,8 @@ async def test_where_the_setting_says_so_an_agreed_swap_goes_through_at_once(tmp
             await cora.get("/coordinator/requests")).text
         await ask_anna_to_swap_with_bertil(service, anna)
         [request_id] = request_ids((await bertil.get("/console")).text)
+        week = (await cora.get("/coordinator/roster", params={"week": "2026-11-23"})).text
+        assert week.count('<span class="request-mark">Request pending</span>') == 2  # both shifts of the swap
         agreed = await answer(bertil, request_id, "agree")
         assert agreed.headers["location"] == "/console?done=at_once#requests-title"
         wednesday = (WEDNESDAY_9, WEDNESDAY_9 + timedelta(hours=3))
@@ -199,6 +201,8 @@ async def test_where_the_setting_says_so_an_agreed_swap_goes_through_at_once(tmp
         assert thursday in await shifts_of(service, "anna") and wednesday not in await shifts_of(service, "anna")
         assert wednesday in await shifts_of(service, "bertil") and thursday not in await shifts_of(service, "bertil")
         assert thursday in await feed_events(anna) and wednesday in await feed_events(bertil)
+        week = (await cora.get("/coordinator/roster", params={"week": "2026-11-23"})).text
+        assert "Request pending" not in week
         assert "(went through at once: both agreed)" in item((await cora.get("/coordinator/requests")).text,
                                                             f"request-{request_id}")
         assert await audited(service) == ["swaps_immediate", "shift_request_swap", "shift_request_agree"]

@@ -81,6 +81,12 @@ async def test_the_coordinator_approves_by_the_keyboard_and_is_told_what_cannot_
     await page.get_by_role("button", name="Sign out").click()
 
     await sign_in(page, service, COORDINATOR)
+    # The roster marks both shifts of the swap, and the gap Anna offered to cover says so.
+    await page.goto(f"{service.base}/coordinator/roster?week=2026-11-23")
+    await expect(page.locator(".request-mark")).to_have_count(2)
+    await expect(page.locator("#gap-20261125T1200")).to_contain_text("Anna offered to cover")
+    await no_violations(page, "the roster with requests pending")
+    await screenshots(page, "requests-roster")
     await page.goto(f"{service.base}/coordinator/requests")
     pending = page.get_by_role("region", name="Waiting for you")
     waiting = page.get_by_role("region", name="Waiting for an advisor")

@@ -40,7 +40,7 @@ from chat.web.pages.coordinator_base import (
 )
 from chat.web.pages.gaps import gaps_of, offered, shown
 from routing.gaps import HORIZON
-from storage import coverage, people, rostering
+from storage import coverage, people, rostering, shift_requests
 from storage.tables import User
 
 DONE = ("applied", "added", "unchanged", "cancelled", "moved", "undone", "templates_added")
@@ -63,9 +63,10 @@ async def grid_of(request: Request, first: date, days: int) -> tuple[roster_grid
         everyone = await people.all_users(session)
         shifts = await rostering.shifts_with_users(session, start=start, end=end)
         hours = await coverage.opening_hours(session, start=start, end=end, tz=tz)
+        requested = await shift_requests.requested_shifts(session)
     t = Translator(request_language(request), tz=tz)
     grid = roster_grid.build(first=first, days=days, everyone=everyone, shifts=shifts, hours=hours,
-                             now=clock_of(request).now(), t=t, tz=tz)
+                             now=clock_of(request).now(), t=t, tz=tz, requested=requested)
     return grid, everyone
 
 
