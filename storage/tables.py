@@ -20,9 +20,13 @@ def _utc_column(*, nullable: bool = False, index: bool = False) -> sa.Column[dat
 
 
 class Organisation(SQLModel, table=True):
+    """A participating organisation. `promised_hours` is the advisors' hours a month it promised
+    the shared service (None: no promise recorded); a period's promise is prorated from it."""
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
+    promised_hours: float | None = None
 
 
 def _calendar_secret() -> str:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -25,17 +26,19 @@ from chat.web.pages.coordinator_base import (
     WEEKDAYS,
     Spreadsheet,
     coordinator,
+    half_year_name,
     local_midnight,
     monday_of,
     page,
     parse_day,
+    parse_half_year,
     spreadsheet_of,
 )
-from chat.web.pages.coordinator_charts import bar_chart
+from chat.web.pages.coordinator_charts import bar_chart, grouped_bar_chart
 from routing.types import Interval
 from routing.wallclock import utc
 from storage import coverage, reports, service, survey, topic_links
-from storage.coverage import Coverage
+from storage.coverage import Coverage, OrganisationShare
 from storage.reports import LESS_THAN, Figure, Report, Row, suppressed, too_few
 from storage.tables import SurveyQuestion
 
@@ -85,6 +88,11 @@ def week_grid(result: Coverage, monday: date, now: datetime, tz: ZoneInfo) -> tu
 
 
 def _period(request: Request, tz: ZoneInfo, today: date) -> tuple[str, date, date]:
+    """The period the query names: `half=2026-H1`, `month=2026-11`, else the week of `week`
+    (a date in it) or of today."""
+    half = parse_half_year(request.query_params.get("half"))
+    if half is not None:
+        return "half", *half
     month = request.query_params.get("month", "")
     try:
         year, number = (int(part) for part in month.split("-"))
@@ -93,11 +101,32 @@ def _period(request: Request, tz: ZoneInfo, today: date) -> tuple[str, date, dat
         day = parse_day(request.query_params.get("week")) or today
         first = monday_of(day)
         return "week", first, first + timedelta(days=7)
-    following = date(year + number // 12, number % 12 + 1, 1)
-    return "month", first, following
+    return "month", first, coverage.next_month(first)
 
 
-COVERAGE_TABLES = ("summary", "gaps", "organisations")
+def _query(kind: str, first: date) -> str:
+    """The query string naming the period of `kind` that starts on `first`."""
+    return {"week": f"week={first.isoformat()}", "month": f"month={first:%Y-%m}",
+            "half": f"half={half_year_name(first)}"}[kind]
+
+
+def _previous(kind: str, first: date) -> date:
+    if kind == "week":
+        return first - timedelta(days=7)
+    back = (first - timedelta(days=1)).replace(day=1)
+    return back if kind == "month" else parse_half_year(half_year_name(back))[0]  # type: ignore[index]
+
+
+COVERAGE_TABLES = ("summary", "gaps", "organisations", "months")
+
+
+def share_chart(t: Translator, chart_id: str, title: str, organisations: Sequence[OrganisationShare]) -> Markup:
+    """Each organisation's promised, rostered and actual hours as bars in groups (a promise
+    not recorded as 0); the share table beside it holds the same numbers."""
+    series = [t("coord.cov.promised_hours"), t("coord.cov.rostered_hours"), t("coord.cov.actual_hours")]
+    groups = [(o.name, (o.promised_hours or 0.0, o.rostered_hours, o.actual_hours)) for o in organisations]
+    description = t("coord.cov.share_chart_desc", organisations=", ".join(o.name for o in organisations) or "–")
+    return grouped_bar_chart(chart_id, title, description, series, groups, lambda hours: t.number(hours, 1))
 
 
 async def coverage_page(request: Request) -> Response:
@@ -108,6 +137,8 @@ async def coverage_page(request: Request) -> Response:
     start, end = local_midnight(first, tz), local_midnight(following, tz)
     async with db_of(request).transaction() as session:
         result = await coverage.coverage(session, start=start, end=end, tz=tz, now=now)
+        months = await coverage.by_month(session, first=first, following=following, tz=tz, now=now) \
+            if kind == "half" else []
     summary = [
         ("open", result.open_hours), ("planned", result.planned_hours),
         ("planned_open", result.planned_open_hours), ("actual", result.actual_hours),
@@ -117,15 +148,15 @@ async def coverage_page(request: Request) -> Response:
         table = request.query_params.get("table", "summary")
         table = table if table in COVERAGE_TABLES else "summary"  # the file name is made of known names only
         return _coverage_csv(spreadsheet_of(request), f"coverage-{first.isoformat()}-{table}.csv", result, table,
-                             summary, tz)
+                             summary, tz, months)
     days, rows = week_grid(result, first, now, tz) if kind == "week" else ([], [])
-    previous = first - timedelta(days=7) if kind == "week" else (first - timedelta(days=1)).replace(day=1)
-    query = ("week=" + previous.isoformat(), "week=" + following.isoformat()) if kind == "week" else (
-        f"month={previous:%Y-%m}", f"month={following:%Y-%m}")
+    t = Translator(request_language(request))
     return page(request, "coordinator/coverage.html", user, {
         "kind": kind, "first": first, "last": following - timedelta(days=1), "result": result,
-        "summary": summary, "days": days, "rows": rows, "previous": query[0], "next": query[1],
-        "this_query": f"month={first:%Y-%m}" if kind == "month" else f"week={first.isoformat()}",
+        "summary": summary, "days": days, "rows": rows, "previous": _query(kind, _previous(kind, first)),
+        "next": _query(kind, following), "this_query": _query(kind, first), "months": months,
+        "month_query": f"month={first:%Y-%m}", "half_query": _query("half", first),
+        "share_chart": share_chart(t, "chart-shares", t("coord.cov.organisations"), result.organisations),
     })
 
 
@@ -218,19 +249,36 @@ async def statistics_page(request: Request) -> Response:
     })
 
 
+SHARE_COLUMNS = ("organisation", "rostered_hours", "actual_hours", "chats", "share_of_hours", "share_of_chats",
+                 "promised_hours", "rostered_of_promised", "actual_of_promised")
+
+
+def _ratio(sheet: Spreadsheet, value: float | None) -> str:
+    return "" if value is None else sheet.number(value, 3)
+
+
+def share_row(sheet: Spreadsheet, o: OrganisationShare) -> tuple[str, ...]:
+    """An organisation's share as a CSV row of SHARE_COLUMNS: hours to a tenth, shares of 1 to
+    three decimals, chats and their share with the "<3" rule, "" where no promise is recorded."""
+    return (o.slug, sheet.number(o.rostered_hours, 1), sheet.number(o.actual_hours, 1), suppressed(o.chats),
+            sheet.number(o.share_of_hours, 3), LESS_THAN if too_few(o.chats) else sheet.number(o.share_of_chats, 3),
+            "" if o.promised_hours is None else sheet.number(o.promised_hours, 1),
+            _ratio(sheet, o.rostered_of_promised), _ratio(sheet, o.actual_of_promised))
+
+
 def _coverage_csv(sheet: Spreadsheet, name: str, result: Coverage, table: str,
-                  summary: list[tuple[str, float]], tz: ZoneInfo) -> Response:
+                  summary: list[tuple[str, float]], tz: ZoneInfo,
+                  months: Sequence[tuple[date, Coverage]]) -> Response:
     """A table of the coverage page as CSV; times local, as a spreadsheet reads them anywhere."""
     if table == "gaps":
         return sheet.response(name, ("kind", "start", "end", "hours"), (
             (k, f"{g.start.astimezone(tz):%Y-%m-%d %H:%M}", f"{g.end.astimezone(tz):%Y-%m-%d %H:%M}",
              sheet.number(g.seconds / 3600, 1)) for k, g in result.gaps))
     if table == "organisations":
-        return sheet.response(
-            name, ("organisation", "rostered_hours", "actual_hours", "chats", "share_of_hours", "share_of_chats"),
-            ((o.slug, sheet.number(o.rostered_hours, 1), sheet.number(o.actual_hours, 1), suppressed(o.chats),
-              sheet.number(o.share_of_hours, 3), LESS_THAN if too_few(o.chats) else sheet.number(o.share_of_chats, 3))
-             for o in result.organisations))
+        return sheet.response(name, SHARE_COLUMNS, (share_row(sheet, o) for o in result.organisations))
+    if table == "months":
+        return sheet.response(name, ("month", *SHARE_COLUMNS), (
+            (f"{month:%Y-%m}", *share_row(sheet, o)) for month, monthly in months for o in monthly.organisations))
     return sheet.response(name, ("measure", "hours"), ((k, sheet.number(v, 1)) for k, v in summary))
 
 
