@@ -62,7 +62,7 @@ def _formatting(name: str) -> Any:
 
 
 # A count of chats with the "<3" rule: 1 or 2 written "<3" (storage.reports), others as numbers.
-TEMPLATES.env.filters["count"] = pass_context(
+TEMPLATES.env.filters["counted"] = pass_context(
     lambda context, count: LESS_THAN if too_few(count) else context["t"].number(count))
 TEMPLATES.env.tests["too_few"] = too_few
 

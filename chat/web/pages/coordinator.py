@@ -14,6 +14,7 @@ from chat.web.pages import (
     coordinator_blocks,
     coordinator_hours,
     coordinator_people,
+    coordinator_report,
     coordinator_reports,
     coordinator_roster,
     coordinator_settings,
@@ -23,6 +24,7 @@ from chat.web.pages import (
 
 routes: list[BaseRoute] = [
     *coordinator_reports.routes,
+    *coordinator_report.routes,
     *coordinator_roster.routes,
     *coordinator_shifts.routes,
     *coordinator_hours.routes,

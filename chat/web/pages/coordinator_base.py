@@ -29,6 +29,7 @@ NAV = (
     ("/coordinator", "coord.nav.overview"),
     ("/coordinator/coverage", "coord.nav.coverage"),
     ("/coordinator/statistics", "coord.nav.statistics"),
+    ("/coordinator/report", "coord.nav.report"),
     ("/coordinator/roster", "coord.nav.roster"),
     ("/coordinator/hours", "coord.nav.hours"),
     ("/coordinator/people", "coord.nav.people"),
@@ -76,6 +77,11 @@ def half_year(year: int, half: int) -> tuple[date, date]:
     """The first day of half-year `half` of `year` (1: January to June, 2: July to December)
     and the first day after it."""
     return (date(year, 1, 1), date(year, 7, 1)) if half == 1 else (date(year, 7, 1), date(year + 1, 1, 1))
+
+
+def half_year_of(day: date) -> tuple[date, date]:
+    """The half-year `day` is in, as `half_year` gives it."""
+    return half_year(day.year, 1 if day.month < 7 else 2)
 
 
 def parse_half_year(value: object) -> tuple[date, date] | None:

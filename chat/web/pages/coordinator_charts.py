@@ -64,7 +64,7 @@ def grouped_bar_chart(chart_id: str, title: str, description: str, series: Seque
                       groups: Sequence[tuple[str, Sequence[float]]], written: Callable[[float], str]) -> Markup:
     """Vertical bars in groups: per (label, values) one bar per series, in the order of `series`,
     which the legend above names (each series its own fill and outline, so not colour alone);
-    each bar's value is written above it by `written`."""
+    each bar's value but 0 is written above it by `written`."""
     count = max(len(groups), 1)
     step = (WIDTH - 40) / count
     width = max(step * 0.8 / max(len(series), 1), 2)
@@ -85,8 +85,9 @@ def grouped_bar_chart(chart_id: str, title: str, description: str, series: Seque
             y = top + BAR_AREA - bar
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width * 0.9:.1f}" height="{bar:.1f}" '
                          f'class="chart__bar chart__bar--{n}"/>')
-            parts.append(f'<text x="{x + width * 0.45:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
-                         f'class="chart__value">{escape(written(value))}</text>')
+            if value:  # a bar of nothing needs no label over it (the table has the zeros)
+                parts.append(f'<text x="{x + width * 0.45:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
+                             f'class="chart__value">{escape(written(value))}</text>')
         parts.append(f'<text x="{left + width * len(values) / 2:.1f}" y="{top + BAR_AREA + 18}" '
                      f'text-anchor="middle" class="chart__label">{escape(label)}</text>')
     parts.append("</svg>")

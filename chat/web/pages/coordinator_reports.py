@@ -39,6 +39,7 @@ from routing.types import Interval
 from routing.wallclock import utc
 from storage import coverage, reports, service, survey, topic_links
 from storage.coverage import Coverage, OrganisationShare
+from storage.database import Session
 from storage.reports import LESS_THAN, Figure, Report, Row, suppressed, too_few
 from storage.tables import SurveyQuestion
 
@@ -160,7 +161,7 @@ async def coverage_page(request: Request) -> Response:
     })
 
 
-def _labels(request: Request, outcomes: dict[str, str]) -> dict[str, dict[str, str]]:
+def labels_of(request: Request, outcomes: dict[str, str]) -> dict[str, dict[str, str]]:
     language = request_language(request)
     t = Translator(language)
     topics = {k: getattr(v, f"label_{language}", k) for k, v in live_of(request).config.topics.items()}
@@ -180,7 +181,7 @@ TABLES = ("hour", "weekday", "topic", "language", "organisation", "outcome", "ra
 CSV_TABLES = (*TABLES, "summary", "help")  # help: how often the topics' links were opened
 
 
-def _table_rows(report: Report, table: str) -> list[Row]:
+def table_rows(report: Report, table: str) -> list[Row]:
     return {
         "hour": report.by_hour, "weekday": report.by_weekday, "topic": report.by_topic,
         "language": report.by_language, "organisation": report.by_organisation,
@@ -188,7 +189,7 @@ def _table_rows(report: Report, table: str) -> list[Row]:
     }[table]
 
 
-def _summary(report: Report) -> list[tuple[str, int | Figure]]:
+def summary_of(report: Report) -> list[tuple[str, int | Figure]]:
     """(measure, value) of the summary table: counts of chats, and figures computed from them
     (withheld when computed from fewer than three)."""
     return [
@@ -198,6 +199,43 @@ def _summary(report: Report) -> list[tuple[str, int | Figure]]:
         ("wait_p50_s", report.wait_p50_s), ("wait_p90_s", report.wait_p90_s),
         ("duration_p50_s", report.duration_p50_s), ("rating_mean", report.rating_mean),
     ]
+
+
+def chart_of(report: Report, table: str, labels: dict[str, dict[str, str]], t: Translator, *,
+             small_hidden: bool = False) -> dict[str, Any]:
+    """A breakdown's chart and the rows of its table. `small_hidden`: for a report that leaves
+    the coordinators, a count of 1 or 2 is neither drawn nor written (nor the total)."""
+    rows = table_rows(report, table)
+    names = labels[table]
+    bars = [(names.get(r.key, r.key), r.chats) for r in rows]
+    title = t(f"coord.stats.by_{table}")
+    total = sum(v for _, v in bars)
+    description = t("coord.stats.chart_desc", what=title.lower(), total=suppressed(total) if small_hidden else total,
+                    top=max(bars, key=lambda b: b[1])[0] if total else "–")
+    return {"table": table, "title": title, "rows": rows, "names": names,
+            "svg": bar_chart(f"chart-{table}", title, description, bars, small_hidden=small_hidden)}
+
+
+@dataclass(frozen=True)
+class PeriodStatistics:
+    """What the statistics of a period are made of: the anonymous records' figures, the topic
+    links opened, the questionnaire's results and the outcomes' labels in the page's language."""
+
+    report: Report
+    clicks: dict[str, int]
+    survey: list[SurveyResult]
+    outcomes: dict[str, str]
+
+
+async def period_statistics(session: Session, *, start: datetime, end: datetime, language: str) -> PeriodStatistics:
+    answered = await survey.value_counts(session, start=start, end=end)
+    asked = await survey.questions(session, with_retired=True)
+    return PeriodStatistics(
+        report=await reports.report(session, start=start, end=end),
+        clicks=await topic_links.clicks_by_topic(session, start=start, end=end),
+        survey=survey_results(asked, answered, language),
+        outcomes={o.id: getattr(o, f"label_{language}") for o in await service.outcomes(session)},
+    )
 
 
 async def statistics_page(request: Request) -> Response:
@@ -213,13 +251,10 @@ async def statistics_page(request: Request) -> Response:
     language = request_language(request)
     async with db_of(request).transaction() as session:
         start, end = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
-        report = await reports.report(session, start=start, end=end)
-        clicks = await topic_links.clicks_by_topic(session, start=start, end=end)
-        answered = await survey.value_counts(session, start=start, end=end)
-        asked = await survey.questions(session, with_retired=True)
-        outcomes = {o.id: getattr(o, f"label_{language}") for o in await service.outcomes(session)}
+        stats = await period_statistics(session, start=start, end=end, language=language)
+    report, clicks = stats.report, stats.clicks
     t = Translator(language)
-    labels = _labels(request, outcomes)
+    labels = labels_of(request, stats.outcomes)
     if request.query_params.get("format") == "csv":
         table = request.query_params.get("table", "summary")
         table = table if table in CSV_TABLES else "summary"  # the file name is made of known names only
@@ -230,21 +265,12 @@ async def statistics_page(request: Request) -> Response:
                 name, (t("coord.stats.id_column", column=column), column, t("coord.stats.help_opened")),
                 ((topic, labels["topic"].get(topic, topic), suppressed(n)) for topic, n in sorted(clicks.items())))
         return _statistics_csv(spreadsheet_of(request), name, report, table, t, labels)
-    charts: list[dict[str, Any]] = []
-    for table in TABLES:
-        rows = _table_rows(report, table)
-        names = labels[table]
-        bars = [(names.get(r.key, r.key), r.chats) for r in rows]
-        title = t(f"coord.stats.by_{table}")
-        description = t("coord.stats.chart_desc", what=title.lower(), total=sum(v for _, v in bars),
-                        top=max(bars, key=lambda b: b[1])[0] if any(v for _, v in bars) else "–")
-        charts.append({"table": table, "title": title, "rows": rows, "names": names,
-                       "svg": bar_chart(f"chart-{table}", title, description, bars)})
-    summary = [(k, (v.shown(t.number) or "–") if isinstance(v, Figure) else t.number(v)) for k, v in _summary(report)]
+    charts = [chart_of(report, table, labels, t) for table in TABLES]
+    summary = [(k, (v.shown(t.number) or "–") if isinstance(v, Figure) else t.number(v)) for k, v in summary_of(report)]
     return page(request, "coordinator/statistics.html", user, {
         "report": report, "charts": charts, "summary": summary, "first": first, "last": last,
         "help_clicks": [(labels["topic"].get(k, k), suppressed(v)) for k, v in sorted(clicks.items())],
-        "survey": _survey_results(asked, answered, language),
+        "survey": stats.survey,
         "query": f"from={first.isoformat()}&to={last.isoformat()}", "errors": errors,
     })
 
@@ -291,10 +317,10 @@ def _statistics_csv(sheet: Spreadsheet, name: str, report: Report, table: str, t
         column = t("coord.measure")
         return sheet.response(name, (t("coord.stats.id_column", column=column), column, t("coord.value")), (
             (k, t(f"coord.stats.{k}"), v.shown(sheet.number) if isinstance(v, Figure) else suppressed(v))
-            for k, v in _summary(report)))
+            for k, v in summary_of(report)))
     column = t(f"coord.stats.column.{table}")
     header = [t("coord.stats.id_column", column=column), column, t("coord.chats")]
-    names, rows = labels[table], _table_rows(report, table)
+    names, rows = labels[table], table_rows(report, table)
     if table == "rating":
         return sheet.response(name, header, ((r.key, names.get(r.key, r.key), suppressed(r.chats)) for r in rows))
     return sheet.response(name, [*header, t("coord.stats.served")], (
@@ -311,7 +337,7 @@ class SurveyResult:
     texts: int
 
 
-def _survey_results(asked: Sequence[SurveyQuestion], answered: dict[int, dict[int, int]],
+def survey_results(asked: Sequence[SurveyQuestion], answered: dict[int, dict[int, int]],
                     language: str) -> list[SurveyResult]:
     results = []
     for question in asked:
@@ -340,7 +366,7 @@ async def overview(request: Request) -> Response:
                                        end=local_midnight(monday + timedelta(days=7), tz), tz=tz, now=now)
         rest_of_today = await coverage.coverage(session, start=now, end=local_midnight(today + timedelta(days=1), tz),
                                                 tz=tz, now=now)
-    labels = _labels(request, {})
+    labels = labels_of(request, {})
     return page(request, "coordinator/overview.html", user, {
         "week": week, "monday": monday, "live": await live_of(request).run(AskNow()), "as_of": now,
         "gaps_today": [(gap.start.astimezone(tz), gap.end.astimezone(tz)) for gap in rest_of_today.unrostered],
