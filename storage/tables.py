@@ -53,6 +53,21 @@ class User(SQLModel, table=True):
     password_one_time: bool = False
 
 
+class CoordinatorTerm(SQLModel, table=True):
+    """That a person held the coordinator's term for their organisation from `since` up to, not
+    including, `until` (None: it goes on). `since` None: from before terms were recorded (the
+    first hand-over records its outgoing coordinator's term so). `handed_over_by`: whoever handed
+    the term over to this person. The role itself is `User.role`; a term says who coordinates."""
+
+    __tablename__ = "coordinator_term"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    since: date | None = None
+    until: date | None = None
+    handed_over_by: int | None = Field(default=None, foreign_key="user.id")
+
+
 class LabelledChoice(SQLModel):
     """A choice a coordinator maintains, with its label in each of the service's languages."""
 

@@ -64,12 +64,12 @@ async def test_the_report_passes_axe_works_by_keyboard_and_prints_to_a4_without_
     await expect(page.get_by_role("table", name="Organisations' shares", exact=True)).to_be_visible()
     breaks = await page.locator(".report-section").evaluate_all(
         "sections => sections.map(s => getComputedStyle(s).breakBefore)")
-    assert breaks == ["page"] * 6, breaks
+    assert breaks == ["page"] * 7, breaks
     await shot(page, "report-print")
     pdf = await page.pdf(format="A4", print_background=True)
     (ARTIFACTS / "report.pdf").write_bytes(pdf)
     sizes = pdf_pages(pdf)
-    assert len(sizes) >= 7, sizes  # the cover and each of the six sections from a new page
+    assert len(sizes) >= 8, sizes  # the cover and each of the seven sections from a new page
     assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in sizes), sizes
     await page.emulate_media(media="screen")
     await expect(page.locator(".site-header")).to_be_visible()

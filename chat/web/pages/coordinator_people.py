@@ -1,5 +1,6 @@
 """Organisations, advisors and coordinators: add and rename organisations, and record what each
-promised the shared service (hours a month, on the organisation's page); create and edit
+promised the shared service (hours a month, on the organisation's page); the coordinator's
+hand-over and the coordinator terms (chat.admin.coordination's rules); create and edit
 users, set a new password (which ends the user's sessions), deactivate and reactivate them. The
 rules and the changes are chat.admin.people's; this module turns forms into them and refusals
 into form errors.
@@ -11,6 +12,7 @@ on a page that says how many shifts and templates that takes off the roster."""
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from datetime import date
 from typing import Any, TypeVar
 
 from starlette.datastructures import FormData
@@ -19,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chat.admin import coordination as admin_coordination
 from chat.admin import people as admin_people
 from chat.admin.errors import NotFound, Refused
 from chat.admin.profiles import ROLES, Profile
@@ -33,16 +36,18 @@ from chat.web.pages.coordinator_base import (
     form_text,
     half_year_name,
     page,
+    parse_day,
 )
-from storage import people
+from storage import coordination, people
 from storage.tables import Organisation, User
 
 # The catalog's text for each code of chat.admin.people's problems.
 KEYS = {code: f"coord.people.error.{code}" for code in (
     "slug", "slug_taken", "org_name", "username", "username_taken", "name", "organisation", "role", "languages",
-    "topics", "capacity", "password", "own_role", "own_account", "promise")}
-DONE = ("organisation_added", "organisation_renamed", "promise_set", "user_added", "user_saved", "password_set",
-        "deactivated", "reactivated", "calendar_renewed")
+    "topics", "capacity", "password", "own_role", "own_account", "promise", "not_coordinator", "incoming",
+    "incoming_self", "incoming_has_term", "handover_date")}
+DONE = ("organisation_added", "organisation_renamed", "promise_set", "handed_over", "user_added", "user_saved",
+        "password_set", "deactivated", "reactivated", "calendar_renewed")
 USER_FIELDS = ("username", "name", "organisation", "role", "capacity")
 Found = TypeVar("Found")
 
@@ -72,10 +77,14 @@ async def _render(request: Request, user: User, *, errors: dict[str, str] | None
     async with db_of(request).transaction() as session:
         organisations = await people.organisations(session)
         users = await people.all_users(session)
+        terms = await coordination.terms(session)
+    names = {o.id: o.name for o in organisations}
     context: dict[str, Any] = {
-        "organisations": organisations, "users": users, "org_names": {o.id: o.name for o in organisations},
-        "errors": errors or {}, "values": values or {"capacity": "3", "role": "advisor"},
-        "done": _done(request), **await _choices(request),
+        "organisations": organisations, "users": users, "org_names": names, "terms": terms,
+        "errors": errors or {}, "done": _done(request), **await _choices(request),
+        "values": values or {"capacity": "3", "role": "advisor", "handover_date": _today(request).isoformat()},
+        "handover_options": [("", "")] + [(u.username, f"{u.name} ({names.get(u.organisation_id, '')})")
+                                          for u in users if u.active and u.id != user.id],
     }
     return page(request, "coordinator/people.html", user, context, status=status)
 
@@ -164,6 +173,29 @@ async def set_promise(request: Request) -> Response:
     return redirect(f"/coordinator/people/organisations/{organisation.id}?done=promise_set#promise")
 
 
+# -- the coordinator's hand-over ------------------------------------------------------------
+
+
+def _today(request: Request) -> date:
+    return clock_of(request).now().astimezone(tz_of(request)).date()
+
+
+async def hand_over(request: Request) -> Response:
+    """The signed-in coordinator hands the coordinator's term over to the person named, from the
+    date given; unless they keep the role, they are an advisor from now, and go to the console."""
+    user = await coordinator(request)
+    form = await checked_form(request)
+    incoming, on, keep = form_text(form, "incoming"), form_text(form, "date"), form_text(form, "keep") == "1"
+    try:
+        await admin_coordination.hand_over(admin_of(request), actor=user.username, incoming=incoming,
+                                           on=parse_day(on), keep_role=keep)
+    except Refused as refused:
+        errors = form_errors(request, refused, prefix="handover", keys=KEYS)
+        values = {"handover_incoming": incoming, "handover_date": on, "handover_keep": keep}
+        return await _render(request, user, errors=errors, values=values, status=400)
+    return redirect("/coordinator/people?done=handed_over#terms" if keep else "/console")
+
+
 # -- users ----------------------------------------------------------------------------------
 
 
@@ -215,9 +247,12 @@ def _stored_values(user: User) -> dict[str, Any]:
 async def _render_user(request: Request, actor: User, subject: User, *, errors: dict[str, str] | None = None,
                        values: dict[str, Any] | None = None, status: int = 200) -> Response:
     organisations = live_of(request).config.organisations
+    async with db_of(request).transaction() as session:
+        terms = await coordination.terms(session, user_id=subject.id)
     context: dict[str, Any] = {
-        "subject": subject, "organisation": organisations.get(subject.organisation_id), "errors": errors or {},
-        "values": values or _stored_values(subject), "done": _done(request), **await _choices(request),
+        "subject": subject, "terms": terms, "organisation": organisations.get(subject.organisation_id),
+        "errors": errors or {}, "values": values or _stored_values(subject), "done": _done(request),
+        **await _choices(request),
     }
     return page(request, "coordinator/person.html", actor, context, status=status)
 
@@ -302,6 +337,7 @@ routes = [
     Route("/coordinator/people/organisations/{organisation_id:int}", organisation_page, methods=["GET"]),
     Route("/coordinator/people/organisations/{organisation_id:int}", rename_organisation, methods=["POST"]),
     Route("/coordinator/people/organisations/{organisation_id:int}/promise", set_promise, methods=["POST"]),
+    Route("/coordinator/people/handover", hand_over, methods=["POST"]),
     Route("/coordinator/people/users", add_user, methods=["POST"]),
     Route("/coordinator/people/users/{username}", user_page, methods=["GET"]),
     Route("/coordinator/people/users/{username}", save_user, methods=["POST"]),

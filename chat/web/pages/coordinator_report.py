@@ -4,7 +4,8 @@ from the browser (the print stylesheet in coordinator.css) and downloads as one 
 It is made of what the coverage and statistics pages compute, not a copy of it: coverage
 planned vs actual by month (`storage.coverage`), the gaps by weekday, each organisation's share
 (`share_chart`, the share table), the chats by topic, language, hour and outcome (`chart_of`),
-the questionnaire's results and the wait times by month (`storage.reports`). It leaves the
+the questionnaire's results and the wait times by month (`storage.reports`), and the
+coordinator terms of the period with its hand-overs (`storage.coordination`). It leaves the
 coordinators, so every count of one or two chats is written "<3" on the page, in its charts and
 in its CSV, and nothing computed from so few is shown (`storage.reports`' rule)."""
 
@@ -47,7 +48,8 @@ from chat.web.pages.coordinator_reports import (
     table_rows,
 )
 from routing.types import Interval
-from storage import coverage, reports
+from storage import coordination, coverage, reports
+from storage.coordination import Term
 from storage.coverage import Coverage
 from storage.reports import Figure, Report, suppressed
 
@@ -150,6 +152,14 @@ class Content:
     stats: PeriodStatistics
     waits: list[WaitRow]
     labels: dict[str, dict[str, str]]
+    terms: list[Term]  # the coordinator terms running at some time in the period
+
+    @property
+    def handovers(self) -> list[Term]:
+        """The terms handed over to someone within the period, the earliest first."""
+        return sorted((term for term in self.terms if term.handed_over_by is not None and term.since is not None
+                       and self.period.first <= term.since < self.period.following),
+                      key=lambda term: term.since or date.min)
 
 
 async def _content(request: Request, period: Period, t: Translator) -> Content:
@@ -163,13 +173,14 @@ async def _content(request: Request, period: Period, t: Translator) -> Content:
             session, start=local_midnight(month, tz), end=local_midnight(min(coverage.next_month(month),
                                                                              period.following), tz)))
                  for month, _ in months]
+        terms = [term for term in await coordination.terms(session) if term.overlaps(period.first, period.following)]
     return Content(
         period=period, result=result,
         coverage=[*(_coverage_row(f"{month:%Y-%m}", t.month(month), monthly) for month, monthly in months),
                   _coverage_row("all", t("coord.report.total"), result)],
         months=months, unrostered=_gap_hours(result.unrostered), unstaffed=_gap_hours(result.unstaffed),
         stats=stats, waits=[*waits, WaitRow("all", t("coord.report.total"), stats.report)],
-        labels=labels_of(request, stats.outcomes),
+        labels=labels_of(request, stats.outcomes), terms=terms,
     )
 
 
@@ -251,6 +262,14 @@ def _csv_rows(content: Content, sheet: Spreadsheet, t: Translator) -> Iterator[t
             yield "survey", str(number), result.question, answer, count
         if result.kind == "text":
             yield "survey", str(number), result.question, "texts", suppressed(result.texts)
+    for term in content.terms:
+        for measure, text in (("organisation", term.organisation), ("since", _day(term.since)),
+                              ("until", _day(term.until)), ("handed_over_by", term.handed_over_by or "")):
+            yield "coordinator_terms", term.username, term.name, measure, text
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _share_rows(section: str, prefix: str, result: Coverage, sheet: Spreadsheet) -> Iterator[tuple[str, ...]]:
