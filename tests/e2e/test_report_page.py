@@ -1,6 +1,7 @@
 """The cooperation group's report in real Chromium: axe finds no WCAG 2.1 A/AA violations, it is
 worked by keyboard, and printed (print media, and a PDF) it is A4 pages, each section from a new
-page, without the header, menus, period form or download links. Screenshots and the PDF go to
+page, without the header, menus, period form or download links. The organisation's promise and
+the coordinator's hand-over by keyboard, axe clean. Screenshots and the PDF go to
 test-artifacts/coordinator/."""
 
 from __future__ import annotations
@@ -71,6 +72,50 @@ async def test_the_report_passes_axe_works_by_keyboard_and_prints_to_a4_without_
     sizes = pdf_pages(pdf)
     assert len(sizes) >= 8, sizes  # the cover and each of the seven sections from a new page
     assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in sizes), sizes
+    # A link in a PDF is an annotation with its address: the menus' links are not in the printed
+    # report, where the same page made with the screen's styles has them.
+    assert b"/coordinator/roster" not in pdf and b"/sign-out" not in pdf
     await page.emulate_media(media="screen")
     await expect(page.locator(".site-header")).to_be_visible()
+    assert b"/coordinator/roster" in await page.pdf(format="A4")
+    await context.close()
+
+
+async def test_the_promise_and_the_hand_over_work_by_keyboard_and_pass_axe(browser: Browser, service: Service) -> None:
+    await add_coordinator(service)
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+    await sign_in(page, service, COORDINATOR)
+    await page.goto(f"{service.base}/coordinator/people")
+    await page.get_by_role("link", name="Kotka College").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kotka College")
+    await page.get_by_label("Promised hours a month").focus()
+    await page.keyboard.type("37.5")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_have_text("The promise was saved.")
+    await expect(page.get_by_label("Promised hours a month")).to_have_value("37.5")
+    await no_violations(page, "organisation")
+    await shot(page, "organisation")
+    await page.goto(f"{service.base}/coordinator/coverage?half=2026-H2")
+    await expect(page.get_by_role("img", name="Organisations' shares")).to_be_visible()
+    await no_violations(page, "coverage of a half-year")
+    await shot(page, "coverage-half-year")
+
+    await page.goto(f"{service.base}/coordinator/people#handover")
+    await page.get_by_label("Hand over to").select_option("bertil")
+    await page.get_by_label("Date of the hand-over").fill("2026-11-25")
+    await page.get_by_role("button", name="Hand over", exact=True).focus()
+    await page.keyboard.press("Enter")
+    summary = page.locator(".error-summary a[href='#handover-date']")
+    await expect(summary).to_contain_text("today (24 Nov 2026) or an earlier day of your term")
+    await no_violations(page, "hand-over refused")
+    await shot(page, "handover-refused")
+    await summary.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_label("Date of the hand-over")).to_be_focused()
+    await page.get_by_label("Date of the hand-over").fill("2026-11-24")
+    await page.get_by_role("button", name="Hand over", exact=True).focus()
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(f"{service.base}/console")
+    await expect(page.get_by_role("link", name="Coverage")).to_have_count(0)  # an advisor now
     await context.close()
