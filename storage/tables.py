@@ -60,6 +60,9 @@ class CoordinatorTerm(SQLModel, table=True):
     the term over to this person. The role itself is `User.role`; a term says who coordinates."""
 
     __tablename__ = "coordinator_term"
+    # One running term per person, whatever two hand-overs at once might try.
+    __table_args__ = (sa.Index("uq_coordinator_term_running", "user_id", unique=True,
+                               sqlite_where=sa.text("until IS NULL"), postgresql_where=sa.text("until IS NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id")

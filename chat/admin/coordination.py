@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import date
 
 from chat.admin.changes import Administration
-from chat.admin.errors import Problems
+from chat.admin.errors import Problem, Problems, Refused
 from storage import coordination, people
+from storage.errors import Duplicate
 from storage.tables import CoordinatorTerm, User
 
 COORDINATOR, ADVISOR = "coordinator", "advisor"
@@ -24,6 +25,15 @@ COORDINATOR, ADVISOR = "coordinator", "advisor"
 async def hand_over(admin: Administration, *, actor: str, incoming: str, on: date | None,
                     keep_role: bool) -> User:
     """`actor` hands the coordinator's term over to `incoming` on the date `on` (None: not a date)."""
+    try:
+        return await _hand_over(admin, actor=actor, incoming=incoming, on=on, keep_role=keep_role)
+    except Duplicate:  # another hand-over to them came first: one running term each (storage.tables)
+        raise Refused([Problem("incoming", "incoming_has_term", f"{incoming} already holds a term",
+                               {"name": incoming})]) from None
+
+
+async def _hand_over(admin: Administration, *, actor: str, incoming: str, on: date | None,
+                     keep_role: bool) -> User:
     async with admin.change(actor=actor, action="coordinator_handover") as change:
         session, problems = change.session, Problems()
         outgoing = await people.user_by_username(session, username=actor)

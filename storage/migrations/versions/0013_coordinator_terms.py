@@ -31,8 +31,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index(op.f('ix_coordinator_term_user_id'), 'coordinator_term', ['user_id'], unique=False)
+    op.create_index('uq_coordinator_term_running', 'coordinator_term', ['user_id'], unique=True,
+                    sqlite_where=sa.text('until IS NULL'), postgresql_where=sa.text('until IS NULL'))
 
 
 def downgrade() -> None:
+    op.drop_index('uq_coordinator_term_running', table_name='coordinator_term')
     op.drop_index(op.f('ix_coordinator_term_user_id'), table_name='coordinator_term')
     op.drop_table('coordinator_term')
