@@ -48,8 +48,10 @@ async def end_term(session: AsyncSession, *, term: CoordinatorTerm, until: date)
     await session.flush()
 
 
-async def terms(session: AsyncSession, *, user_id: int | None = None) -> list[Term]:
-    """Every term (or one person's), the latest first: a running term before ended ones."""
+async def terms(session: AsyncSession, *, user_id: int | None = None,
+                organisation_id: int | None = None) -> list[Term]:
+    """Every term (or one person's, or one organisation's), the latest first: a running term
+    before ended ones."""
     predecessor = aliased(User)
     query = (
         select(CoordinatorTerm, User, Organisation, predecessor)
@@ -59,6 +61,8 @@ async def terms(session: AsyncSession, *, user_id: int | None = None) -> list[Te
     )
     if user_id is not None:
         query = query.where(CoordinatorTerm.user_id == user_id)
+    if organisation_id is not None:
+        query = query.where(CoordinatorTerm.organisation_id == organisation_id)
     rows = (await session.execute(query)).all()
     found = [Term(username=user.username, name=user.name, organisation=organisation.name, since=term.since,
                   until=term.until, handed_over_by=before.name if before is not None else None)

@@ -106,6 +106,12 @@ async def test_the_outgoing_hands_over_and_the_incoming_has_the_role_with_nothin
                     '\n      <td>24 Nov 2026</td>') in terms
             person = await bertil.get(f"{PEOPLE}/users/cora")
             assert "Cora Coordinator&#39;s coordinator terms" in person.text
+            async with service.db.transaction() as session:
+                kaakko = await people.organisation_by_slug(session, slug="kaakko")
+            assert kaakko is not None
+            organisation = await bertil.get(f"{PEOPLE}/organisations/{kaakko.id}")
+            assert '<th scope="row">Bertil</th><td>Kaakko UAS</td>' in organisation.text
+            assert "Cora Coordinator</th>" not in organisation.text  # her term was Kotka's
 
             report = await bertil.get("/coordinator/report", params={"half": "2026-H2"})
             handovers = report.text[report.text.index('id="h-handovers"'):]

@@ -143,8 +143,10 @@ async def _render_organisation(request: Request, user: User, organisation: Organ
                                status: int = 200) -> Response:
     t = Translator(request_language(request))
     promised = "" if organisation.promised_hours is None else t.number(organisation.promised_hours)
+    async with db_of(request).transaction() as session:
+        terms = await coordination.terms(session, organisation_id=organisation.id)
     context: dict[str, Any] = {
-        "organisation": organisation, "errors": errors or {}, "values": values or {"promise": promised},
+        "organisation": organisation, "terms": terms, "errors": errors or {}, "values": values or {"promise": promised},
         "done": _done(request), "half": half_year_name(clock_of(request).now().astimezone(tz_of(request)).date()),
     }
     return page(request, "coordinator/organisation.html", user, context, status=status)
