@@ -1,5 +1,7 @@
-"""Coordinator pages that report: the overview, coverage of a week or month, and statistics of
-any period, each table also as CSV (counts of 1 or 2 chats written "<3").
+"""Coordinator pages that report: the overview, coverage of a week, a month or a half-year (with
+each organisation's share and, for a half-year, its months), and statistics of any period, each
+table also as CSV (counts of 1 or 2 chats written "<3"). The cooperation group's report
+(coordinator_report.py) is made of these pieces.
 
 Pages write numbers, dates and times in the reader's language (`Translator`, Babel); a CSV file
 is the machine format: a decimal point, no grouping, ISO dates, keys as stored beside their
@@ -27,6 +29,7 @@ from chat.web.pages.coordinator_base import (
     Spreadsheet,
     coordinator,
     half_year_name,
+    half_year_of,
     local_midnight,
     monday_of,
     page,
@@ -115,7 +118,7 @@ def _previous(kind: str, first: date) -> date:
     if kind == "week":
         return first - timedelta(days=7)
     back = (first - timedelta(days=1)).replace(day=1)
-    return back if kind == "month" else parse_half_year(half_year_name(back))[0]  # type: ignore[index]
+    return back if kind == "month" else half_year_of(back)[0]
 
 
 COVERAGE_TABLES = ("summary", "gaps", "organisations", "months")
