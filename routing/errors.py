@@ -3,7 +3,7 @@
     RoutingError
     ├── BadSpec            a configuration string or value that cannot mean anything
     │   └── SkippedTime    a local time the clock skips on that date (the spring change)
-    └── IllegalTransition  a chat event that its current state does not allow
+    └── IllegalTransition  an event that the current state does not allow (a chat's, a request's)
 
 Both are the caller's mistakes, never the visitor's: the server reports them to whoever typed the
 configuration, or logs them as a bug.
@@ -38,9 +38,10 @@ class SkippedTime(BadSpec):
 
 
 class IllegalTransition(RoutingError):
-    """An event that the chat lifecycle table has no entry for, given the chat's state."""
+    """An event that a lifecycle table (a chat's, a shift request's) has no entry for, given the
+    state of `what` it is about."""
 
-    def __init__(self, state: str, event: str) -> None:
-        super().__init__(f"event {event!r} is not allowed for a chat in state {state!r}")
+    def __init__(self, state: str, event: str, what: str = "a chat") -> None:
+        super().__init__(f"event {event!r} is not allowed for {what} in state {state!r}")
         self.state = state
         self.event = event

@@ -53,6 +53,10 @@ async def user_by_username(session: AsyncSession, *, username: str) -> User | No
     return result.scalar_one_or_none()
 
 
+async def user_by_id(session: AsyncSession, *, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
 async def active_users(session: AsyncSession) -> Sequence[User]:
     result = await session.execute(select(User).where(User.active).order_by(User.username))
     return result.scalars().all()

@@ -350,3 +350,28 @@ class ShiftTemplateRow(SQLModel, table=True):
     weekday: int
     start: str = Field(max_length=5)
     end: str = Field(max_length=5)
+
+
+class ShiftRequest(SQLModel, table=True):
+    """An advisor's request to change the roster (`routing.shift_requests`): `kind` cover (a new
+    shift over [start, end) for the requester), swap (the requester's `shift_id` for the other
+    advisor's `other_shift_id`) or give (the requester's `shift_id` to `other_user_id`; None: to
+    anyone, until someone takes it). `status` is the lifecycle's state; `agreed_at` when the other
+    advisor agreed, `decided_*` who decided it and when (decided_by_id None on a decided request:
+    an agreed swap that went through at once, or the advisors' own withdrawal or refusal)."""
+
+    __tablename__ = "shift_request"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=8)
+    status: str = Field(max_length=16, index=True)
+    requester_id: int = Field(foreign_key="user.id", index=True)
+    # A shift taken away again (the undo of the change that made it) leaves the request without it.
+    shift_id: int | None = Field(default=None, foreign_key="shift.id", ondelete="SET NULL")
+    start: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    end: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    other_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    other_shift_id: int | None = Field(default=None, foreign_key="shift.id", ondelete="SET NULL")
+    created_at: datetime = Field(sa_column=_utc_column())
+    agreed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")

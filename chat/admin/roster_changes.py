@@ -39,7 +39,8 @@ def _skipped(skipped: SkippedTime, **values: object) -> Problem:
                    {"time": f"{skipped.clock:%H:%M}", "day": skipped.day, **values})
 
 
-def _detail(changes: Sequence[ShiftChange], admin: Administration) -> str:
+def changes_said(changes: Sequence[ShiftChange], admin: Administration) -> str:
+    """What the changes did to each shift, for an audit entry."""
     def said(state: ShiftState) -> str:
         where = "-".join(t.astimezone(admin.tz).isoformat(timespec="minutes") for t in (state.start, state.end))
         return f"user {state.user_id} {where}{'' if state.on_roster else ' cancelled'}"
@@ -84,7 +85,7 @@ async def add_shift(admin: Administration, *, actor: str, advisor: str, day: dat
             raise Refused([Problem("start", "past", "a shift cannot start in the past")])
         made = await rostering.add_shift(change.session, user_id=user_id, start=begins, end=ends)
         changes = () if made is None else (made,)
-        change.detail = f"{advisor} {_detail(changes, admin)}"
+        change.detail = f"{advisor} {changes_said(changes, admin)}"
     return changes
 
 
@@ -97,7 +98,7 @@ async def cancel_shifts(admin: Administration, *, actor: str, shift_ids: Sequenc
         now = admin.clock.now()
         changes = tuple([c for shift_id in dict.fromkeys(shift_ids)
                          if (c := await rostering.cancel_shift(change.session, shift_id=shift_id, now=now))])
-        change.detail = _detail(changes, admin)
+        change.detail = changes_said(changes, admin)
     return changes
 
 
@@ -115,7 +116,7 @@ async def move_shift(admin: Administration, *, actor: str, shift_id: int, adviso
         begins, ends = _instants(admin, on, start_clock, end_clock)
         changes = await _place(change.session, shift, user_id, begins, ends, admin, problems)
         problems.raise_any()
-        change.detail = _detail(changes, admin)
+        change.detail = changes_said(changes, admin)
     return tuple(changes)
 
 
@@ -144,7 +145,7 @@ async def move_shifts(admin: Administration, *, actor: str, shift_ids: Sequence[
             if moved is not None:
                 changes.extend(await _place(change.session, shift, shift.user_id, *moved, admin, problems))
         problems.raise_any()
-        change.detail = _detail(changes, admin)
+        change.detail = changes_said(changes, admin)
     return tuple(changes)
 
 
@@ -209,6 +210,6 @@ async def undo(admin: Administration, *, actor: str, changes: Changes) -> Change
             if back is None:
                 raise Refused([Problem("undo", "undo_changed", "the roster has changed since: nothing was undone")])
             undone.append(back)
-        change.detail = _detail(undone, admin)
+        change.detail = changes_said(undone, admin)
     # A shift the change made is gone again, with what it was made from: nothing to redo it by.
     return () if any(c.created for c in changes) else tuple(undone)

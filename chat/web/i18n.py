@@ -29,6 +29,7 @@ from babel.dates import (
     get_day_names,
     get_time_format,
 )
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from starlette.requests import Request
 
@@ -94,6 +95,10 @@ class Translator:
         """A share of 1 as a whole percentage: "25 %" in Finnish and Swedish, "25%" in English."""
         return format_percent(share, locale=self.locale)
 
+    def either(self, items: list[str]) -> str:
+        """Items as one of them: "ruotsi tai englanti", "svenska eller engelska", "Swedish or English"."""
+        return format_list(items, style="or", locale=self.locale)
+
     def date(self, day: dt.date) -> str:
         """"24.11.2026", "24 nov. 2026", "24 Nov 2026"."""
         return format_date(day, "medium", locale=self.locale)
@@ -139,6 +144,11 @@ class Translator:
         end_text = format_time(end, pattern.replace("H", "k"), locale=self.locale)
         days = ((end - dt.timedelta(minutes=1)).date() - start.date()).days if end > start else 0
         return f"{format_time(start, pattern, locale=self.locale)}–{end_text}" + (f" (+{days})" if days else "")
+
+    def weekday_time_span(self, start: dt.datetime, end: dt.datetime) -> str:
+        """A span within the year with its weekday: "ti 1.12. 14.00–16.00", "Tue 1 Dec 14:00–16:00"."""
+        local = start.astimezone(self.tz) if self.tz else start
+        return f"{self.weekday_date(local.date())} {self.time_span(start, end)}"
 
     def day_month_time(self, moment: dt.datetime) -> str:
         """A moment within the year shown, date and time joined the language's way."""

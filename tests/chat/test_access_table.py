@@ -83,6 +83,13 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/console/chats"): signed_in_only(200),
     # anna handled the chat; nobody else may read it, a coordinator neither
     ("GET", "/console/chats/{id}"): signed_in_only(200, 403, other=403),
+    # Shift 1 is anna's, running: its page is hers alone; it has begun, so giving or swapping it
+    # is refused on its page (400); an empty offer to cover names no gap (back to the console).
+    ("GET", "/console/shifts/{shift_id:int}"): signed_in_only(200, 404, other=404),
+    ("POST", "/console/shifts/{shift_id:int}/give"): signed_in_only(400, 404, other=404),
+    ("POST", "/console/shifts/{shift_id:int}/swap"): signed_in_only(400, 404, other=404),
+    ("POST", "/console/requests/cover"): signed_in_only(303),
+    ("POST", "/console/requests/{request_id:int}/{event}"): signed_in_only(404),  # no such answer
     ("GET", "/api/console/colleagues"): console_json(200),
     ("GET", "/api/console/handbook"): console_json(200),
     ("GET", "/calendar/{username}.ics"): same(200),  # with anna's token: whoever holds the address
@@ -90,6 +97,7 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/coordinator/coverage"): coordinator_only(200),
     ("GET", "/coordinator/statistics"): coordinator_only(200),
     ("GET", "/coordinator/report"): coordinator_only(200),
+    ("GET", "/coordinator/forecast"): coordinator_only(200),
     ("GET", "/coordinator/roster"): coordinator_only(200),
     ("GET", "/coordinator/roster/month"): coordinator_only(200),
     ("POST", "/coordinator/roster/templates"): coordinator_only(400),
@@ -104,6 +112,9 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/coordinator/roster/shifts/{shift_id:int}/move"): coordinator_only(404),
     ("POST", "/coordinator/roster/undo"): coordinator_only(400),  # no undo made for this session
     ("POST", "/coordinator/roster/import"): coordinator_only(400),
+    ("GET", "/coordinator/requests"): coordinator_only(200),
+    ("POST", "/coordinator/requests/settings"): coordinator_only(303),
+    ("POST", "/coordinator/requests/{request_id:int}/{event}"): coordinator_only(404),  # no such decision
     ("GET", "/coordinator/hours"): coordinator_only(200),
     ("POST", "/coordinator/hours/week"): coordinator_only(400),  # not the week's table: no slots
     ("POST", "/coordinator/hours/exceptions"): coordinator_only(400),
@@ -129,7 +140,7 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/coordinator/settings/answers/{answer_id:int}"): coordinator_only(400),
     ("POST", "/coordinator/settings/answers/{answer_id:int}/delete"): coordinator_only(303),
     ("POST", "/coordinator/settings/retention"): coordinator_only(400),
-    ("POST", "/coordinator/settings/exit-url"): coordinator_only(303),  # "": a search engine's front page
+    ("POST", "/coordinator/settings/exit-url"): coordinator_only(303),  # empty: back to the default
     ("POST", "/coordinator/settings/origins"): coordinator_only(400),
     ("POST", "/coordinator/settings/origins/remove"): coordinator_only(303),
     ("POST", "/coordinator/settings/links"): coordinator_only(400),

@@ -236,13 +236,13 @@ class Widget:
         await expect(self.panel).to_be_visible()
 
     async def start(self, *, topic: str = "Work", language: str = "English", keep: bool = False) -> None:
-        """Start a chat; `keep` ticks "Keep this chat on this device" first (off by default, as
+        """Start a chat; `keep` ticks "Keep on this device" first (off by default, as
         for a visitor: then nothing of the chat survives a reload)."""
         await expect(self.heading("Start a chat")).to_be_visible()
         await self.label("Topic").select_option(label=topic)
         await self.label("Language of the chat").select_option(label=language)
         if keep:
-            await self.label("Keep this chat on this device").check()
+            await self.label("Keep on this device").check()
         await self.button("Start chat").click()
 
     async def say(self, text: str) -> None:

@@ -78,10 +78,6 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
     await expect_visible_focus_on(page, widget.label("Your question (optional)"))
     await page.keyboard.type("Typed before the chat began")
     await page.keyboard.press("Tab")
-    keep = widget.label("Keep this chat on this device")
-    await expect_visible_focus_on(page, keep)
-    await expect(keep).not_to_be_checked()  # left off: nothing of the chat stays in the browser
-    await page.keyboard.press("Tab")
     privacy = widget.inside.locator("neuvo-chat .privacy summary")
     await expect_visible_focus_on(page, privacy)
     await page.keyboard.press("Enter")
@@ -90,6 +86,10 @@ async def test_the_whole_chat_works_by_keyboard_alone_with_focus_kept_visibly_in
         await page.keyboard.press("Tab")
         await expect_visible_focus_on(page, widget.inside.get_by_role(
             "link", name=f"{statement} (opens in a new tab)"))
+    await page.keyboard.press("Tab")
+    keep = widget.label("Keep on this device")
+    await expect_visible_focus_on(page, keep)
+    await expect(keep).not_to_be_checked()  # left off: nothing of the chat stays in the browser
     await page.keyboard.press("Tab")
     await expect_visible_focus_on(page, widget.button("Start chat"))
 

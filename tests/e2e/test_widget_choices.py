@@ -48,7 +48,7 @@ async def test_the_chat_language_follows_the_widget_language_to_the_queue(
     await expect(widget.label("Language of the chat")).to_have_value("en")
     await page.screenshot(path=artifact("chat-language-follows.png"))
     await expect_no_violations(page, "the start form after switching to English")
-    await widget.label("Keep this chat on this device").check()  # to read the chat's language back
+    await widget.label("Keep on this device").check()  # to read the chat's language back
     await widget.button("Start chat").click()
     await expect(widget.heading("You are in the queue")).to_be_visible()
     assert (await widget.stored())["chat"]["language"] == "en"
@@ -71,7 +71,7 @@ async def test_a_chat_language_the_visitor_picked_stays_when_the_widget_language
     await expect(widget.heading("Start a chat")).to_be_visible()
     await expect(chat_language).to_have_value("sv")
     await page.screenshot(path=artifact("chat-language-kept.png"))
-    await widget.label("Keep this chat on this device").check()
+    await widget.label("Keep on this device").check()
     await widget.button("Start chat").click()
     await expect(widget.heading("You are in the queue")).to_be_visible()
     assert (await widget.stored())["chat"]["language"] == "sv"

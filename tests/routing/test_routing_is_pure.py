@@ -20,8 +20,11 @@ ALLOWED_IMPORTS = {
     "dataclasses",
     "datetime",
     "enum",
+    "heapq",
+    "itertools",
     "math",
     "operator",
+    "random",  # the forecast's seeded generators only: see test_randomness_is_always_seeded
     "re",
     "types",
     "typing",
@@ -34,7 +37,7 @@ def test_importing_the_core_loads_nothing_but_the_standard_library() -> None:
     probe = (
         "import sys; before = set(sys.modules); "
         "import routing.policy, routing.hours, routing.roster, routing.queue, "
-        "routing.fairshare, routing.estimate, routing.lifecycle; "
+        "routing.fairshare, routing.estimate, routing.lifecycle, routing.forecast, routing.staffing; "
         "new = sorted(set(sys.modules) - before); "
         "print('\\n'.join(f'{n} {getattr(sys.modules[n], \"__file__\", None)}' for n in new))"
     )
@@ -70,3 +73,14 @@ def test_no_module_reads_the_clock() -> None:
         for node in ast.walk(ast.parse(source.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 assert node.func.attr not in CLOCK_READS, (source.name, node.lineno)
+
+
+def test_randomness_is_always_seeded() -> None:
+    """The forecast draws from `random.Random(seed)` instances it is given or makes with a seed;
+    never from the module's shared, unseeded generator (`random.random()`, `random.choice`)."""
+    for source in SOURCES:
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "random":
+                assert node.attr == "Random", (source.name, node.lineno, node.attr)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Random":
+                assert node.args, (source.name, node.lineno, "a Random without a seed")

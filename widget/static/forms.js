@@ -334,21 +334,20 @@ function surveyQuestion(ui, question) {
 }
 
 /**
- * "Keep this chat on this device" on the start screen: a checkbox, off until the visitor ticks
- * it (a shared computer keeps nothing of the chat); ticked, the chat survives a reload and this
- * site's other pages until the tab closes.
+ * "Keep on this device" beside Start: a checkbox, off until the visitor ticks it (a shared
+ * computer keeps nothing of the chat); ticked, the chat survives a reload and this site's other
+ * pages until the tab closes. What it means is said in the privacy line's list (`describedBy`),
+ * so the start screen stays one screen high.
  */
-export function keepField(ui, id) {
+export function keepField(ui, id, describedBy) {
   const session = ui.session;
-  const hint = h('p', { id: `${id}-hint`, class: 'field__hint' });
   const label = h('label', { htmlFor: id });
-  const box = h('input', { type: 'checkbox', id, class: 'choice__input', 'aria-describedby': hint.id,
+  const box = h('input', { type: 'checkbox', id, class: 'choice__input', 'aria-describedby': describedBy,
     onchange: () => session.setKeepHere(box.checked) });
-  const node = h('div', { class: 'keep' }, h('div', { class: 'choice' }, box, label), hint);
+  const node = h('div', { class: 'choice keep' }, box, label);
   const update = () => {
     box.checked = session.keepHere;
     setText(label, ui.t('keep.label'));
-    setText(hint, ui.t(session.keepHere ? 'keep.hint_on' : 'keep.hint_off'));
   };
   update();
   return { node, update };

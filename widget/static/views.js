@@ -124,14 +124,14 @@ function viewBefore(ui) {
     onclick: () => session.leaveMessage() }, ui.t('before.leave_message'));
   const hint = h('div', { class: 'language-note' }, note, leave);
   const question = questionField(ui);
-  const keep = keepField(ui, 'before-keep');
+  const keep = keepField(ui, 'before-keep', 'privacy-keep');
   const problem = h('p', { class: 'field__error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'button' });
   const form = h('form', { class: 'form form--start', onsubmit: (event) => {
     event.preventDefault();
     session.startChat(choice.topic, choice.language);
   } }, h('div', { class: 'form__row' }, topic.node, language.node), hint, question.node,
-  keep.node, privacyNotice(ui), problem, start);
+  privacyNotice(ui), problem, h('div', { class: 'form__actions' }, keep.node, start));
   const update = () => {
     setText(start, ui.t(session.startRequest ? 'before.starting' : 'before.start'));
     start.setAttribute('aria-disabled', String(Boolean(session.startRequest)));
@@ -334,6 +334,7 @@ function privacyNotice(ui) {
     h('summary', {}, ui.t('privacy.summary')),
     h('ul', {},
       h('li', {}, ui.t('privacy.anonymous')),
+      h('li', { id: 'privacy-keep' }, ui.t('privacy.keep')),
       h('li', {}, ui.t('privacy.stored')),
       h('li', {}, retention),
       h('li', {}, ui.t('privacy.statistics'))),

@@ -49,6 +49,7 @@ def clock_span(start: datetime, end: datetime) -> str:
 
 TEMPLATES.env.filters["clock_span"] = lambda span: clock_span(*span)
 TEMPLATES.env.filters["time_span"] = pass_context(lambda context, span: context["t"].time_span(*span))
+TEMPLATES.env.filters["weekday_time_span"] = pass_context(lambda context, span: context["t"].weekday_time_span(*span))
 
 
 def _formatting(name: str) -> Any:

@@ -1,9 +1,8 @@
 """The advisors' duty console: the duty view (live over /ws/advisor) and the transcripts of the
-advisor's own chats. The offline-message inbox is console_offline.py."""
+advisor's own chats. The duty view's shifts, gaps ahead and shift requests are
+console_requests.py's; the offline-message inbox is console_offline.py's."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,12 +14,12 @@ from chat.live.commands import AskColleagues
 from chat.web import ical
 from chat.web.context import admin_of, clock_of, db_of, live_of, settings_of, tz_of
 from chat.web.i18n import Translator, catalog, request_language
+from chat.web.pages import console_requests
 from chat.web.pages.common import checked_form, redirect, render, signed_in
 from chat.web.pages.labels import chat_labels, label_in
-from storage import chats, handbook, messages, people, roster, service, statistics, survey
+from storage import chats, handbook, messages, people, service, statistics, survey
 
 DUTY_ROLES = ("advisor", "coordinator")
-UPCOMING = timedelta(days=14)
 
 
 async def duty(request: Request) -> Response:
@@ -29,7 +28,6 @@ async def duty(request: Request) -> Response:
     language = request_language(request)
     now = clock_of(request).now()
     async with db_of(request).transaction() as session:
-        shifts = await roster.shifts_of_user(session, user_id=user.id or 0, start=now, end=now + UPCOMING)
         outcomes = await service.outcomes(session)
     config = live_of(request).config
     t = Translator(language)
@@ -46,7 +44,7 @@ async def duty(request: Request) -> Response:
     }
     return render(request, "console.html", {
         "user": user,
-        "shifts": [(shift.start.astimezone(tz), shift.end.astimezone(tz)) for shift in shifts],
+        **await console_requests.roster_context(request, user),
         "setup": setup,
         "calendar": ical.feed_path(request.app.state.secret_key, user),
         "calendar_renewed": request.query_params.get("done") == "calendar_renewed",
@@ -121,4 +119,5 @@ routes = [
     Route("/console/chats/{id}", transcript),
     Route("/api/console/colleagues", colleagues),
     Route("/api/console/handbook", canned_answers),
+    *console_requests.routes,
 ]

@@ -31,6 +31,8 @@ NAV = (
     ("/coordinator/statistics", "coord.nav.statistics"),
     ("/coordinator/report", "coord.nav.report"),
     ("/coordinator/roster", "coord.nav.roster"),
+    ("/coordinator/forecast", "coord.nav.forecast"),
+    ("/coordinator/requests", "coord.nav.requests"),
     ("/coordinator/hours", "coord.nav.hours"),
     ("/coordinator/people", "coord.nav.people"),
     ("/coordinator/settings", "coord.nav.settings"),

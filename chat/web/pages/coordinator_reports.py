@@ -38,9 +38,11 @@ from chat.web.pages.coordinator_base import (
     spreadsheet_of,
 )
 from chat.web.pages.coordinator_charts import bar_chart, grouped_bar_chart
+from chat.web.pages.gaps import gaps_of, offered, shown
+from routing.shift_requests import RequestState
 from routing.types import Interval
 from routing.wallclock import utc
-from storage import coverage, reports, service, survey, topic_links
+from storage import coverage, reports, service, shift_requests, survey, topic_links
 from storage.coverage import Coverage, OrganisationShare
 from storage.database import Session
 from storage.reports import LESS_THAN, Figure, Report, Row, suppressed, too_few
@@ -358,8 +360,8 @@ def survey_results(asked: Sequence[SurveyQuestion], answered: dict[int, dict[int
 
 
 async def overview(request: Request) -> Response:
-    """This week's coverage in figures, and the "now" panel: who is on, the queue, the chats
-    nobody on duty can serve and why, and what is left of today unrostered."""
+    """This week's coverage in figures, the "now" panel (who is on, the queue, the chats nobody
+    on duty can serve and why, and what is left of today unrostered) and the gaps ahead."""
     user = await coordinator(request)
     now, tz = clock_of(request).now(), tz_of(request)
     today = now.astimezone(tz).date()
@@ -369,8 +371,11 @@ async def overview(request: Request) -> Response:
                                        end=local_midnight(monday + timedelta(days=7), tz), tz=tz, now=now)
         rest_of_today = await coverage.coverage(session, start=now, end=local_midnight(today + timedelta(days=1), tz),
                                                 tz=tz, now=now)
+        requests_pending = await shift_requests.count(session, status=RequestState.PENDING)
     labels = labels_of(request, {})
+    gaps = shown(await gaps_of(request), Translator(request_language(request), tz=tz))
     return page(request, "coordinator/overview.html", user, {
+        "gaps": gaps, "offers": await offered(request, gaps), "requests_pending": requests_pending,
         "week": week, "monday": monday, "live": await live_of(request).run(AskNow()), "as_of": now,
         "gaps_today": [(gap.start.astimezone(tz), gap.end.astimezone(tz)) for gap in rest_of_today.unrostered],
         "topic_names": labels["topic"], "language_names": labels["language"],

@@ -1,7 +1,7 @@
-"""The roster's pages: a week as a grid of people × days (`roster_grid`), a month's overview,
-each advisor's weekly shift templates, applying the templates to a week, and CSV import. The
-checks and the changes are chat.admin.roster's; changes to concrete shifts (add, cancel, move,
-in bulk, undo) are coordinator_shifts'.
+"""The roster's pages: a week as a grid of people × days (`roster_grid`) with its gaps ahead
+(`chat.web.pages.gaps`), a month's overview, each advisor's weekly shift templates, applying the
+templates to a week, and CSV import. The checks and the changes are chat.admin.roster's; changes
+to concrete shifts (add, cancel, move, in bulk, undo) are coordinator_shifts'.
 
 A change's page says what was done, with the undo of it (`roster_undo`), and puts the focus
 where the coordinator's attention goes next (`?focus=`: the moved shift, or the report)."""
@@ -38,7 +38,9 @@ from chat.web.pages.coordinator_base import (
     page,
     parse_day,
 )
-from storage import coverage, people, rostering
+from chat.web.pages.gaps import gaps_of, offered, shown
+from routing.gaps import HORIZON
+from storage import coverage, people, rostering, shift_requests
 from storage.tables import User
 
 DONE = ("applied", "added", "unchanged", "cancelled", "moved", "undone", "templates_added")
@@ -61,9 +63,10 @@ async def grid_of(request: Request, first: date, days: int) -> tuple[roster_grid
         everyone = await people.all_users(session)
         shifts = await rostering.shifts_with_users(session, start=start, end=end)
         hours = await coverage.opening_hours(session, start=start, end=end, tz=tz)
+        requested = await shift_requests.requested_shifts(session)
     t = Translator(request_language(request), tz=tz)
     grid = roster_grid.build(first=first, days=days, everyone=everyone, shifts=shifts, hours=hours,
-                             now=clock_of(request).now(), t=t, tz=tz)
+                             now=clock_of(request).now(), t=t, tz=tz, requested=requested)
     return grid, everyone
 
 
@@ -73,6 +76,8 @@ async def render_week(request: Request, user: User, monday: date, *, errors: dic
     grid, everyone = await grid_of(request, monday, 7)
     async with db_of(request).transaction() as session:
         templates = await rostering.templates(session)
+    week_gaps = [g for g in await gaps_of(request) if monday <= g.day < monday + timedelta(days=7)]
+    gaps = shown(week_gaps, Translator(request_language(request), tz=tz_of(request)))
     advisors = [u for u in everyone if u.active]
     # Every template with its advisor, a deactivated one's too (the page marks those: not applied).
     names = {u.id: u for u in everyone}
@@ -81,6 +86,9 @@ async def render_week(request: Request, user: User, monday: date, *, errors: dic
         "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "this_week": week_of(None, request), "today": today_of(request), "grid": grid, "advisors": advisors,
         "view": "week",
+        "gaps": gaps, "offers": await offered(request, gaps),
+        "gaps_by_day": {day.day: sum(g.day == day.day for g in week_gaps) for day in grid.days},
+        "gaps_beyond": monday + timedelta(days=7) > today_of(request) + HORIZON,
         "inactive_templates": sorted({names[t.user_id].name for t in templates
                                       if t.user_id in names and not names[t.user_id].active}),
         "templates": [(t, names.get(t.user_id)) for t in templates],

@@ -67,8 +67,9 @@ async def new_shift_page(request: Request, *, errors: Mapping[str, str] | None =
     """One task: a shift for the person and day the grid's "+" named (or any, chosen here)."""
     user = await coordinator(request)
     query = request.query_params
+    # A gap's "add a shift" link names its times too.
     values = values or {"advisor": query.get("advisor", ""), "day": query.get("day", today_of(request).isoformat()),
-                        "start": "", "end": ""}
+                        "start": query.get("start", ""), "end": query.get("end", "")}
     day = parse_day(values["day"]) or today_of(request)
     t = Translator(request_language(request))
     advisors = await _advisors(request)

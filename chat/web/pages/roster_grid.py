@@ -1,5 +1,6 @@
 """The roster as the calendar page draws it: people × days, each shift a block in the cell of
-its advisor and its start date, with what routing's checks warn of (`routing.roster_checks`).
+its advisor and its start date, with what routing's checks warn of (`routing.roster_checks`)
+and whether an advisor's request to hand it on waits for an answer.
 
 A block knows whether it is still ahead (it may be moved, cancelled, selected), running (it may
 be cancelled from now) or over (history, read only), and its full name for a screen reader:
@@ -8,7 +9,7 @@ and the column."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +33,7 @@ class Block:
     name: str  # "Anna, ti 1.12. 9.00–13.00"
     state: str
     warnings: tuple[str, ...]
+    requested: bool = False  # an advisor's request to hand it on waits for an answer
 
     @property
     def ahead(self) -> bool:
@@ -96,15 +98,16 @@ def _by_start(block: Block) -> tuple[datetime, str]:
 
 
 def build(*, first: date, days: int, everyone: Sequence[User], shifts: Iterable[tuple[ShiftRow, User]],
-          hours: OpeningHours, now: datetime, t: Translator, tz: ZoneInfo) -> Grid:
+          hours: OpeningHours, now: datetime, t: Translator, tz: ZoneInfo, requested: Collection[int] = ()) -> Grid:
     """The grid of `days` dates from `first`: a row for every active person, and for a
-    deactivated one with shifts in those dates."""
+    deactivated one with shifts in those dates; the shifts `requested` (by id) are marked."""
     dates = [first + timedelta(days=n) for n in range(days)]
     today = now.astimezone(tz).date()
     shown = [(row, user) for row, user in shifts if first <= row.start.astimezone(tz).date() <= dates[-1]]
     warnings = shift_warnings([Shift(user.username, row.start, row.end) for row, user in shown], hours,
                               inactive={user.username for user in everyone if not user.active})
-    blocks = [_block(row, user, codes, now=now, t=t, tz=tz) for (row, user), codes in zip(shown, warnings, strict=True)]
+    blocks = [_block(row, user, codes, now=now, t=t, tz=tz, requested=row.id in requested)
+              for (row, user), codes in zip(shown, warnings, strict=True)]
     rostered = {block.advisor.id for block in blocks}
     people = [user for user in everyone if user.active or user.id in rostered]
     rows = tuple(
@@ -116,9 +119,10 @@ def build(*, first: date, days: int, everyone: Sequence[User], shifts: Iterable[
 
 
 def _block(row: ShiftRow, user: User, warnings: tuple[str, ...], *, now: datetime, t: Translator,
-           tz: ZoneInfo) -> Block:
+           tz: ZoneInfo, requested: bool) -> Block:
     start, end = row.start.astimezone(tz), row.end.astimezone(tz)
     span = t.time_span(start, end)
     state = AHEAD if row.start > now else RUNNING if row.end > now else OVER
     return Block(id=row.id or 0, advisor=user, start=start, end=end, span=span,
-                 name=f"{user.name}, {t.weekday_date(start.date())} {span}", state=state, warnings=warnings)
+                 name=f"{user.name}, {t.weekday_date(start.date())} {span}", state=state, warnings=warnings,
+                 requested=requested)

@@ -1,11 +1,8 @@
 """each organisation's promise: the advisors' hours a month it promised the shared service
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02 07:30:00.000000
-
-Numbered 0012 beside 0011 (the shift requests, built at the same time): once both are on one
-branch, this one revises 0011.
 """
 from collections.abc import Sequence
 
@@ -13,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
