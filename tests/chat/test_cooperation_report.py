@@ -2,7 +2,7 @@
 organisation's share, the chats by topic, language, hour and outcome, the questionnaire and the
 wait times on one page and in one CSV file, in the page's language, every count of one or two
 chats written "<3". The known case is tests/chat/share_fixtures.py's, with one Swedish chat on
-education added (a cell of one)."""
+education added, rated 5 (a cell of one)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ async def known_half_year(service: Service, client: httpx.AsyncClient) -> None:
     async with service.db.transaction() as session:
         session.add(ChatStatistic(hour_bucket=local("2026-11-11T12:00"), local_hour=12, weekday=2, topic="education",
                                   language="sv", status="ended", wait_s=50, duration_s=300,
-                                  organisation_id=orgs["kotka"], outcome="answered"))
+                                  organisation_id=orgs["kotka"], outcome="answered", rating=5))
 
 
 def cells(rows: list[list[str]]) -> dict[tuple[str, str, str], str]:
@@ -42,8 +42,8 @@ async def test_the_report_page_shows_every_section_with_small_cells_suppressed(t
         assert "<h1>The cooperation group&#39;s report</h1>" in text
         for section in ("coverage", "gaps", "shares", "chats", "statistics", "survey"):
             assert f'id="{section}"' in text, section
-        # Charts with their tables: coverage, gaps and shares, then topic, language, hour, outcome.
-        assert text.count("<svg") == 7 and text.count('role="img"') == 7
+        # Charts with their tables: coverage, gaps and shares, then topic, language, hour, outcome, rating.
+        assert text.count("<svg") == 8 and text.count('role="img"') == 8
         assert 'aria-current="page">July–December 2026</a>' in text  # the preset of this period
         topic = text[text.index('id="h-topic"'):text.index('id="h-language"')]
         assert '<th scope="row">Education</th><td class="num">&lt;3</td>' in topic
@@ -90,6 +90,8 @@ async def test_the_whole_report_as_one_csv_file_in_the_pages_language(tmp_path: 
         assert got[("language", "sv", "chats")] == "<3" and got[("language", "fi", "served")] == "6"
         assert got[("hour", "10", "chats")] == "<3" and got[("hour", "00", "chats")] == "0"
         assert got[("outcome", "answered", "served")] == "7"
+        assert got[("rating", "5", "chats")] == "<3" and ("rating", "5", "served") not in got
+        assert got[("chats", "rating_mean", "value")] == "<3"  # a mean of one rating is withheld
         assert not [row for row in rows[1:] if row[4] in ("1", "2") and row[0] not in ("coverage", "gaps")
                     and "hours" not in row[3] and "share" not in row[3]], "no count of 1 or 2 chats"
 

@@ -53,7 +53,7 @@ from storage.coordination import Term
 from storage.coverage import Coverage
 from storage.reports import Figure, Report, suppressed
 
-STATISTICS = ("topic", "language", "hour", "outcome")
+STATISTICS = ("topic", "language", "hour", "outcome", "rating")  # rating: the visitors' 1 to 5
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,8 @@ def _csv_rows(content: Content, sheet: Spreadsheet, t: Translator) -> Iterator[t
         names = content.labels[table]
         for line in table_rows(content.stats.report, table):
             yield table, line.key, names.get(line.key, line.key), "chats", suppressed(line.chats)
-            yield table, line.key, names.get(line.key, line.key), "served", suppressed(line.served)
+            if table != "rating":  # a rating's row counts ratings given, not chats served
+                yield table, line.key, names.get(line.key, line.key), "served", suppressed(line.served)
     for number, result in enumerate(content.stats.survey, start=1):
         for answer, count in result.rows:
             yield "survey", str(number), result.question, answer, count
