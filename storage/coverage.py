@@ -10,6 +10,11 @@ Three sets of intervals over a period [start, end):
 Gaps are open time not covered: `unrostered` (open, nobody on shift) and `unstaffed` (open and
 rostered, but nobody on shift was signed in and available). Together they are open − actual.
 
+Each organisation's share: the hours its advisors were rostered and actually on (as above), the
+chats they served, and what it promised (`Organisation.promised_hours`, hours a month) prorated
+over the period (`promised_over`: a month is one promise, a half-year six, a week a quarter or so).
+The promise is the one recorded now: a changed promise is in the audit log, not in past periods.
+
 Each is measured against what was in force at the time: the weekly hours of each date (they
 keep their history, see `storage.service.weekly_opening_between`) and the shifts as they were
 planned (a cancelled shift counts until it was cancelled, `storage.roster.planned_between`).
@@ -21,9 +26,9 @@ planned (a cancelled shift counts until it was cancelled, `storage.roster.planne
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,6 +62,17 @@ class OrganisationShare:
     chats: int
     share_of_hours: float  # of all rostered hours, 0..1
     share_of_chats: float  # of all chats served by an organisation, 0..1
+    promised_hours: float | None = None  # prorated over the period; None: no promise recorded
+
+    @property
+    def rostered_of_promised(self) -> float | None:
+        """Rostered hours as a share of the promise (1 is the promise kept); None without one."""
+        return self.rostered_hours / self.promised_hours if self.promised_hours else None
+
+    @property
+    def actual_of_promised(self) -> float | None:
+        """Hours actually signed in and available as a share of the promise."""
+        return self.actual_hours / self.promised_hours if self.promised_hours else None
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,26 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return subtract(a, subtract(a, b))
 
 
+def _month_of(moment: datetime) -> tuple[datetime, datetime]:
+    """The local midnights starting the month of `moment` and the month after."""
+    first = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (first.date().replace(day=28) + ONE_DAY * 4).replace(day=1)
+    return first, datetime.combine(following, time(0), moment.tzinfo)
+
+
+def promised_over(monthly: float, start: datetime, end: datetime, tz: ZoneInfo) -> float:
+    """A promise of `monthly` hours a month over [start, end): each month's promise times the
+    part of that month (by its local time) the period covers. A whole month is `monthly`, a
+    half-year six times it, a week of November 7/30 of it."""
+    total, at, end = 0.0, start.astimezone(tz), end.astimezone(tz)
+    while utc(at) < utc(end):
+        first, following = _month_of(at)
+        upto = min(following, end, key=utc)
+        total += monthly * (utc(upto) - utc(at)) / (utc(following) - utc(first))
+        at = upto
+    return total
+
+
 def _in(intervals: Iterable[Interval], tz: ZoneInfo) -> list[Interval]:
     return [Interval(i.start.astimezone(tz), i.end.astimezone(tz)) for i in intervals]
 
@@ -122,9 +158,11 @@ def measure(
     organisation_of: dict[str, tuple[str, str]],
     chats_by_organisation: dict[str, int],
     measured_until: datetime | None = None,
+    promised: Mapping[str, tuple[str, float]] | None = None,
 ) -> Coverage:
     """Coverage of [start, end). `organisation_of` maps an advisor to (slug, name);
-    `chats_by_organisation` counts chats served per organisation slug in the period. Results are
+    `chats_by_organisation` counts chats served per organisation slug in the period; `promised`
+    maps an organisation's slug to its name and the hours it promised for the period. Results are
     in `hours_.tz`. The duty log says nothing of the future: with `measured_until` (now), rostered
     time after it is not reported as unstaffed."""
     tz = hours_.tz
@@ -151,6 +189,9 @@ def measure(
         totals = per_org.setdefault(slug, [0.0, 0.0])
         totals[0] += rostered.get(advisor, 0.0)
         totals[1] += hours(actual_by_advisor.get(advisor, []))
+    for slug, (name, _) in (promised or {}).items():
+        per_org.setdefault(slug, [0.0, 0.0])
+        names.setdefault(slug, name)
     for slug in chats_by_organisation:
         per_org.setdefault(slug, [0.0, 0.0])
         names.setdefault(slug, slug)
@@ -165,6 +206,7 @@ def measure(
             chats=chats_by_organisation.get(slug, 0),
             share_of_hours=rostered_hours / all_hours if all_hours else 0.0,
             share_of_chats=chats_by_organisation.get(slug, 0) / all_chats if all_chats else 0.0,
+            promised_hours=(promised or {}).get(slug, ("", None))[1],
         )
         for slug, (rostered_hours, actual_hours) in sorted(per_org.items())
     ]
@@ -233,7 +275,29 @@ async def coverage(session: AsyncSession, *, start: datetime, end: datetime, tz:
         for user in users.values()
         if user.organisation_id in organisations and user.role in ("advisor", "coordinator")
     }
+    promised = {
+        org.slug: (org.name, promised_over(org.promised_hours, start, end, tz))
+        for org in organisations.values() if org.promised_hours is not None
+    }
     return measure(
         start=start, end=end, hours_=hours_, shifts=shifts, duty=duty,
-        organisation_of=organisation_of, chats_by_organisation=chats, measured_until=now,
+        organisation_of=organisation_of, chats_by_organisation=chats, measured_until=now, promised=promised,
     )
+
+
+def next_month(first: date) -> date:
+    """The first day of the month after the one `first` is in."""
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+async def by_month(session: AsyncSession, *, first: date, following: date, tz: ZoneInfo,
+                   now: datetime) -> list[tuple[date, Coverage]]:
+    """The coverage of each month (or its part) of the dates [first, following), by its first day."""
+    months = []
+    month = first
+    while month < following:
+        after = min(next_month(month), following)
+        months.append((month, await coverage(session, start=datetime.combine(month, time(0), tz),
+                                             end=datetime.combine(after, time(0), tz), tz=tz, now=now)))
+        month = after
+    return months

@@ -113,6 +113,12 @@ async def rename_organisation(session: AsyncSession, *, organisation: Organisati
     await session.flush()
 
 
+async def set_promise(session: AsyncSession, *, organisation: Organisation, hours: float | None) -> None:
+    organisation.promised_hours = hours
+    session.add(organisation)
+    await session.flush()
+
+
 async def update_user(session: AsyncSession, *, user: User) -> None:
     session.add(user)
     await session.flush()

@@ -20,9 +20,13 @@ def _utc_column(*, nullable: bool = False, index: bool = False) -> sa.Column[dat
 
 
 class Organisation(SQLModel, table=True):
+    """A participating organisation. `promised_hours` is the advisors' hours a month it promised
+    the shared service (None: no promise recorded); a period's promise is prorated from it."""
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
+    promised_hours: float | None = None
 
 
 def _calendar_secret() -> str:
@@ -47,6 +51,24 @@ class User(SQLModel, table=True):
     calendar_secret: str = Field(default_factory=_calendar_secret, max_length=64)
     # Set by someone else (a coordinator): it opens no session until its holder chose their own.
     password_one_time: bool = False
+
+
+class CoordinatorTerm(SQLModel, table=True):
+    """That a person held the coordinator's term for their organisation from `since` up to, not
+    including, `until` (None: it goes on). `since` None: from before terms were recorded (the
+    first hand-over records its outgoing coordinator's term so). `handed_over_by`: whoever handed
+    the term over to this person. The role itself is `User.role`; a term says who coordinates."""
+
+    __tablename__ = "coordinator_term"
+    # One running term per person, whatever two hand-overs at once might try.
+    __table_args__ = (sa.Index("uq_coordinator_term_running", "user_id", unique=True,
+                               sqlite_where=sa.text("until IS NULL"), postgresql_where=sa.text("until IS NULL")),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    since: date | None = None
+    until: date | None = None
+    handed_over_by: int | None = Field(default=None, foreign_key="user.id")
 
 
 class LabelledChoice(SQLModel):

@@ -32,6 +32,8 @@ from storage.tables import Organisation, User
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 MIN_PASSWORD = 8
+# A month has at most 744 hours; ten thousand leaves room for many advisors' hours together.
+MAX_PROMISE = 10_000
 
 
 # -- organisations --------------------------------------------------------------------------
@@ -55,17 +57,49 @@ async def add_organisation(admin: Administration, *, actor: str, slug: str, name
         return await people.add_organisation(change.session, slug=slug, name=name)
 
 
+async def _organisation(session: Session, organisation_id: int) -> Organisation:
+    organisation = await people.organisation_by_id(session, organisation_id=organisation_id)
+    if organisation is None:
+        raise NotFound(f"no organisation {organisation_id}")
+    return organisation
+
+
 async def rename_organisation(admin: Administration, *, actor: str, organisation_id: int, name: str) -> Organisation:
     name = name.strip()
     async with admin.change(actor=actor, action="organisation_rename") as change:
         problems = Problems()
         _check_org_name(name, problems)
         problems.raise_any()
-        organisation = await people.organisation_by_id(change.session, organisation_id=organisation_id)
-        if organisation is None:
-            raise NotFound(f"no organisation {organisation_id}")
+        organisation = await _organisation(change.session, organisation_id)
         change.detail = f"{organisation.slug}: {organisation.name} to {name}"
         await people.rename_organisation(change.session, organisation=organisation, name=name)
+        return organisation
+
+
+def _promise(text: str, problems: Problems) -> float | None:
+    """The hours a month written "40", "37,5" or "37.5"; "" is no promise."""
+    if not text:
+        return None
+    try:
+        hours = float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        hours = -1.0
+    if not 0 <= hours <= MAX_PROMISE:  # NaN too
+        problems.add("promise", "promise", f"the promised hours a month must be a number from 0 to {MAX_PROMISE}",
+                     most=MAX_PROMISE)
+        return None
+    return hours
+
+
+async def set_promise(admin: Administration, *, actor: str, organisation_id: int, hours: str) -> Organisation:
+    """What the organisation promised the shared service: advisors' hours a month ("" for none)."""
+    async with admin.change(actor=actor, action="organisation_promise") as change:
+        problems = Problems()
+        promised = _promise(hours.strip(), problems)
+        problems.raise_any()
+        organisation = await _organisation(change.session, organisation_id)
+        change.detail = f"{organisation.slug}: {organisation.promised_hours} to {promised} hours a month"
+        await people.set_promise(change.session, organisation=organisation, hours=promised)
         return organisation
 
 

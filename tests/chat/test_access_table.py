@@ -96,6 +96,7 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/coordinator"): coordinator_only(200),
     ("GET", "/coordinator/coverage"): coordinator_only(200),
     ("GET", "/coordinator/statistics"): coordinator_only(200),
+    ("GET", "/coordinator/report"): coordinator_only(200),
     ("GET", "/coordinator/forecast"): coordinator_only(200),
     ("GET", "/coordinator/roster"): coordinator_only(200),
     ("GET", "/coordinator/roster/month"): coordinator_only(200),
@@ -121,6 +122,9 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/coordinator/people"): coordinator_only(200),
     ("POST", "/coordinator/people/organisations"): coordinator_only(400),
     ("POST", "/coordinator/people/organisations/{organisation_id:int}"): coordinator_only(400),
+    ("GET", "/coordinator/people/organisations/{organisation_id:int}"): coordinator_only(200),
+    ("POST", "/coordinator/people/organisations/{organisation_id:int}/promise"): coordinator_only(303),  # "": none
+    ("POST", "/coordinator/people/handover"): coordinator_only(400),  # nobody named to hand over to
     ("POST", "/coordinator/people/users"): coordinator_only(400),
     ("GET", "/coordinator/people/users/{username}"): coordinator_only(200),
     ("POST", "/coordinator/people/users/{username}"): coordinator_only(400),

@@ -7,11 +7,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from routing.hours import DateException, OpeningHours, WeeklyOpening
 from routing.roster import Shift
 from routing.types import Interval
 from storage import coverage, duty, people, roster
-from storage.coverage import DutySpan, measure
+from storage.coverage import DutySpan, measure, promised_over
 from storage.database import Database
 from storage.tables import ChatStatistic
 from tests.service import seed
@@ -170,3 +172,17 @@ async def test_coverage_reads_shifts_duty_log_and_statistics(tmp_path: Path) -> 
     assert result.actual_hours == 2.5  # anna, still signed in and available at "now"
     assert {o.slug: (o.rostered_hours, o.chats) for o in result.organisations} == {
         "kotka": (9, 2), "kaakko": (9, 0), "te": (9, 0)}
+
+
+def test_a_promise_is_prorated_over_the_months_a_period_covers() -> None:
+    """A month is its promise, a half-year six (March and October, with their clock changes,
+    counted whole), any other period each month's part of it by the month's length."""
+    def at(*day: int) -> datetime:
+        return datetime(*day, tzinfo=TZ)
+    assert promised_over(40, at(2026, 1, 1), at(2026, 7, 1), TZ) == pytest.approx(240)
+    assert promised_over(40, at(2026, 7, 1), at(2027, 1, 1), TZ) == pytest.approx(240)
+    assert promised_over(40, at(2026, 3, 1), at(2026, 4, 1), TZ) == pytest.approx(40)
+    assert promised_over(31, at(2026, 1, 1), at(2026, 1, 16), TZ) == pytest.approx(15)
+    # Monday 30 November to Sunday 6 December: one day of November's promise, six of December's.
+    assert promised_over(30, at(2026, 11, 30), at(2026, 12, 7), TZ) == pytest.approx(1 + 30 * 6 / 31)
+    assert promised_over(40, at(2026, 5, 1), at(2026, 5, 1), TZ) == 0

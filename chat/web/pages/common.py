@@ -25,6 +25,7 @@ from starlette.templating import Jinja2Templates
 from chat.web import auth, i18n
 from chat.web.api import problem
 from chat.web.context import is_secure, sessions_of, tz_of
+from storage.reports import LESS_THAN, too_few
 from storage.tables import User
 
 TEMPLATES = Jinja2Templates(
@@ -60,6 +61,11 @@ def _formatting(name: str) -> Any:
         return text
     return formatted
 
+
+# A count of chats with the "<3" rule: 1 or 2 written "<3" (storage.reports), others as numbers.
+TEMPLATES.env.filters["counted"] = pass_context(
+    lambda context, count: LESS_THAN if too_few(count) else context["t"].number(count))
+TEMPLATES.env.tests["too_few"] = too_few
 
 for _name in ("number", "percent", "date", "day_month", "datetime", "time", "day_month_time", "weekday_date",
               "weekday", "month", "date_range"):

@@ -16,6 +16,7 @@ from chat.web.pages import (
     coordinator_forecast,
     coordinator_hours,
     coordinator_people,
+    coordinator_report,
     coordinator_reports,
     coordinator_requests,
     coordinator_roster,
@@ -26,6 +27,7 @@ from chat.web.pages import (
 
 routes: list[BaseRoute] = [
     *coordinator_reports.routes,
+    *coordinator_report.routes,
     *coordinator_roster.routes,
     *coordinator_shifts.routes,
     *coordinator_requests.routes,

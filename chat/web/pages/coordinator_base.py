@@ -29,6 +29,7 @@ NAV = (
     ("/coordinator", "coord.nav.overview"),
     ("/coordinator/coverage", "coord.nav.coverage"),
     ("/coordinator/statistics", "coord.nav.statistics"),
+    ("/coordinator/report", "coord.nav.report"),
     ("/coordinator/roster", "coord.nav.roster"),
     ("/coordinator/forecast", "coord.nav.forecast"),
     ("/coordinator/requests", "coord.nav.requests"),
@@ -69,6 +70,31 @@ def monday_of(day: date) -> date:
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tz)
+
+
+HALF_YEAR = re.compile(r"(\d{4})-H([12])")
+
+
+def half_year(year: int, half: int) -> tuple[date, date]:
+    """The first day of half-year `half` of `year` (1: January to June, 2: July to December)
+    and the first day after it."""
+    return (date(year, 1, 1), date(year, 7, 1)) if half == 1 else (date(year, 7, 1), date(year + 1, 1, 1))
+
+
+def half_year_of(day: date) -> tuple[date, date]:
+    """The half-year `day` is in, as `half_year` gives it."""
+    return half_year(day.year, 1 if day.month < 7 else 2)
+
+
+def parse_half_year(value: object) -> tuple[date, date] | None:
+    """A half-year written "2026-H1" or "2026-H2"; None for anything else."""
+    found = HALF_YEAR.fullmatch(value.strip()) if isinstance(value, str) else None
+    return half_year(int(found.group(1)), int(found.group(2))) if found and found.group(1) != "0000" else None
+
+
+def half_year_name(first: date) -> str:
+    """How the query string names the half-year starting on `first`: "2026-H2"."""
+    return f"{first.year:04d}-H{1 if first.month < 7 else 2}"
 
 
 FILE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")

@@ -1,4 +1,6 @@
-"""Organisations, advisors and coordinators: add and rename organisations; create and edit
+"""Organisations, advisors and coordinators: add and rename organisations, and record what each
+promised the shared service (hours a month, on the organisation's page); the coordinator's
+hand-over and the coordinator terms (chat.admin.coordination's rules); create and edit
 users, set a new password (which ends the user's sessions), deactivate and reactivate them. The
 rules and the changes are chat.admin.people's; this module turns forms into them and refusals
 into form errors.
@@ -10,7 +12,8 @@ on a page that says how many shifts and templates that takes off the roster."""
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any
+from datetime import date
+from typing import Any, TypeVar
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -18,24 +21,35 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chat.admin import coordination as admin_coordination
 from chat.admin import people as admin_people
 from chat.admin.errors import NotFound, Refused
 from chat.admin.profiles import ROLES, Profile
 from chat.live.commands import EndSessions
-from chat.web.context import db_of, live_of
+from chat.web.context import clock_of, db_of, live_of, tz_of
 from chat.web.i18n import Translator, request_language
 from chat.web.pages.common import checked_form, redirect
-from chat.web.pages.coordinator_base import admin_of, coordinator, form_errors, form_text, page
-from storage import people
-from storage.tables import User
+from chat.web.pages.coordinator_base import (
+    admin_of,
+    coordinator,
+    form_errors,
+    form_text,
+    half_year_name,
+    page,
+    parse_day,
+)
+from storage import coordination, people
+from storage.tables import Organisation, User
 
 # The catalog's text for each code of chat.admin.people's problems.
 KEYS = {code: f"coord.people.error.{code}" for code in (
     "slug", "slug_taken", "org_name", "username", "username_taken", "name", "organisation", "role", "languages",
-    "topics", "capacity", "password", "own_role", "own_account")}
-DONE = ("organisation_added", "organisation_renamed", "user_added", "user_saved", "password_set",
-        "deactivated", "reactivated", "calendar_renewed")
+    "topics", "capacity", "password", "own_role", "own_account", "promise", "not_coordinator", "incoming",
+    "incoming_self", "incoming_has_term", "handover_date")}
+DONE = ("organisation_added", "organisation_renamed", "promise_set", "handed_over", "user_added", "user_saved",
+        "password_set", "deactivated", "reactivated", "calendar_renewed")
 USER_FIELDS = ("username", "name", "organisation", "role", "capacity")
+Found = TypeVar("Found")
 
 
 def _done(request: Request) -> str | None:
@@ -63,10 +77,14 @@ async def _render(request: Request, user: User, *, errors: dict[str, str] | None
     async with db_of(request).transaction() as session:
         organisations = await people.organisations(session)
         users = await people.all_users(session)
+        terms = await coordination.terms(session)
+    names = {o.id: o.name for o in organisations}
     context: dict[str, Any] = {
-        "organisations": organisations, "users": users, "org_names": {o.id: o.name for o in organisations},
-        "errors": errors or {}, "values": values or {"capacity": "3", "role": "advisor"},
-        "done": _done(request), **await _choices(request),
+        "organisations": organisations, "users": users, "org_names": names, "terms": terms,
+        "errors": errors or {}, "done": _done(request), **await _choices(request),
+        "values": values or {"capacity": "3", "role": "advisor", "handover_date": _today(request).isoformat()},
+        "handover_options": [("", "")] + [(u.username, f"{u.name} ({names.get(u.organisation_id, '')})")
+                                          for u in users if u.active and u.id != user.id],
     }
     return page(request, "coordinator/people.html", user, context, status=status)
 
@@ -105,6 +123,79 @@ async def rename_organisation(request: Request) -> Response:
         return await _render(request, user, errors=form_errors(request, refused, prefix=prefix, keys=KEYS),
                              values={f"{prefix}-name": name}, status=400)
     return redirect("/coordinator/people?done=organisation_renamed#organisations")
+
+
+def _found(found: Found | None, what: str) -> Found:
+    """What a page's address names, else 404."""
+    if found is None:
+        raise HTTPException(404, f"no such {what}")
+    return found
+
+
+async def _organisation(request: Request) -> Organisation:
+    async with db_of(request).transaction() as session:
+        found = await people.organisation_by_id(session, organisation_id=request.path_params["organisation_id"])
+    return _found(found, "organisation")
+
+
+async def _render_organisation(request: Request, user: User, organisation: Organisation, *,
+                               errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+                               status: int = 200) -> Response:
+    t = Translator(request_language(request))
+    promised = "" if organisation.promised_hours is None else t.number(organisation.promised_hours)
+    async with db_of(request).transaction() as session:
+        terms = await coordination.terms(session, organisation_id=organisation.id)
+    context: dict[str, Any] = {
+        "organisation": organisation, "terms": terms, "errors": errors or {}, "values": values or {"promise": promised},
+        "done": _done(request), "half": half_year_name(clock_of(request).now().astimezone(tz_of(request)).date()),
+    }
+    return page(request, "coordinator/organisation.html", user, context, status=status)
+
+
+async def organisation_page(request: Request) -> Response:
+    user = await coordinator(request)
+    return await _render_organisation(request, user, await _organisation(request))
+
+
+async def set_promise(request: Request) -> Response:
+    """What the organisation promised the shared service, in advisors' hours a month."""
+    user = await coordinator(request)
+    form = await checked_form(request)
+    organisation = await _organisation(request)
+    hours = form_text(form, "promise")
+    try:
+        await admin_people.set_promise(admin_of(request), actor=user.username,
+                                       organisation_id=organisation.id or 0, hours=hours)
+    except NotFound:
+        raise HTTPException(404, "no such organisation") from None
+    except Refused as refused:
+        errors = form_errors(request, refused, prefix="org", keys=KEYS)
+        return await _render_organisation(request, user, organisation, errors=errors, values={"promise": hours},
+                                          status=400)
+    return redirect(f"/coordinator/people/organisations/{organisation.id}?done=promise_set#promise")
+
+
+# -- the coordinator's hand-over ------------------------------------------------------------
+
+
+def _today(request: Request) -> date:
+    return clock_of(request).now().astimezone(tz_of(request)).date()
+
+
+async def hand_over(request: Request) -> Response:
+    """The signed-in coordinator hands the coordinator's term over to the person named, from the
+    date given; unless they keep the role, they are an advisor from now, and go to the console."""
+    user = await coordinator(request)
+    form = await checked_form(request)
+    incoming, on, keep = form_text(form, "incoming"), form_text(form, "date"), form_text(form, "keep") == "1"
+    try:
+        await admin_coordination.hand_over(admin_of(request), actor=user.username, incoming=incoming,
+                                           on=parse_day(on), keep_role=keep)
+    except Refused as refused:
+        errors = form_errors(request, refused, prefix="handover", keys=KEYS)
+        values = {"handover_incoming": incoming, "handover_date": on, "handover_keep": keep}
+        return await _render(request, user, errors=errors, values=values, status=400)
+    return redirect("/coordinator/people?done=handed_over#terms" if keep else "/console")
 
 
 # -- users ----------------------------------------------------------------------------------
@@ -146,9 +237,7 @@ async def add_user(request: Request) -> Response:
 async def _user(request: Request) -> User:
     async with db_of(request).transaction() as session:
         found = await people.user_by_username(session, username=request.path_params["username"])
-    if found is None:
-        raise HTTPException(404, "no such user")
-    return found
+    return _found(found, "user")
 
 
 def _stored_values(user: User) -> dict[str, Any]:
@@ -160,9 +249,12 @@ def _stored_values(user: User) -> dict[str, Any]:
 async def _render_user(request: Request, actor: User, subject: User, *, errors: dict[str, str] | None = None,
                        values: dict[str, Any] | None = None, status: int = 200) -> Response:
     organisations = live_of(request).config.organisations
+    async with db_of(request).transaction() as session:
+        terms = await coordination.terms(session, user_id=subject.id)
     context: dict[str, Any] = {
-        "subject": subject, "organisation": organisations.get(subject.organisation_id), "errors": errors or {},
-        "values": values or _stored_values(subject), "done": _done(request), **await _choices(request),
+        "subject": subject, "terms": terms, "organisation": organisations.get(subject.organisation_id),
+        "errors": errors or {}, "values": values or _stored_values(subject), "done": _done(request),
+        **await _choices(request),
     }
     return page(request, "coordinator/person.html", actor, context, status=status)
 
@@ -244,7 +336,10 @@ async def renew_calendar(request: Request) -> Response:
 routes = [
     Route("/coordinator/people", people_page, methods=["GET"]),
     Route("/coordinator/people/organisations", add_organisation, methods=["POST"]),
+    Route("/coordinator/people/organisations/{organisation_id:int}", organisation_page, methods=["GET"]),
     Route("/coordinator/people/organisations/{organisation_id:int}", rename_organisation, methods=["POST"]),
+    Route("/coordinator/people/organisations/{organisation_id:int}/promise", set_promise, methods=["POST"]),
+    Route("/coordinator/people/handover", hand_over, methods=["POST"]),
     Route("/coordinator/people/users", add_user, methods=["POST"]),
     Route("/coordinator/people/users/{username}", user_page, methods=["GET"]),
     Route("/coordinator/people/users/{username}", save_user, methods=["POST"]),
