@@ -67,12 +67,12 @@ def bad_runs(hours: Sequence[HourForecast], target: Target) -> list[tuple[dateti
     return runs
 
 
-def fixes(demand: Demand, plan: Plan, hours: Sequence[HourForecast], *, target: Target, capacity: int,
+def fixes(demand: Demand, plan: Plan, bad: Sequence[tuple[datetime, datetime]], *, target: Target, capacity: int,
           runs: int, seed: str) -> list[Fix]:
-    """The smallest fix of each run of bad hours in `hours` (a forecast of `plan`); extra advisors
-    take up to `capacity` chats at once."""
+    """The smallest fix of each run of bad hours in `bad` (bad_runs of a forecast of `plan`);
+    extra advisors take up to `capacity` chats at once. Each run costs simulations of its day."""
     return [_fix(demand, plan, start, end, target=target, capacity=capacity, runs=runs, seed=seed)
-            for start, end in bad_runs(hours, target)]
+            for start, end in bad]
 
 
 def _fix(demand: Demand, plan: Plan, start: datetime, end: datetime, *, target: Target, capacity: int,

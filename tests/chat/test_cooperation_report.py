@@ -109,3 +109,15 @@ async def test_advisors_cannot_open_the_report(tmp_path: Path) -> None:
             assert (await anna.get("/coordinator/report", params={"format": "csv"})).status_code == 403
         async with httpx.AsyncClient(base_url=service.base) as nobody:
             assert (await nobody.get("/coordinator/report")).headers["location"].startswith("/sign-in")
+
+
+async def test_a_period_over_two_years_or_outside_the_calendar_is_refused_not_computed(tmp_path: Path) -> None:
+    """Each month of a report is a coverage and a statistics run: a century would hold a core."""
+    async with coordinating(tmp_path) as (_, client):
+        long = await client.get("/coordinator/report", params={"from": "2026-01-01", "to": "2100-12-31"})
+        assert "The report covers at most 2 years" in long.text
+        for far in ("9999-12-31", "0001-01-01"):  # not a day of the service: the default period
+            answered = await client.get("/coordinator/report", params={"from": far, "to": far})
+            assert answered.status_code == 200, far
+        forecast = await client.get("/coordinator/forecast", params={"week": "9999-12-30"})
+        assert forecast.status_code == 200

@@ -82,6 +82,8 @@ async def test_a_promise_that_is_not_a_number_is_refused_and_an_empty_one_clears
         assert (await promise(client, kotka.id, "40")).status_code == 303
         people_page = await client.get("/coordinator/people")
         assert f'href="/coordinator/people/organisations/{kotka.id}">Kotka College</a>' in people_page.text
+        own_page = (await client.get(f"/coordinator/people/organisations/{kotka.id}")).text
+        assert "<title>Kotka College – Neuvo</title>" in own_page, "the title is the name alone"
         assert '<td class="num">40</td>' in people_page.text
         assert (await promise(client, kotka.id, "")).status_code == 303
         async with service.db.transaction() as session:

@@ -134,7 +134,7 @@ def test_the_fix_is_one_more_shift_of_the_language_that_waits() -> None:
                     Exponential(300), 600)
     target = Target(p90_wait_s=120)
     hours = forecast(demand, plan, TUESDAY, WEDNESDAY, runs=5, seed="s")
-    found = fixes(demand, plan, hours, target=target, capacity=3, runs=5, seed="s")
+    found = fixes(demand, plan, bad_runs(hours, target), target=target, capacity=3, runs=5, seed="s")
     assert found == [Fix(at(14), at(16), (frozenset({"sv"}),))]
 
 
@@ -147,7 +147,7 @@ def test_a_load_one_shift_cannot_carry_needs_more_and_too_much_is_said_so() -> N
     for per_hour in (12.0, 40.0):
         demand = Demand({(1, 11): {("general", "fi"): per_hour}}, Exponential(300), 900)
         hours = forecast(demand, plan, TUESDAY, WEDNESDAY, runs=4, seed="s")
-        found += fixes(demand, plan, hours, target=target, capacity=1, runs=4, seed="s")
+        found += fixes(demand, plan, bad_runs(hours, target), target=target, capacity=1, runs=4, seed="s")
     assert found == [Fix(at(11), at(12), (frozenset({"fi"}), frozenset({"fi"}))), Fix(at(11), at(12), ())]
     assert not found[1].fixed and MOST_SHIFTS == 3
 
@@ -164,6 +164,6 @@ def test_two_languages_missing_take_a_bilingual_shift_if_the_draft_has_such_advi
     found = []
     for plan in (bilingual, finnish):
         hours = forecast(demand, plan, TUESDAY, WEDNESDAY, runs=5, seed="s")
-        found += fixes(demand, plan, hours, target=target, capacity=3, runs=5, seed="s")
+        found += fixes(demand, plan, bad_runs(hours, target), target=target, capacity=3, runs=5, seed="s")
     assert found == [Fix(at(14), at(15), (frozenset({"sv", "en"}),)),
                      Fix(at(14), at(15), (frozenset({"sv"}), frozenset({"en"})))]

@@ -55,13 +55,20 @@ def page(request: Request, template: str, user: User, context: dict[str, Any], *
     )
 
 
+# The dates the pages take: a day outside these is no day of this service's (and 9999-12-31 + 1
+# day would overflow in every period built from it).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_day(value: object) -> date | None:
+    """An ISO date of FIRST_YEAR to LAST_YEAR; None for anything else."""
     if not isinstance(value, str):
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def monday_of(day: date) -> date:

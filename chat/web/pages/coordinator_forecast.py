@@ -93,9 +93,9 @@ def _simulated(history: Sequence[PastChat], weeks: int, plan: Plan, start: datet
     hours = forecast(demand, plan, start, end, runs=RUNS, seed=seed)
     capacities = sorted(staff.capacity for staff in plan.staff.values()) or [3]
     capacity = capacities[len(capacities) // 2]  # the draft's median advisor
-    found = fixes(demand, plan, hours, target=target, capacity=capacity, runs=RUNS, seed=seed)
-    shown = found[:MOST_FIXES]
-    return Outcome(hours, shown, len(bad_runs(hours, target)) - len(shown), capacity)
+    bad = bad_runs(hours, target)
+    shown = fixes(demand, plan, bad[:MOST_FIXES], target=target, capacity=capacity, runs=RUNS, seed=seed)
+    return Outcome(hours, shown, len(bad) - len(shown), capacity)
 
 
 @dataclass(frozen=True)

@@ -70,9 +70,13 @@ class Period:
         return f"from={self.first.isoformat()}&to={self.last.isoformat()}"
 
 
+MAX_REPORT_DAYS = 2 * 365 + 1  # two years, a leap day included
+
+
 def _period(request: Request, today: date, t: Translator) -> tuple[Period, dict[str, str]]:
     """`half=2026-H1`, or `from` and `to` (dates, both included); by default the half-year of
-    today. An end before the start is an error shown beside the field."""
+    today. An end before the start, or more than two years after it, is an error shown beside the
+    field."""
     half = parse_half_year(request.query_params.get("half"))
     if half is not None:
         return Period(half[0], half[1] - timedelta(days=1)), {}
@@ -81,6 +85,8 @@ def _period(request: Request, today: date, t: Translator) -> tuple[Period, dict[
     last = parse_day(request.query_params.get("to")) or this_half[1] - timedelta(days=1)
     if last < first:
         return Period(first, first), {"to": t("coord.error.period")}
+    if (last - first).days >= MAX_REPORT_DAYS:  # each month of it is a coverage and a statistics run
+        return Period(first, first), {"to": t("coord.error.period_long", count=MAX_REPORT_DAYS // 365)}
     return Period(first, last), {}
 
 
