@@ -505,7 +505,9 @@ def judge(ledger: Ledger, stored: dict[str, list[tuple[int, str]]], seconds: flo
     expected = {1013} if ledger.faults else set()
     problems += [f"a {who} socket closed by the server: {code}" for who, code in ledger.closes if code not in expected]
     if "Traceback" in server_log:
-        problems.append(f"{server_log.count('Traceback')} tracebacks in the server's log")
+        # The first one in full: a CI log is all there is to go on after the server's folder is gone.
+        first = "\n".join(server_log[server_log.index("Traceback"):].splitlines()[:60])
+        problems.append(f"{server_log.count('Traceback')} tracebacks in the server's log; the first:\n{first}")
     if seconds >= 120 and len(ledger.rss_kib) >= 8:
         quarter = len(ledger.rss_kib) // 4
         before = statistics.median(ledger.rss_kib[quarter:2 * quarter])

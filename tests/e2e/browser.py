@@ -398,3 +398,10 @@ async def shoot(page: Page, widget: Widget, issue: str, name: str) -> None:
         await widget.settled()
         await page.screenshot(path=artifact(f"{issue}-{label}-{name}.png"))
     await page.set_viewport_size(DESKTOP)
+
+
+async def sign_out(page: Page) -> None:
+    """Sign out of the console and wait for the sign-in page: a goto issued while the sign-out's
+    redirect is still on its way is cut short by it (seen on busy cores)."""
+    await page.get_by_role("button", name="Sign out").click()
+    await page.wait_for_url("**/sign-in*")

@@ -15,7 +15,7 @@ from websockets.asyncio.client import ClientConnection
 from chat.live.commands import Reconfigure
 from storage import people, roster
 from storage.tables import CannedAnswer, Chat, OfflineMessage, ShiftRow
-from tests.e2e.browser import DESKTOP, Proxy
+from tests.e2e.browser import DESKTOP, Proxy, sign_out
 from tests.service import PASSWORD, TUESDAY_10, Service, receive, send, until
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
@@ -324,7 +324,7 @@ async def test_an_advisor_cannot_open_another_advisors_transcript(service: Servi
     await expect(page.get_by_text("Yksityinen asia")).to_have_count(0)
 
     await page.goto(f"{service.base}/console/chats")
-    await page.get_by_role("button", name="Sign out").click()
+    await sign_out(page)
     await sign_in(page, service.base, "anna")
     await page.goto(f"{service.base}/console/chats/{chat_id}")
     await expect(page.get_by_text("Yksityinen asia")).to_be_visible()

@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.async_api import Page, expect
 
 from tests.chat.coordinator_fixtures import COORDINATOR, add_coordinator
+from tests.e2e.browser import sign_out
 from tests.e2e.test_console import no_violations, on_duty, screenshots, sign_in, visitor_chat
 from tests.service import Service, running, send, until
 from tests.smtp_server import smtp_server
@@ -153,7 +154,7 @@ async def test_a_coordinator_releases_an_advisors_claim_from_the_inbox(tmp_path:
         await sign_in(page, service.base, "anna")
         await page.goto(f"{service.base}/console/offline?lang=en")
         await page.get_by_role("button", name="I'll take this").click()
-        await page.get_by_role("button", name="Sign out").click()
+        await sign_out(page)
         await sign_in(page, service.base, COORDINATOR)
         await page.goto(f"{service.base}/console/offline?lang=en")
         await expect(page.get_by_role("link", name="Coordinator pages")).to_be_visible()

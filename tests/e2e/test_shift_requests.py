@@ -12,6 +12,7 @@ from playwright.async_api import Page, expect
 
 from storage import people, roster
 from tests.chat.coordinator_fixtures import COORDINATOR, add_coordinator
+from tests.e2e.browser import sign_out
 from tests.e2e.test_coordinator_pages import no_violations, sign_in
 from tests.e2e.test_roster_calendar import screenshots, tab_to
 from tests.service import TUESDAY_10, Service
@@ -78,7 +79,7 @@ async def test_the_coordinator_approves_by_the_keyboard_and_is_told_what_cannot_
     await page.locator("#gap-20261125T1200").get_by_role("button", name="Offer to cover").click()
     await page.get_by_role("link", name="Swap or give away: Wed 25 Nov 09:00–12:00").click()
     await page.get_by_role("button", name="Ask to swap").click()
-    await page.get_by_role("button", name="Sign out").click()
+    await sign_out(page)
 
     await sign_in(page, service, COORDINATOR)
     # The roster marks both shifts of the swap, and the gap Anna offered to cover says so.
