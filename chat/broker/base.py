@@ -115,7 +115,12 @@ class Broker(Protocol):
 
     async def disconnect(self) -> None: ...
 
-    async def publish(self, channel: str, frame: Frame) -> None: ...
+    async def publish(self, channel: str, frame: Frame) -> None:
+        """Deliver the frame to the channel's subscribers in every process, in the order
+        published; it may still be on its way to other processes when this returns."""
+
+    async def flushed(self) -> None:
+        """Return once every frame published so far has gone out to the other processes."""
 
     async def listen(self, channel: str) -> None:
         """Start receiving the channel's frames in this process."""

@@ -18,6 +18,9 @@ class MemoryBroker:
     async def publish(self, channel: str, frame: Frame) -> None:
         self.fanout.deliver(channel, frame)
 
+    async def flushed(self) -> None:
+        return None
+
     async def listen(self, channel: str) -> None:
         return None
 

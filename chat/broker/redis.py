@@ -8,7 +8,8 @@ from its last seq out of storage. A publish that fails is logged and dropped the
 frame's subscribers, wherever they are, lost their connection too and resync when it returns.
 
 redis-py's asyncio client does the protocol; this module only keeps the subscriptions of this
-process alive across reconnects. Imported only when NEUVO_REDIS_URL is set.
+process alive across reconnects, and sends what is published through one ordered outbox
+(chat.broker.outbox). Imported only when NEUVO_REDIS_URL is set.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from chat.base.tasks import cancelled
 from chat.broker.base import Fanout, Frame
+from chat.broker.outbox import Outbox
 from chat.wire.outgoing import OutFrame
 from chat.wire.packing import Kinds, pack, unpack
 
@@ -34,34 +37,38 @@ class RedisBroker:
     def __init__(self, url: str) -> None:
         self.fanout = Fanout()
         self._redis: Redis = Redis.from_url(url, health_check_interval=10)
+        self._outbox = Outbox(self._redis, "publish")
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()  # set while the subscription connection is up
 
     async def connect(self) -> None:
         await self._redis.ping()  # fail at start, with a clear reason, when Redis is not there
+        self._outbox.start()
         self._reader = asyncio.create_task(self._read_forever())
         await self._subscribed.wait()
 
     async def disconnect(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+        await self._outbox.stop()
+        await cancelled(self._reader)
         if self._pubsub is not None:
             await _close(self._pubsub)
         await self._redis.aclose()
 
     async def publish(self, channel: str, frame: Frame) -> None:
-        try:
-            await self._redis.publish(channel, pack(frame))
-        except (RedisError, OSError) as error:
-            log.error("publish failed: %s", type(error).__name__)
+        # Queued, not awaited: frames go out in the order published, many in one round trip.
+        self._outbox.put("PUBLISH", channel, pack(frame))
+
+    async def flushed(self) -> None:
+        await self._outbox.drained()
 
     async def listen(self, channel: str) -> None:
         # While the connection is down the channel is only remembered: the reader subscribes to
-        # every channel of the fan-out when it reconnects.
+        # every channel of the fan-out when it reconnects. What this process published before
+        # goes out first, so a new subscriber here does not hear it.
         if self._pubsub is not None and self._subscribed.is_set():
             try:
+                await self._outbox.drained()
                 await self._pubsub.subscribe(channel)
             except (RedisError, OSError) as error:
                 log.error("subscribe failed: %s", type(error).__name__)

@@ -27,7 +27,7 @@ from chat.live.commands import (
 )
 from chat.live.core import Core
 from chat.live.state import AdvisorPresence, LiveChat
-from chat.wire.errors import BadField, CannotServe, ChatEnded, NotYours, Unauthorized, UnknownTopic
+from chat.wire.errors import BadField, CannotServe, ChatEnded, NotYours, Unauthorized, Unavailable, UnknownTopic
 from chat.wire.outgoing import (
     Ack,
     AdvisorIdentity,
@@ -111,7 +111,10 @@ async def disconnected(core: Core, command: AdvisorDisconnected) -> None:
 
 def _presence(core: Core, username: str) -> AdvisorPresence:
     presence = core.state.advisor(username)
-    assert presence is not None, "an advisor socket is counted before its first frame"
+    if presence is None:
+        # A socket is counted before its first frame, but a process that has just taken over the
+        # live service knows an advisor's sockets only once their process has rejoined.
+        raise Unavailable("the service is changing hands; please retry")
     return presence
 
 

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from chat.base.tasks import cancelled
 from chat.wire.errors import Unavailable
 
 log = logging.getLogger("neuvo.live")
@@ -47,9 +48,7 @@ class Batches(Generic[T, R]):
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await cancelled(self._task)
         while not self._queue.empty():
             self._queue.get_nowait().fail(Unavailable("the service is stopping; please retry"))
 

@@ -75,6 +75,7 @@ async def test_after_the_last_subscriber_leaves_frames_go_nowhere_and_a_new_one_
         await publisher.publish("visitor:a", line(1))
         assert await asyncio.wait_for(gone.get(), WAIT) == line(1)
     await publisher.publish("visitor:a", line(2))
+    await publisher.flushed()  # gone out before the new subscriber listens
     async with subscribe(subscriber, "visitor:a") as fresh:
         await publisher.publish("visitor:a", line(3))
         assert await asyncio.wait_for(fresh.get(), WAIT) == line(3)

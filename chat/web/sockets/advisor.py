@@ -56,7 +56,8 @@ class AdvisorConnection(Connection):
         if isinstance(frame, Status):
             await self.live.run(c.SetStatus(username, frame.status))
         elif isinstance(frame, Say):
-            await self.send(await self.live.run(c.AdvisorSays(username, frame.chat, frame.id, frame.text, frame.note)))
+            said = c.AdvisorSays(username, frame.chat, frame.id, frame.text, frame.note)
+            await self.write_beside(self.live.run(said))
         elif isinstance(frame, Typing):
             await self.live.run(c.AdvisorTyping(username, frame.chat))
         elif isinstance(frame, StillHere):

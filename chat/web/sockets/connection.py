@@ -1,13 +1,16 @@
 """What both sockets share: frame intake with size, type and rate checks; one writer task that
-forwards subscribed frames; errors turned into error frames and close codes in one place."""
+forwards subscribed frames; lines written beside the reader; errors turned into error frames
+and close codes in one place."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
@@ -16,7 +19,7 @@ from chat.broker import Subscription
 from chat.broker.base import SubscriberOverflow
 from chat.live.interface import Live
 from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
-from chat.wire.incoming import Frame, Parser, Ping, decode
+from chat.wire.incoming import Frame, Parser, Ping, Say, Typing, decode
 from chat.wire.outgoing import OutFrame, Pong, SignedOut, encode
 
 log = logging.getLogger("neuvo.socket")
@@ -24,6 +27,7 @@ log = logging.getLogger("neuvo.socket")
 CLOSE_UNSUPPORTED = 1003
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN = 1013
+LINES_IN_FLIGHT = 32  # lines of one socket being stored at once; the reader waits beyond that
 
 
 async def try_again_later(websocket: WebSocket, error: ProtocolError) -> None:
@@ -48,6 +52,7 @@ class Connection:
         self._following: AbstractAsyncContextManager[Subscription] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._last_rate_error = 0.0
+        self._lines: set[asyncio.Task[None]] = set()
 
     async def send(self, frame: OutFrame) -> None:
         async with self._send_lock:
@@ -67,6 +72,8 @@ class Connection:
                 if isinstance(frame, Ping):
                     await self.send(Pong())
                     continue
+                if not isinstance(frame, Say | Typing):
+                    await self._lines_stored()  # a close or an end comes after the lines before it
                 try:
                     await self.handle(frame)
                 except ProtocolError as error:
@@ -81,6 +88,33 @@ class Connection:
         finally:
             await self.stop_following()
             await self.closed()
+
+    async def write_beside(self, written: Coroutine[Any, Any, OutFrame]) -> None:
+        """Store a line beside the reader and send its `ack` (or error) once stored, while the next
+        frames are read: an advisor writing in ten chats waited for each line's commit before
+        the next was read, and under load the lines queued up behind one another. Lines still
+        take their seqs in the order read: each task is started in order and hands its line to
+        the writer (or, on several processes, to the outbox of commands) before it first waits."""
+        if len(self._lines) >= LINES_IN_FLIGHT:
+            await asyncio.wait(self._lines, return_when=asyncio.FIRST_COMPLETED)
+        task = asyncio.create_task(self._answer_line(written))
+        self._lines.add(task)
+        task.add_done_callback(self._lines.discard)
+
+    async def _answer_line(self, written: Coroutine[Any, Any, OutFrame]) -> None:
+        try:
+            await self.send(await written)
+        except ProtocolError as error:
+            with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected):
+                await self._refuse(error)
+                if error.close_code is not None:
+                    await self.websocket.close(error.close_code)
+        except (WebSocketDisconnect, WebSocketDisconnected):
+            pass  # stored is stored: the client gets the seq when it resumes
+
+    async def _lines_stored(self) -> None:
+        if self._lines:
+            await asyncio.wait(self._lines)
 
     async def opened(self) -> None:
         """What happens before the first frame is read (inside run, so closed() always follows)."""

@@ -69,7 +69,7 @@ class VisitorConnection(Connection):
         if self.chat_id is None:
             raise NotStarted("send start or resume first")
         if isinstance(frame, Say):
-            await self.send(await self.live.run(c.VisitorSays(self.chat_id, frame.id, frame.text)))
+            await self.write_beside(self.live.run(c.VisitorSays(self.chat_id, frame.id, frame.text)))
         elif isinstance(frame, Typing):
             await self.live.run(c.VisitorTyping(self.chat_id))
         elif isinstance(frame, StillHere):
