@@ -60,17 +60,23 @@ class LocalSockets:
 
     def note(self, command: c.Command[Any], answer: Any) -> None:
         if isinstance(command, c.VisitorConnected):
-            self.count["visitor", command.chat_id] += 1
+            self._add(("visitor", command.chat_id), 1)
         elif isinstance(command, c.VisitorDisconnected):
-            self.count["visitor", command.chat_id] -= 1
+            self._add(("visitor", command.chat_id), -1)
         elif isinstance(command, c.AdvisorConnected) and isinstance(answer, Welcome):
-            self.count["advisor", command.username] += 1
+            self._add(("advisor", command.username), 1)
             self.status[command.username] = answer.status
         elif isinstance(command, c.AdvisorDisconnected):
-            self.count["advisor", command.username] -= 1
+            self._add(("advisor", command.username), -1)
         elif isinstance(command, c.SetStatus) and isinstance(answer, StatusOut):
             self.status[command.username] = answer.status
-        self.count = +self.count  # drop what reached zero
+
+    def _add(self, key: Key, change: int) -> None:
+        # Only the key touched is dropped at zero: `+counter` on every command copied all of
+        # them, a fifth of a process's time at 1,000 chats.
+        self.count[key] += change
+        if self.count[key] <= 0:
+            del self.count[key]
 
     def rejoin(self) -> c.Rejoin:
         return c.Rejoin(

@@ -58,8 +58,20 @@ def _unpacked(data: Any, kinds: Kinds) -> Any:
     return data
 
 
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(kind: type[Any]) -> dict[str, Any]:
+    # Resolving a class's annotations took a seventh of a process's time at 1,000 chats; the
+    # classes never change while the process runs.
+    hints = _HINTS.get(kind)
+    if hints is None:
+        hints = _HINTS[kind] = get_type_hints(kind)
+    return hints
+
+
 def _build(kind: type[Any], data: Mapping[str, Any]) -> Any:
-    hints = get_type_hints(kind)
+    hints = _hints(kind)
     return kind(**{name: _typed(hints[name], value) for name, value in data.items()})
 
 
