@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The session type callers hold inside `Database.transaction()`; repositories take it.
@@ -81,15 +81,33 @@ class Database:
         """A session whose work commits when the block ends and rolls back if it raises. On
         SQLite a transaction waits for this process's writer lock at most the busy timeout, then
         fails with TimeoutError (a storage failure): when another process holds the file, each
-        one ahead in the queue waits that long for it, and a queue of them must not add up."""
+        one ahead in the queue waits that long for it, and a queue of them must not add up.
+
+        The end (commit or rollback, and the connection back to the pool) is carried through
+        even when the task is cancelled meanwhile, and the cancellation goes on after it: see
+        `_to_the_end`."""
         async with AsyncExitStack() as stack:
             if self._sqlite_writer is not None:
                 async with asyncio.timeout(self.busy_timeout_s):
                     await self._sqlite_writer.acquire()
                 stack.callback(self._sqlite_writer.release)
-            session = await stack.enter_async_context(AsyncSession(self.engine, expire_on_commit=False))
-            await stack.enter_async_context(session.begin())
-            yield session
+            session = AsyncSession(self.engine, expire_on_commit=False)
+            try:
+                yield session
+            except BaseException:
+                await _to_the_end(session.close())  # rolls back what the block began
+                raise
+            await _to_the_end(_commit_and_close(session))
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        """One of the engine's connections, outside `transaction`; back to the pool to the end,
+        as there."""
+        connection = await self.engine.connect()
+        try:
+            yield connection
+        finally:
+            await _to_the_end(connection.close())
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration (an empty database included)."""
@@ -104,7 +122,7 @@ class Database:
         async with AsyncExitStack() as stack:
             if self._sqlite_writer is not None:
                 await stack.enter_async_context(self._sqlite_writer)
-            connection = await stack.enter_async_context(self.engine.connect())
+            connection = await stack.enter_async_context(self._connection())
             # On the driver's own connection: SQLAlchemy would wrap it in BEGIN IMMEDIATE, and
             # SQLite does not checkpoint inside a transaction.
             driver = (await connection.get_raw_connection()).driver_connection
@@ -113,7 +131,7 @@ class Database:
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
+            async with self._connection() as connection:
                 await connection.execute(sa.text("SELECT 1"))
         except (OSError, sa.exc.SQLAlchemyError):
             return False
@@ -121,6 +139,37 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+async def _commit_and_close(session: AsyncSession) -> None:
+    try:
+        await session.commit()
+    finally:
+        await session.close()  # after a failed commit, the rollback
+
+
+async def _to_the_end(work: Coroutine[Any, Any, None]) -> None:
+    """Await `work` to its end even if this task is cancelled meanwhile; then let the
+    cancellation go on.
+
+    Ending a transaction (commit or rollback, then the connection back to its pool) is one step
+    that must not be cut short. SQLAlchemy, cancelled while it resets a connection coming back
+    to its pool (the rollback it sends on the way), logs "Exception during reset or similar"
+    with the whole traceback and closes the connection. A stopping server cancels its tasks
+    wherever they are (the tick, the line writer, the dispatcher, the purge): now and then at
+    that moment."""
+    task = asyncio.ensure_future(work)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.wait((task,))
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        if not task.cancelled():
+            task.exception()  # retrieved: what goes on is the cancellation
+        raise asyncio.CancelledError
+    task.result()
 
 
 def _upgrade(connection: sa.Connection) -> None:

@@ -1,0 +1,66 @@
+"""A task cancelled while its transaction ends: a stopping server cancels its tasks wherever they
+are (the tick, the line writer, the dispatcher, the purge), and now and then that is while
+SQLAlchemy resets a connection coming back to its pool. Cut there, SQLAlchemy logged "Exception
+during reset or similar" with a CancelledError traceback (on SQLite; the soak's server log had
+one) and closed the connection. Now the end of the transaction is carried through, then the task
+is cancelled. The moment is made exact with the pool's own reset event."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from storage.audit import audit
+from storage.database import Database
+from storage.tables import AuditEntry
+
+NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
+
+
+@contextmanager
+def on_pool_reset(db: Database, act: Callable[[], None]) -> Iterator[None]:
+    """`act` whenever the pool resets a connection coming back to it (before its rollback)."""
+    pool = db.engine.sync_engine.pool
+
+    def reset(*_: object) -> None:
+        act()
+
+    event.listen(pool, "reset", reset)
+    try:
+        yield
+    finally:
+        event.remove(pool, "reset", reset)
+
+
+async def details(db: Database) -> list[str]:
+    async with db.transaction() as session:
+        rows = await session.execute(select(AuditEntry.detail).where(AuditEntry.action == "cancel test"))
+        return list(rows.scalars().all())
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["committed", "rolled back"])
+async def test_a_task_cancelled_while_its_connection_goes_back_to_the_pool_ends_the_transaction_quietly(
+    seeded: Database, caplog: pytest.LogCaptureFixture, fails: bool,
+) -> None:
+    async def write() -> None:
+        async with seeded.transaction() as session:
+            await audit(session, actor="test", action="cancel test", detail="kept", now=NOW)
+            await session.flush()  # the connection is in use: it goes back to the pool at the end
+            if fails:
+                raise LookupError("the block fails: rolled back")
+
+    writer = asyncio.create_task(write())
+    with on_pool_reset(seeded, lambda: writer.cancel() if not writer.done() else None), \
+            pytest.raises(asyncio.CancelledError):
+        await writer
+    assert writer.cancelled()
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
+    assert seeded.engine.sync_engine.pool.checkedout() == 0
+    assert await details(seeded) == ([] if fails else ["kept"])  # and the next transaction runs
