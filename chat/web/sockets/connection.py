@@ -34,8 +34,9 @@ async def try_again_later(websocket: WebSocket, error: ProtocolError) -> None:
     """Accept a socket only to say why it cannot begin now, then close it with 1013: a refused
     handshake would read as "not allowed", not "reconnect later"."""
     await websocket.accept()
-    await websocket.send_text(encode(error.frame()))
-    await websocket.close(CLOSE_TRY_AGAIN, error.code)
+    with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected):  # gone already: nothing to tell
+        await websocket.send_text(encode(error.frame()))
+        await websocket.close(CLOSE_TRY_AGAIN, error.code)
 
 
 class Connection:
