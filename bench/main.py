@@ -89,7 +89,7 @@ async def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
     }
     workdir = Path(tempfile.mkdtemp(prefix="neuvo-bench-", dir="/tmp"))
     progress = Progress()
-    pool = Pool(plan.clients)
+    pool = Pool(plan.clients, preload=[module.__name__ for module in MODULES.values()])
     harness = Harness(plan, pool, progress, workdir, backend, database_pids=[])
     try:
         progress.show(f"starting {plan.clients} client processes")

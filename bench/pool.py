@@ -20,14 +20,16 @@ class StepFailed(RuntimeError):
 
 
 class Pool:
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, preload: Sequence[str] = ()) -> None:
+        """`preload`: the modules of the steps to come, imported by each process before its first."""
         context = multiprocessing.get_context("spawn")
         self.conns: list[Connection] = []
         self.processes: list[BaseProcess] = []
         self.progress = [0] * size
         for index in range(size):
             mine, theirs = context.Pipe()
-            process = context.Process(target=worker.main, args=(theirs, index, size), daemon=True)
+            process = context.Process(target=worker.main, args=(theirs, index, size, tuple(preload)),
+                                      daemon=True)
             process.start()
             theirs.close()
             self.conns.append(mine)

@@ -56,11 +56,13 @@ def cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def main(conn: Connection, index: int, count: int) -> None:
-    """The client process's entry point (multiprocessing, spawned). The steps' modules are
-    imported first: unpickling a step would otherwise import its module (and storage, through
-    the harness) in the middle of a timed run, stalling this process for seconds."""
-    importlib.import_module("bench.scenarios.all")
+def main(conn: Connection, index: int, count: int, preload: Sequence[str]) -> None:
+    """The client process's entry point (multiprocessing, spawned). The steps' modules (named
+    by the parent) are imported first: unpickling a step would otherwise import its module (and
+    storage, through the harness) in the middle of a timed run, stalling this process for
+    seconds."""
+    for module in preload:
+        importlib.import_module(module)
     asyncio.run(_serve(Worker(index, count, conn)))
 
 
