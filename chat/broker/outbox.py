@@ -22,6 +22,7 @@ from chat.base.tasks import cancelled
 
 log = logging.getLogger("neuvo.broker")
 MAX_PIPELINE = 1000  # commands a round trip, so a backlog goes out in pieces
+MAX_PENDING = 100_000  # beyond this Redis is not keeping up (hung, not refusing): drop, not grow
 
 
 class Outbox:
@@ -31,6 +32,7 @@ class Outbox:
         self._pending: deque[tuple[tuple[Any, ...], asyncio.Future[None] | None]] = deque()
         self._wake = asyncio.Event()
         self._sending = False
+        self._full = False
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -45,20 +47,36 @@ class Outbox:
 
     def put(self, *command: Any) -> None:
         """Send the command soon; a failure is logged (and the command dropped)."""
-        self._pending.append((command, None))
-        self._wake.set()
+        if self._room():
+            self._pending.append((command, None))
+            self._wake.set()
 
     def put_tracked(self, *command: Any) -> asyncio.Future[None]:
         """Send the command soon; the future says when it went out, or why it could not."""
         sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if not self._room():
+            sent.set_exception(ConnectionError(f"{self._what}: Redis is not keeping up"))
+            return sent
         self._pending.append((command, sent))
         self._wake.set()
         return sent
 
+    def _room(self) -> bool:
+        if len(self._pending) < MAX_PENDING:
+            self._full = False
+            return True
+        if not self._full:  # once per spell, not once per command
+            log.error("%s: %d commands wait for Redis; dropping more", self._what, len(self._pending))
+            self._full = True
+        return False
+
     async def drained(self) -> None:
         """Return once everything put so far has gone out (or failed: then raise why)."""
         if self._pending or self._sending:
-            await self.put_tracked("PING")
+            mark: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._pending.append((("PING",), mark))  # past the bound: it is what the bound waits for
+            self._wake.set()
+            await mark
 
     async def _run(self) -> None:
         while True:
@@ -81,6 +99,10 @@ class Outbox:
                 await pipe.execute()
         except (RedisError, OSError) as failed:
             log.error("%s failed: %s (%d dropped)", self._what, type(failed).__name__, len(batch))
+            error = failed
+        except Exception as failed:
+            # A bug must not stop the outbox for good: everything after it would wait forever.
+            log.exception("%s failed (%d dropped)", self._what, len(batch))
             error = failed
         for _, sent in batch:
             if sent is None or sent.done():
