@@ -1,5 +1,6 @@
 """What the advisor's commands do: connect (welcome) and leave, status, write and notes, typing,
-transfer, close; and ending a user's sessions.
+transfer, a close's checks and late outcome (the closes themselves go in batches:
+chat.live.closes); and ending a user's sessions.
 
 Each function is run by `LiveService.run`, which holds the lock where the command changes the
 queue or an assignment (see chat.live.service).
@@ -256,19 +257,15 @@ def _nobody(command: TransferChat, chat: LiveChat) -> str:
             "the chat stays with you")
 
 
-async def close(core: Core, command: CloseChat) -> None:
-    """End the chat with an outcome; or, for the advisor's chat that already ended without one
-    (the visitor left, it went idle), give it its outcome now."""
-    if command.outcome not in core.config.outcomes:
-        raise BadField(f"unknown outcome {command.outcome!r}")
-    if core.state.chat(command.chat_id) is None:
-        await _late_outcome(core, command)
-        return
-    chat = own_chat(core, command.username, command.chat_id)
-    await core.end(chat, event=ChatEvent.END, by="advisor", reason=None, outcome=command.outcome)
+def check_outcome(core: Core, outcome: str) -> None:
+    """A close's outcome must be one of the service's (chat.live.closes ends the chats)."""
+    if outcome not in core.config.outcomes:
+        raise BadField(f"unknown outcome {outcome!r}")
 
 
-async def _late_outcome(core: Core, command: CloseChat) -> None:
+async def late_outcome(core: Core, command: CloseChat) -> None:
+    """For the advisor's chat that already ended without an outcome (the visitor left, it went
+    idle): give it its outcome now."""
     presence = _presence(core, command.username)
     async with core.db.transaction() as session:
         row = await chats.chat_by_id(session, chat_id=command.chat_id)

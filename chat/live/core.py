@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from chat.base.clock import Clock
@@ -45,6 +46,17 @@ from storage.database import Database
 from storage.tables import Message
 
 log = logging.getLogger("neuvo.live")
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A chat to end: the lifecycle event, who ended it, why, and the advisor's outcome."""
+
+    chat: LiveChat
+    event: ChatEvent
+    by: str
+    reason: str | None
+    outcome: str | None = None
 
 
 class Core:
@@ -228,27 +240,39 @@ class Core:
     async def end(
         self, chat: LiveChat, *, event: ChatEvent, by: str, reason: str | None, outcome: str | None = None
     ) -> None:
+        await self.end_many([Ending(chat, event, by, reason, outcome)])
+
+    async def end_many(self, endings: list[Ending]) -> None:
+        """End the chats in one transaction, then tell their parties; if it fails, none ended."""
         now = self.clock.now()
-        status = next_state(chat.status, event)
-        chat.ended = True  # lines still queued are refused (chat_ended), not stored after the end
+        for ending in endings:
+            ending.chat.ended = True  # lines still queued are refused (chat_ended), not stored after the end
         try:
             async with self.db.transaction() as session:
-                row = await chats.chat_by_id(session, chat_id=chat.id)
-                assert row is not None
-                await chats.end_chat(
-                    session, chat=row, status=status, ended_by=by, reason=reason, outcome=outcome, now=now
-                )
-                await statistics.record_ended_chat(session, chat=row, now=now, tz=self.tz)
+                rows = []
+                for ending in endings:
+                    row = await chats.chat_by_id(session, chat_id=ending.chat.id)
+                    assert row is not None
+                    await chats.end_chat(session, chat=row, status=next_state(ending.chat.status, ending.event),
+                                         ended_by=ending.by, reason=ending.reason, outcome=ending.outcome, now=now)
+                    await statistics.record_ended_chat(session, chat=row, now=now, tz=self.tz)
+                    rows.append(row)
         except BaseException:
-            chat.ended = False  # not ended after all: the chat goes on
+            for ending in endings:
+                ending.chat.ended = False  # not ended after all: the chat goes on
             raise
-        handled = (now - row.assigned_at).total_seconds() if chat.advisor and row.assigned_at else None
+        for ending, row in zip(endings, rows, strict=True):
+            await self._ended(ending, row.status, row.assigned_at, now)
+        self.wake()
+
+    async def _ended(self, ending: Ending, status: str, assigned_at: datetime | None, now: datetime) -> None:
+        chat = ending.chat
+        handled = (now - assigned_at).total_seconds() if chat.advisor and assigned_at else None
         self.state.ended(chat, now=now, handled_s=handled)
         self.metrics.chats_ended.labels(status=status).inc()
         if chat.advisor is not None:
-            await self.to_advisor(chat.advisor, Ended(chat=chat.id, by=by, reason=reason))
-        await self.to_visitor(chat.id, Ended(by=by, reason=reason))
-        self.wake()
+            await self.to_advisor(chat.advisor, Ended(chat=chat.id, by=ending.by, reason=ending.reason))
+        await self.to_visitor(chat.id, Ended(by=ending.by, reason=ending.reason))
 
     async def requeue(
         self, chat: LiveChat, *, target_kind: str | None = None, target_value: str | None = None,

@@ -11,9 +11,9 @@ Questions are commands too (`AskStatus` for /api/service, `AskColleagues`, `AskQ
 the pages' choices. Changing is only through `run`. Lines and typing
 take no lock (the line writer orders lines by itself); a transfer stores its note like a line,
 then takes the lock for the move. Starts are stored in batches (chat.live.starts), as lines
-are, and so is each routing decision, so that a burst costs a transaction per batch; the queue
-announcer tells visitors of their new places a few times a second at most
-(chat.live.places).
+are, and so are advisors' closes (chat.live.closes) and each routing decision, so that a burst
+costs a transaction per batch; the queue announcer tells visitors of their new places a few
+times a second at most (chat.live.places).
 
 A several-process service will put another implementation of the same surface behind the same
 name, so that sockets and pages do not know which they have.
@@ -34,8 +34,8 @@ from chat.base.metrics import Metrics
 from chat.base.settings import Settings
 from chat.broker import Broker, Subscription, subscribe
 from chat.live import advisor_commands as advisor
+from chat.live import closes, starts
 from chat.live import commands as c
-from chat.live import starts
 from chat.live import visitor_commands as visitor
 from chat.live.batches import Batches
 from chat.live.config import ServiceConfig
@@ -56,14 +56,14 @@ _NOT_A_QUESTION = object()
 R = TypeVar("R")
 Handler = Callable[[Core, Any], Awaitable[Any]]
 
-# Commands that change the queue or an assignment: run under the lock. (A start is stored in a
-# batch with the starts sent meanwhile, under the lock too: chat.live.starts.)
+# Commands that change the queue or an assignment: run under the lock. (A start or an advisor's
+# close is stored in a batch with those sent meanwhile, under the lock too: chat.live.starts,
+# chat.live.closes.)
 LOCKED: dict[type[c.Command[Any]], Handler] = {
     c.VisitorEnds: visitor.end,
     c.AdvisorConnected: advisor.connected,
     c.AdvisorDisconnected: advisor.disconnected,
     c.SetStatus: advisor.set_status,
-    c.CloseChat: advisor.close,
     c.VisitorStillHere: visitor.still_here,
     c.VisitorLeftQuickly: visitor.left_quickly,
     c.BlockVisitor: advisor.block,
@@ -97,6 +97,8 @@ class LiveService:
         self._starts: Batches[c.StartChat, Queued | Closed] = Batches(
             partial(starts.admit, self._core), max_batch=starts.MAX_BATCH
         )
+        self._closes: Batches[c.CloseChat, None] = Batches(partial(closes.settle, self._core),
+                                                           max_batch=closes.MAX_BATCH)
         self._tasks: list[asyncio.Task[None]] = []
         self._ids = ChatIds()
 
@@ -112,10 +114,12 @@ class LiveService:
         ]
         self._core.writer.start()
         self._starts.start()
+        self._closes.start()
 
     async def stop(self) -> None:
         self._core.metrics.unwatch()
         await self._starts.stop()
+        await self._closes.stop()
         await self._core.writer.stop()
         for task in self._tasks:
             task.cancel()
@@ -144,6 +148,8 @@ class LiveService:
         if isinstance(command, c.StartChat):
             starts.check(core, command)
             return await self._starts.submit(command)
+        if isinstance(command, c.CloseChat):
+            return await self._closes.submit(command)
         question = self._answer(command)
         if question is not _NOT_A_QUESTION:
             return question

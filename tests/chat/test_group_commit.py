@@ -1,5 +1,5 @@
-"""Starts and assignments in batches: many at once cost one transaction, each is answered only
-once stored, and positions stay exact."""
+"""Starts, assignments and advisors' closes in batches: many at once cost one transaction, each
+is answered only once stored, and positions stay exact."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from chat.live.commands import StartChat
-from chat.wire.errors import Unavailable
+from chat.live.commands import CloseChat, StartChat
+from chat.wire.errors import ChatEnded, NotYours, Unavailable
 from chat.wire.outgoing import Queued
 from storage.tables import Chat
 from tests.refusals import accept_inserts, refuse_inserts
@@ -96,3 +96,38 @@ async def test_every_start_of_a_burst_hears_its_own_queued(tmp_path: Path, count
         assert sorted(q["position"] for q in queued) == list(range(1, count + 1))
         by_chat = {q["chat"]: q["position"] for q in queued}
         assert [by_chat[chat.id] for chat in service.live.view.waiting()] == list(range(1, count + 1))
+
+
+async def test_closes_sent_together_end_their_chats_in_one_transaction(service: Service) -> None:
+    talks = [await service.chat("anna"), await service.chat("bertil", language="sv"),
+             await service.chat("chloe", language="en")]
+    commits: list[object] = []
+
+    def count(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(service.db.engine.sync_engine, "commit", count)
+    try:
+        await asyncio.gather(*(service.live.run(CloseChat(name, talk.chat, "answered"))
+                               for name, talk in zip(("anna", "bertil", "chloe"), talks, strict=True)))
+    finally:
+        event.remove(service.db.engine.sync_engine, "commit", count)
+    assert len(commits) == 1
+    for talk in talks:
+        assert (await until(talk.visitor, "ended"))["by"] == "advisor"
+    async with service.db.transaction() as session:
+        ended = (await session.execute(select(Chat).where(Chat.status == "ended"))).scalars().all()
+        assert sorted(chat.outcome or "" for chat in ended) == ["answered"] * 3
+
+
+async def test_a_close_refused_in_a_batch_fails_alone(service: Service) -> None:
+    anna, bertil = await service.chat("anna"), await service.chat("bertil", language="sv")
+    answers = await asyncio.gather(
+        service.live.run(CloseChat("anna", anna.chat, "answered")),
+        service.live.run(CloseChat("anna", bertil.chat, "answered")),  # not hers
+        service.live.run(CloseChat("anna", anna.chat, "answered")),  # the same chat again
+        return_exceptions=True,
+    )
+    assert answers[0] is None
+    assert isinstance(answers[1], NotYours) and isinstance(answers[2], ChatEnded)
+    assert service.live.view.chat(bertil.chat) is not None  # Bertil's chat goes on
