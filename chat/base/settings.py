@@ -27,6 +27,7 @@ class Settings:
     secret_key: str | None = None
     timezone: str = "Europe/Helsinki"
     max_frame_bytes: int = 16384
+    ws_compression: bool = False  # per-message deflate: fewer bytes, more CPU and memory a socket
     max_message_chars: int = 2000
     max_body_bytes: int = 65536
     max_upload_bytes: int = 2 * 1024 * 1024

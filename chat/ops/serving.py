@@ -14,7 +14,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     return {
         "http": header_deadline_protocol(settings.header_timeout_s),
         "ws_max_size": settings.max_frame_bytes,
-        "ws_per_message_deflate": False,
+        "ws_per_message_deflate": settings.ws_compression,
         "access_log": False,  # it would log visitors' addresses
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted or None,

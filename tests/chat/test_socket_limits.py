@@ -98,3 +98,16 @@ async def test_an_address_holds_only_so_many_connections_at_once(tmp_path: Path)
                     await asyncio.sleep(0.05)
         await send(again, {"type": "ping"})
         assert (await until(again, "pong"))["type"] == "pong"
+
+
+@pytest.mark.parametrize("compression", [False, True], ids=["default: off", "NEUVO_WS_COMPRESSION on"])
+async def test_per_message_compression_is_off_unless_the_operator_turns_it_on(
+        tmp_path: Path, compression: bool) -> None:
+    # The websockets client offers permessage-deflate; the server takes it only when asked to.
+    async with running(tmp_path, ws_compression=compression) as service:
+        ws = await service.visitor()
+        assert ws.response is not None
+        extensions = ws.response.headers.get("Sec-WebSocket-Extensions") or ""
+        assert ("permessage-deflate" in extensions) is compression
+        await send(ws, {"type": "ping"})
+        assert (await receive(ws))["type"] == "pong"
