@@ -16,8 +16,10 @@ from chat.live.commands import CloseChat
 from chat.live.core import Core, Ending
 from chat.wire.errors import ChatEnded, ProtocolError
 from routing.lifecycle import ChatEvent
+from storage.errors import STORAGE_FAILURES
 
 MAX_BATCH = 200
+REFUSED: tuple[type[Exception], ...] = (ProtocolError, *STORAGE_FAILURES)
 Close = Pending[CloseChat, None]
 
 
@@ -29,7 +31,7 @@ async def settle(core: Core, batch: list[Close]) -> None:
         for pending in batch:
             try:
                 ending = await _ending(core, pending.request, endings)
-            except ProtocolError as error:
+            except REFUSED as error:  # a late outcome not stored fails this close alone
                 pending.fail(error)
                 continue
             if ending is None:
