@@ -4,16 +4,16 @@ shift in each hour, the same as a table, and the smallest fix of each bad run of
 (`routing.staffing`).
 
 It only reads: the form is a GET. The simulation is CPU work, so it runs in a worker thread,
-one forecast at a time per process, and its size is bounded (history weeks, runs, fixes)."""
+one forecast at a time per process (`chat.base.threads.OneAtATime`: a second one waits on the
+event loop, holding no thread), and its size is bounded (history weeks, runs, fixes)."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from babel.lists import format_list
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from chat.web.context import clock_of, db_of, settings_of, tz_of
+from chat.web.context import clock_of, db_of, forecasts_of, settings_of, tz_of
 from chat.web.i18n import LANGUAGES, Translator, request_language
 from chat.web.pages.coordinator_base import (
     Spreadsheet,
@@ -45,8 +45,6 @@ WEEKS = range(1, 27)  # history weeks a coordinator may choose
 DEFAULT_WEEKS = 8
 TARGET_MINUTES = range(1, 61)
 DEFAULT_TARGET_MINUTES = 2
-# Taken in the worker thread, so a second forecast waits there, never on the event loop.
-_one_at_a_time = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -79,12 +77,6 @@ def _choice(value: str | None, allowed: range, default: int) -> tuple[int, bool]
     except ValueError:
         return default, True
     return (number, False) if number in allowed else (default, True)
-
-
-def _compute(history: Sequence[PastChat], weeks: int, plan: Plan, start: datetime, end: datetime,
-             target: Target, seed: str) -> Outcome:
-    with _one_at_a_time:
-        return _simulated(history, weeks, plan, start, end, target, seed)
 
 
 def _simulated(history: Sequence[PastChat], weeks: int, plan: Plan, start: datetime, end: datetime,
@@ -143,8 +135,8 @@ async def forecast_page(request: Request) -> Response:
     target = Target(p90_wait_s=form.minutes * 60.0)
     outcome = None
     if history and not form.errors:
-        outcome = await asyncio.to_thread(_compute, history, form.weeks, plan, start, end, target,
-                                          f"forecast/{monday.isoformat()}")
+        outcome = await forecasts_of(request).run(partial(_simulated, history, form.weeks, plan, start, end, target,
+                                                          f"forecast/{monday.isoformat()}"))
     context: dict[str, Any] = {
         "monday": monday, "sunday": monday + timedelta(days=6), "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7), "weeks": form.weeks, "minutes": form.minutes, "errors": form.errors,
