@@ -36,6 +36,7 @@ from routing.arrivals import PastChat, demand_from
 from routing.forecast import HourForecast, Plan, forecast
 from routing.roster import Roster
 from routing.staffing import MOST_SHIFTS, Fix, Target, bad_runs, fixes
+from routing.wallclock import utc
 from storage import forecasting
 from storage.reports import LESS_THAN, suppressed, too_few
 
@@ -187,7 +188,7 @@ def _grid(hours: list[HourForecast], plan: Plan, target: Target, seen: Counter[t
     roster = Roster(plan.shifts)
     cells: dict[tuple[date, int], Cell] = {}
     for hour in hours:
-        middle = hour.start + timedelta(minutes=30)
+        middle = utc(hour.start) + timedelta(minutes=30)  # in UTC: the autumn's second 03:00 hour is its own
         on = sorted(roster.on_shift(middle).intersection(plan.staff))
         languages = sorted({code for name in on for code in plan.staff[name].languages})
         level = _level(hour, target) if hour.arrivals or plan.hours.is_open(middle) else "closed"
