@@ -80,6 +80,17 @@ def _choice(value: str | None, allowed: range, default: int) -> tuple[int, bool]
     return (number, False) if number in allowed else (default, True)
 
 
+def weeks_held(first: date | None, history_end: date, asked: int) -> int:
+    """The weeks of history the demand is the average of: the `asked` weeks before the Monday
+    `history_end`, or fewer when the statistics begin later (`first`, the first record's local
+    date; None: no record), counted from the week of the first record. Dividing by the weeks
+    asked would make a service three weeks old look a third as busy over eight: the weeks
+    before it began hold no chats because there was no service, not because nobody came."""
+    if first is None:
+        return asked
+    return max(1, min(asked, (history_end - monday_of(first)).days // 7))
+
+
 def _simulated(history: Sequence[PastChat], weeks: int, plan: Plan, start: datetime, end: datetime,
                target: Target, seed: str) -> Outcome:
     demand = demand_from(history, weeks)
@@ -126,9 +137,12 @@ async def forecast_page(request: Request) -> Response:
     monday = form.monday
     # History ends where the draft week or this week starts, whichever is first: only whole past weeks.
     history_end = min(monday, monday_of(today))
-    history_start = history_end - timedelta(weeks=form.weeks)
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     async with db_of(request).transaction() as session:
+        first = await forecasting.first_record(session)
+        first_day = None if first is None else first.astimezone(tz).date()
+        weeks = weeks_held(first_day, history_end, form.weeks)
+        history_start = history_end - timedelta(weeks=weeks)
         history = await forecasting.past_chats(session, start=local_midnight(history_start, tz),
                                                end=local_midnight(history_end, tz), tz=tz)
         plan = await forecasting.draft(session, start=start, end=end, tz=tz,
@@ -136,11 +150,12 @@ async def forecast_page(request: Request) -> Response:
     target = Target(p90_wait_s=form.minutes * 60.0)
     outcome = None
     if history and not form.errors:
-        outcome = await forecasts_of(request).run(partial(_simulated, history, form.weeks, plan, start, end, target,
+        outcome = await forecasts_of(request).run(partial(_simulated, history, weeks, plan, start, end, target,
                                                           f"forecast/{monday.isoformat()}"))
     context: dict[str, Any] = {
         "monday": monday, "sunday": monday + timedelta(days=6), "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7), "weeks": form.weeks, "minutes": form.minutes, "errors": form.errors,
+        "weeks_held": weeks, "first_day": first_day,
         "runs": RUNS, "history_first": history_start, "history_last": history_end - timedelta(days=1),
         "basis": suppressed(sum(not chat.refused for chat in history)),
         "refused": suppressed(sum(chat.refused for chat in history)), "outcome": outcome,
