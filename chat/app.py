@@ -21,6 +21,7 @@ from chat.admin.changes import Administration
 from chat.base.clock import Clock, SystemClock
 from chat.base.ratelimit import CountingFactory, local_counting
 from chat.base.settings import Settings
+from chat.base.threads import OneAtATime
 from chat.broker import Broker, open_broker
 from chat.live.commands import Reconfigure
 from chat.live.interface import Live
@@ -142,6 +143,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         app.state.admin = Administration(
             db=db, clock=service_clock, tz=settings.tz, changed=lambda: live.run(Reconfigure())
         )
+        app.state.forecasts = OneAtATime()  # made here, on the loop that serves: its lock is that loop's
         try:
             yield
         finally:

@@ -2,7 +2,8 @@
 
 Arrivals are a Poisson process whose rate is constant within each hour of the week and differs
 by (weekday, local hour, topic, language): the count of past chats in that cell divided by the
-number of weeks looked at. Visitors refused because nobody was on shift count as arrivals too:
+number of weeks the history covers (the caller's to know: a week before the statistics begin is
+no week of zero demand). Visitors refused because nobody was on shift count as arrivals too:
 they are the demand of the hours that went unstaffed, which a draft may staff. Handling times
 are drawn from those seen (per topic and language when there are enough of them, else from
 all). Patience (how long a visitor waits before leaving) is
@@ -82,8 +83,8 @@ class Demand:
 
 
 def demand_from(history: Sequence[PastChat], weeks: int, *, fallback_handling_s: float = 600.0) -> Demand:
-    """The demand of `weeks` past weeks of `history`. Without any handling time seen, every chat
-    takes `fallback_handling_s`."""
+    """The demand of `history`, which covers `weeks` past weeks. Without any handling time seen,
+    every chat takes `fallback_handling_s`."""
     if weeks < 1:
         raise ValueError("the forecast needs at least one week of history")
     counts: defaultdict[Cell, Counter[Kind]] = defaultdict(Counter)

@@ -1,8 +1,10 @@
 """For each run of bad hours in a forecast, the smallest change to the draft that fixes it.
 
 A run of bad hours is consecutive hours of one local date that miss the target
-(`HourForecast.bad`). The changes tried, smallest first, are extra shifts over exactly those
-hours by advisors who handle every topic: one shift of one language, for each language with
+(`HourForecast.bad`); hours follow each other in UTC, so a date the clocks change on has 23 or
+25 of them (in Helsinki the hour after 02:00 on the spring night is 04:00, and the autumn
+night has two 03:00 hours). The changes tried, smallest first, are extra shifts over exactly
+those hours by advisors who handle every topic: one shift of one language, for each language with
 demand in those hours (the busiest first); one shift by an advisor speaking several of them,
 as advisors in the draft do (Swedish and Finnish, say); then every choice of two shifts of one
 language each, then of three (`MOST_SHIFTS`). Each try simulates that date again with the extra
@@ -22,8 +24,10 @@ from itertools import combinations_with_replacement
 from routing.arrivals import Demand
 from routing.forecast import HourForecast, Plan, Staff, forecast
 from routing.roster import Shift
+from routing.wallclock import utc
 
 MOST_SHIFTS = 3
+HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +58,14 @@ class Fix:
 
 
 def bad_runs(hours: Sequence[HourForecast], target: Target) -> list[tuple[datetime, datetime]]:
-    """The runs of consecutive bad hours, each within one local date, as [start, end)."""
+    """The runs of consecutive bad hours, each within one local date, as [start, end) in the
+    hours' zone."""
     runs: list[tuple[datetime, datetime]] = []
     for hour in hours:
         if not hour.bad(target.p90_wait_s, target.lost):
             continue
-        end = hour.start + timedelta(hours=1)
-        if runs and runs[-1][1] == hour.start and runs[-1][0].date() == hour.start.date():
+        end = _next_hour(hour.start)
+        if runs and utc(runs[-1][1]) == utc(hour.start) and runs[-1][0].date() == hour.start.date():
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((hour.start, end))
@@ -84,7 +89,7 @@ def _fix(demand: Demand, plan: Plan, start: datetime, end: datetime, *, target: 
         extra = [(Shift(f"+{n}", start, end), Staff(f"+{n}", "+", languages, None, capacity))
                  for n, languages in enumerate(shifts)]
         tried = forecast(demand, plan.with_shifts(extra), day, following, runs=runs, seed=seed)
-        if not any(h.bad(target.p90_wait_s, target.lost) for h in tried if start <= h.start < end):
+        if not any(h.bad(target.p90_wait_s, target.lost) for h in tried if utc(start) <= utc(h.start) < utc(end)):
             return Fix(start, end, shifts)
     return Fix(start, end, ())
 
@@ -103,11 +108,19 @@ def _changes(languages: list[str], plan: Plan) -> Iterator[tuple[Languages, ...]
 
 
 def _languages_in(demand: Demand, start: datetime, end: datetime) -> list[str]:
-    """The languages with demand within [start, end) (local hours), the busiest first."""
+    """The languages with demand within [start, end) (each hour's cell by its local weekday and
+    hour), the busiest first."""
     totals: dict[str, float] = {}
     hour = start
-    while hour < end:
+    while utc(hour) < utc(end):
         for (_, language), rate in demand.in_cell((hour.weekday(), hour.hour)).items():
             totals[language] = totals.get(language, 0.0) + rate
-        hour += timedelta(hours=1)
+        hour = _next_hour(hour)
     return sorted(totals, key=lambda language: (-totals[language], language))
+
+
+def _next_hour(hour: datetime) -> datetime:
+    """The hour after `hour`, in its zone. Adding an hour to an aware datetime moves its wall
+    clock and keeps the zone's offset rules out of it: across a clock change that lands on a
+    time that does not exist (spring) or on the wrong one of two (autumn), so the step is in UTC."""
+    return (utc(hour) + HOUR).astimezone(hour.tzinfo)

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from routing.arrivals import PastChat
 from routing.forecast import Plan, Staff
@@ -44,6 +44,14 @@ async def past_chats(session: AsyncSession, *, start: datetime, end: datetime, t
         chats.append(PastChat(local.weekday(), local.hour, attempt.topic, attempt.language, None, None, False,
                               refused=True))
     return chats
+
+
+async def first_record(session: AsyncSession) -> datetime | None:
+    """The hour the first chat or turned-away visitor on record arrived in (statistics are kept
+    for good), None before any: the history the forecast can draw on begins there."""
+    found = [(await session.execute(select(func.min(col(table.hour_bucket))))).scalar()
+             for table in (ChatStatistic, RefusedAttempt)]
+    return min((hour for hour in found if hour is not None), default=None)
 
 
 async def draft(session: AsyncSession, *, start: datetime, end: datetime, tz: ZoneInfo,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.tables import Organisation, SessionRow, User
 
@@ -51,6 +51,19 @@ async def update_users(session: AsyncSession, *, users: Sequence[User]) -> None:
 async def user_by_username(session: AsyncSession, *, username: str) -> User | None:
     result = await session.execute(select(User).where(User.username == username))
     return result.scalar_one_or_none()
+
+
+async def users_to_change(session: AsyncSession, *, usernames: Collection[str]) -> dict[str, User]:
+    """The users by username, read afresh and locked for the rest of the transaction where the
+    database can (PostgreSQL; SQLite writes one transaction at a time anyway), so that of two
+    transactions changing them the second waits and reads what the first made of them. Locked in
+    id order, so two that lock the same users never each wait for the other; FOR NO KEY UPDATE,
+    the lock an update of theirs takes anyway, so rows that refer to them are not held up."""
+    result = await session.execute(
+        select(User).where(col(User.username).in_(usernames)).order_by(col(User.id))
+        .with_for_update(key_share=True).execution_options(populate_existing=True)
+    )
+    return {user.username: user for user in result.scalars().all()}
 
 
 async def user_by_id(session: AsyncSession, *, user_id: int) -> User | None:

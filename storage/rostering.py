@@ -10,7 +10,7 @@ what undoing the change needs (`put_back`), and all it needs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -136,6 +136,21 @@ async def _on_roster(session: AsyncSession, shift_id: int) -> ShiftRow | None:
 
 async def shift_by_id(session: AsyncSession, *, shift_id: int) -> ShiftRow | None:
     return await session.get(ShiftRow, shift_id)
+
+
+async def shifts_to_change(session: AsyncSession, *, shift_ids: Collection[int]) -> dict[int, ShiftRow]:
+    """The shifts by id (cancelled ones too), read afresh and locked for the rest of the
+    transaction where the database can (PostgreSQL: FOR UPDATE; SQLite writes one transaction at
+    a time anyway), so that of two transactions handing on one shift the second waits and reads
+    what the first made of it. Locked in id order, so two that lock the same shifts never each
+    wait for the other."""
+    if not shift_ids:
+        return {}
+    result = await session.execute(
+        select(ShiftRow).where(col(ShiftRow.id).in_(shift_ids)).order_by(col(ShiftRow.id))
+        .with_for_update().execution_options(populate_existing=True)
+    )
+    return {shift.id or 0: shift for shift in result.scalars().all()}
 
 
 async def cancel_shift(session: AsyncSession, *, shift_id: int, now: datetime) -> ShiftChange | None:

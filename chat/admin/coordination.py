@@ -14,9 +14,8 @@ from __future__ import annotations
 from datetime import date
 
 from chat.admin.changes import Administration
-from chat.admin.errors import Problem, Problems, Refused
+from chat.admin.errors import Problems
 from storage import coordination, people
-from storage.errors import Duplicate
 from storage.tables import CoordinatorTerm, User
 
 COORDINATOR, ADVISOR = "coordinator", "advisor"
@@ -25,19 +24,14 @@ COORDINATOR, ADVISOR = "coordinator", "advisor"
 async def hand_over(admin: Administration, *, actor: str, incoming: str, on: date | None,
                     keep_role: bool) -> User:
     """`actor` hands the coordinator's term over to `incoming` on the date `on` (None: not a date)."""
-    try:
-        return await _hand_over(admin, actor=actor, incoming=incoming, on=on, keep_role=keep_role)
-    except Duplicate:  # another hand-over to them came first: one running term each (storage.tables)
-        raise Refused([Problem("incoming", "incoming_has_term", f"{incoming} already holds a term",
-                               {"name": incoming})]) from None
-
-
-async def _hand_over(admin: Administration, *, actor: str, incoming: str, on: date | None,
-                     keep_role: bool) -> User:
     async with admin.change(actor=actor, action="coordinator_handover") as change:
         session, problems = change.session, Problems()
-        outgoing = await people.user_by_username(session, username=actor)
-        successor = await people.user_by_username(session, username=incoming.strip().lower())
+        # Both locked until the change ends: of two hand-overs at once by one coordinator (or to
+        # one person) the second reads what the first made of them, and is refused. Their rows,
+        # not the outgoing's term: before the first hand-over there is no term to lock.
+        wanted = incoming.strip().lower()
+        locked = await people.users_to_change(session, usernames=[actor, wanted])
+        outgoing, successor = locked.get(actor), locked.get(wanted)
         if outgoing is None or outgoing.role != COORDINATOR:
             problems.add("incoming", "not_coordinator", "only a coordinator hands the coordinator's term over")
         if successor is None or not successor.active:

@@ -107,8 +107,10 @@ async def ask_swap(admin: Administration, *, actor: str, shift_id: int, other_sh
         session, now = change.session, admin.clock.now()
         user = await _duty_user(session, actor)
         problems = Problems()
-        own = await _free_shift(session, shift_id, now, problems, field="shift")
-        theirs = await _free_shift(session, other_shift_id, now, problems, field="other") if other_shift_id else None
+        locked = await rostering.shifts_to_change(session, shift_ids=[i for i in (shift_id, other_shift_id) if i])
+        own = await _free_shift(session, locked.get(shift_id), now, problems, field="shift")
+        theirs = (await _free_shift(session, locked.get(other_shift_id), now, problems, field="other")
+                  if other_shift_id else None)
         if other_shift_id is None:
             problems.add("other", "other", "choose another advisor's shift to swap with")
         problems.raise_any()
@@ -132,7 +134,8 @@ async def give_away(admin: Administration, *, actor: str, shift_id: int, to: str
         session, now = change.session, admin.clock.now()
         user = await _duty_user(session, actor)
         problems = Problems()
-        own = await _free_shift(session, shift_id, now, problems, field="shift")
+        locked = await rostering.shifts_to_change(session, shift_ids=[shift_id])
+        own = await _free_shift(session, locked.get(shift_id), now, problems, field="shift")
         other = await active_advisor(session, to, problems) if to else None
         problems.raise_any()
         assert own is not None
@@ -148,11 +151,11 @@ async def give_away(admin: Administration, *, actor: str, shift_id: int, to: str
     return request
 
 
-async def _free_shift(session: Session, shift_id: int | None, now: datetime, problems: Problems, *,
+async def _free_shift(session: Session, shift: ShiftRow | None, now: datetime, problems: Problems, *,
                       field: str) -> ShiftRow | None:
-    """The shift, on the roster, not begun, and not in another request not decided yet; else
-    None and a problem of `field`."""
-    shift = await rostering.shift_by_id(session, shift_id=shift_id) if shift_id else None
+    """The shift (locked: `rostering.shifts_to_change`, so that of two requests asked about it
+    at once the second sees the first), on the roster, not begun, and not in another request not
+    decided yet; else None and a problem of `field`."""
     if shift is None or shift.cancelled_at is not None:
         problems.add(field, "gone", "that shift is not on the roster")
     elif shift.start <= now:
@@ -244,8 +247,10 @@ async def _stepped(session: Session, actor: str, request_id: int, event: Request
 
 
 async def _checked_moves(session: Session, admin: Administration, request: ShiftRequest) -> list[Move]:
-    """The moves the request makes, checked against the roster as it is now."""
-    moves = await _moves(session, request, admin.clock.now())
+    """The moves the request makes, checked against the roster as it is now, its shifts locked
+    until the change ends: of two requests about one shift approved at once, the second reads
+    the shift as the first left it, and is refused."""
+    moves = await _moves(session, request, admin.clock.now(), lock=True)
     for warnings in await move_warnings(session, admin, moves):
         if OVERLAP in warnings:
             raise _refused("request", "overlap", "someone would have two overlapping shifts")
@@ -254,25 +259,28 @@ async def _checked_moves(session: Session, admin: Administration, request: Shift
     return moves
 
 
-async def _moves(session: Session, request: ShiftRequest, now: datetime) -> list[Move]:
+async def _moves(session: Session, request: ShiftRequest, now: datetime, *, lock: bool) -> list[Move]:
+    """The moves the request makes; with `lock` its shifts are locked (`rostering.shifts_to_change`)."""
     if request.kind == RequestKind.COVER:
         assert request.start is not None and request.end is not None
         if request.start <= now:
             raise _refused("request", "begun", "the time offered has begun")
         return [Move(None, request.requester_id, request.start, request.end)]
-    own = await _still(session, request.shift_id, request.requester_id, now)
+    ids = [i for i in (request.shift_id, request.other_shift_id) if i]
+    shifts = (await rostering.shifts_to_change(session, shift_ids=ids) if lock
+              else await shift_requests.shifts(session, ids=ids))
+    own = _still(shifts.get(request.shift_id or 0), request.requester_id, now)
     if request.other_user_id is None:
         raise _refused("request", "not_agreed", "nobody has taken the shift yet")
     moves = [Move(own.id, request.other_user_id, own.start, own.end)]
     if request.kind == RequestKind.SWAP:
-        theirs = await _still(session, request.other_shift_id, request.other_user_id, now)
+        theirs = _still(shifts.get(request.other_shift_id or 0), request.other_user_id, now)
         moves.append(Move(theirs.id, request.requester_id, theirs.start, theirs.end))
     return moves
 
 
-async def _still(session: Session, shift_id: int | None, user_id: int, now: datetime) -> ShiftRow:
+def _still(shift: ShiftRow | None, user_id: int, now: datetime) -> ShiftRow:
     """The shift as the request found it: on the roster, not begun, still the same person's."""
-    shift = await rostering.shift_by_id(session, shift_id=shift_id) if shift_id else None
     if shift is None or shift.cancelled_at is not None or shift.user_id != user_id:
         raise _refused("request", "changed", "the roster has changed since: the shift is not as it was")
     if shift.start <= now:
@@ -288,7 +296,7 @@ async def check(admin: Administration, *, request_id: int) -> tuple[str, ...]:
         if request is None:
             return ("gone",)
         try:
-            moves = await _moves(session, request, admin.clock.now())
+            moves = await _moves(session, request, admin.clock.now(), lock=False)
         except Refused as refused:
             return tuple(problem.code for problem in refused.problems)
         return tuple(dict.fromkeys(code for codes in await move_warnings(session, admin, moves) for code in codes))

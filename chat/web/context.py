@@ -1,5 +1,6 @@
 """What the web edges are given by the app factory, read off the app's state in one place:
-the live service, the administration, sign-in sessions, storage, the clock and the settings.
+the live service, the administration, sign-in sessions, storage, the clock, the settings and
+the forecasts' turn.
 Endpoints take what they need from here; none reaches one of them through another."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from starlette.requests import HTTPConnection
 from chat.admin.changes import Administration
 from chat.base.clock import Clock
 from chat.base.settings import Settings
+from chat.base.threads import OneAtATime
 from chat.live.interface import Live
 from chat.web.auth import Sessions
 from storage.database import Database
@@ -39,6 +41,11 @@ def sessions_of(connection: HTTPConnection) -> Sessions:
 
 def db_of(connection: HTTPConnection) -> Database:
     return _given(connection, "db", Database)
+
+
+def forecasts_of(connection: HTTPConnection) -> OneAtATime:
+    """The staffing forecasts' turn: one simulation at a time in this process."""
+    return _given(connection, "forecasts", OneAtATime)
 
 
 def clock_of(connection: HTTPConnection) -> Clock:

@@ -65,6 +65,28 @@ async def test_a_well_staffed_week_needs_no_fix_and_no_history_says_so(tmp_path:
         assert '<td class="forecast--ok">' in grid and "forecast--bad" not in grid
 
 
+async def test_a_service_younger_than_the_weeks_chosen_is_averaged_over_its_own_weeks(tmp_path: Path) -> None:
+    """Three Tuesdays of statistics, 3 Finnish chats an hour at 10 and 11, and eight weeks
+    chosen: the demand is the three weeks' average (3 an hour, not 9 over 8), and the page says
+    the history is shorter than chosen."""
+    async with coordinating(tmp_path) as (service, client):
+        await add_history(service, per_hour=3, language="fi", hour=10, weeks=3)
+        page = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "8"})
+        assert "Based on 18 chats from 2 Nov 2026 to 22 Nov 2026" in page.text
+        assert ("The statistics begin only on 3 Nov 2026, so the demand is the weekly average of those 3 weeks, "
+                "not of the 8 weeks chosen.") in page.text
+        ten = re.search(r"<td>10–11</td>\s*<td class=\"num\">([0-9.]+)</td>", page.text)
+        assert ten is not None and 2 <= float(ten.group(1)) <= 4
+        finnish = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "8", "lang": "fi"})
+        assert ("Tilastot alkavat vasta 3.11.2026, joten kysyntä on näiden 3 viikon keskiarvo eikä valittujen "
+                "8 viikon.") in finnish.text
+        swedish = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "8", "lang": "sv"})
+        assert ("Statistiken börjar först den 3 nov. 2026, så efterfrågan är genomsnittet av 3 veckor, inte av de "
+                "8 veckor som valts.") in swedish.text
+        within = await client.get("/coordinator/forecast", params={"week": "2026-11-24", "weeks": "2"})
+        assert "Based on 12 chats from 9 Nov 2026" in within.text and "The statistics begin" not in within.text
+
+
 async def test_visitors_turned_away_unstaffed_are_demand_a_draft_can_serve(tmp_path: Path) -> None:
     """Tuesdays at 9 had nobody on shift: three visitors turned away each week. The draft week
     has all three advisors on from 8, so the forecast expects them and answers them."""

@@ -6,12 +6,13 @@ people pages and the hand-over is in the cooperation group's report. Today is 20
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
 from sqlmodel import select
 
-from storage import offline, people, roster
+from storage import coordination, offline, people, roster
 from storage.tables import AuditEntry, OfflineMessage
 from tests.chat.coordinator_fixtures import COORDINATOR, client_of, coordinating, csrf_of, rows_of
 from tests.chat.share_fixtures import local
@@ -132,3 +133,22 @@ async def test_the_outgoing_hands_over_and_the_incoming_has_the_role_with_nothin
             again = await hand_over(bertil, incoming="cora", date="2026-11-24")
             assert again.status_code == 400 and "Cora Coordinator already holds a coordinator term" in again.text
         assert (await client.get("/coordinator")).status_code == 200  # Cora's session: the role is back
+
+
+async def test_two_hand_overs_at_once_by_one_coordinator_hand_over_once(tmp_path: Path) -> None:
+    """Cora hands over to Bertil and to Anna at the same moment (two tabs): one hand-over is made
+    and the other is refused, as she is no longer the coordinator; one term runs, one person
+    holds the role."""
+    async with coordinating(tmp_path) as (service, client):
+        csrf = await csrf_of(client, PEOPLE)
+        both = await asyncio.gather(*(client.post(f"{PEOPLE}/handover", data={
+            "csrf": csrf, "incoming": incoming, "date": "2026-11-24"}) for incoming in ("bertil", "anna")))
+        # The second is refused by the hand-over (400), or by the page if she is an advisor by then (403).
+        statuses = sorted(r.status_code for r in both)
+        assert statuses[0] == 303 and statuses[1] in (400, 403), statuses
+        coordinators = sorted(name for name, role in (await roles(service)).items() if role == "coordinator")
+        assert coordinators in (["anna"], ["bertil"])
+        assert len(await audited(service, "coordinator_handover")) == 1
+        async with service.db.transaction() as session:
+            running = [term for term in await coordination.terms(session) if term.until is None]
+        assert [term.username for term in running] == coordinators

@@ -17,8 +17,9 @@ import httpx
 import icalendar
 from sqlalchemy import select
 
-from storage import people, roster
-from storage.tables import AuditEntry
+from routing.shift_requests import RequestKind, RequestState
+from storage import people, roster, shift_requests
+from storage.tables import AuditEntry, ShiftRequest
 from tests.chat.coordinator_fixtures import client_of, coordinating, csrf_of
 from tests.service import TUESDAY_10, Service
 
@@ -316,3 +317,44 @@ async def test_two_approvals_at_once_approve_once(tmp_path: Path) -> None:
         assert await shifts_of(service, "anna") == [(TUESDAY_10.replace(hour=8), TUESDAY_10.replace(hour=17)),
                                                     (THURSDAY_12, THURSDAY_12 + timedelta(hours=4))]
         assert await audited(service) == ["shift_request_swap", "shift_request_agree", "shift_request_approve"]
+
+
+async def test_one_shift_given_away_twice_at_once_is_in_one_request(tmp_path: Path) -> None:
+    async with coordinating(tmp_path) as (service, _), client_of(service, "anna") as anna:
+        own = await add_shift(service, "anna", WEDNESDAY_9, 3)
+        csrf = await csrf_of(anna, f"/console/shifts/{own}")
+        both = await asyncio.gather(*(anna.post(f"/console/shifts/{own}/give", data={"csrf": csrf, "to": to})
+                                      for to in ("bertil", "chloe")))
+        assert sorted(r.status_code for r in both) == [303, 400]
+        assert "That shift is in another request already." in next(r.text for r in both if r.status_code == 400)
+        assert len(request_ids((await anna.get("/console")).text)) == 1
+        assert await audited(service) == ["shift_request_give"]
+
+
+async def pending_give_away(service: Service, shift_id: int, giver: str, taker: str) -> int:
+    """A give-away of the shift that the taker has agreed to, stored as it is: as two asked at
+    once could leave one beside another (before the shift was locked while asked about)."""
+    async with service.db.transaction() as session:
+        users = {u.username: u.id or 0 for u in await people.all_users(session)}
+        request = await shift_requests.add(session, request=ShiftRequest(
+            kind=RequestKind.GIVE, status=RequestState.PENDING, requester_id=users[giver], shift_id=shift_id,
+            other_user_id=users[taker], created_at=TUESDAY_10, agreed_at=TUESDAY_10))
+        return request.id or 0
+
+
+async def test_two_requests_about_one_shift_approved_at_once_hand_it_on_once(tmp_path: Path) -> None:
+    """Anna's Wednesday given to Chloe and to Bertil, both agreed: approved at the same moment,
+    one goes through and the other finds the shift no longer Anna's."""
+    async with coordinating(tmp_path) as (service, cora):
+        own = await add_shift(service, "anna", WEDNESDAY_9, 3)
+        requests = [await pending_give_away(service, own, "anna", taker) for taker in ("chloe", "bertil")]
+        csrf = await csrf_of(cora, "/coordinator/requests")
+        both = await asyncio.gather(*(cora.post(f"/coordinator/requests/{request_id}/approve", data={"csrf": csrf})
+                                      for request_id in requests))
+        assert sorted(r.status_code for r in both) == [303, 400]
+        refused = next(r.text for r in both if r.status_code == 400)
+        assert "The roster has changed since: the shift is no longer as it was." in refused
+        wednesday = (WEDNESDAY_9, WEDNESDAY_9 + timedelta(hours=3))
+        holders = [name for name in ("anna", "bertil", "chloe") if wednesday in await shifts_of(service, name)]
+        assert holders in (["bertil"], ["chloe"])
+        assert await audited(service) == ["shift_request_approve"]

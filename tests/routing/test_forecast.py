@@ -4,7 +4,7 @@ smallest fix of a bad run of hours. Seeded, so every figure here is the same on 
 from __future__ import annotations
 
 import random
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from routing.arrivals import Demand, Empirical, Exponential, PastChat, demand_from, nearest_rank, patience_mean
@@ -12,6 +12,7 @@ from routing.forecast import Fate, Plan, Staff, forecast, simulate
 from routing.hours import OpeningHours, WeeklyOpening
 from routing.roster import Shift
 from routing.staffing import MOST_SHIFTS, Fix, Target, bad_runs, fixes
+from routing.wallclock import utc
 
 TZ = ZoneInfo("Europe/Helsinki")
 TUESDAY = datetime(2026, 11, 3, tzinfo=TZ)
@@ -167,3 +168,21 @@ def test_two_languages_missing_take_a_bilingual_shift_if_the_draft_has_such_advi
         found += fixes(demand, plan, bad_runs(hours, target), target=target, capacity=3, runs=5, seed="s")
     assert found == [Fix(at(14), at(15), (frozenset({"sv", "en"}),)),
                      Fix(at(14), at(15), (frozenset({"sv"}), frozenset({"en"})))]
+
+
+def test_a_night_the_clocks_change_has_its_real_hours() -> None:
+    """Finnish chats every hour 01-06 of the two Sundays the clocks change in 2026, open all day
+    and nobody on shift: each night's bad hours are one run, four hours long in spring (no 03:00)
+    and six in autumn (03:00 twice), and one Finnish shift over exactly those hours fixes it."""
+    sundays = OpeningHours(weekly=(WeeklyOpening(6, time(0), None),), tz=TZ)
+    demand = Demand({(6, h): {("general", "fi"): 6.0} for h in range(1, 6)}, Exponential(300), 600)
+    plan, target = Plan((), {}, sundays), Target(p90_wait_s=120)
+    for sunday, day_hours, length in ((datetime(2026, 3, 29, tzinfo=TZ), 23, 4),
+                                      (datetime(2026, 10, 25, tzinfo=TZ), 25, 6)):
+        hours = forecast(demand, plan, sunday, sunday + timedelta(days=1), runs=3, seed="s")
+        assert len(hours) == day_hours
+        [(start, end)] = bad_runs(hours, target)
+        assert (utc(start), utc(end)) == (utc(sunday.replace(hour=1)), utc(sunday.replace(hour=6)))
+        assert utc(end) - utc(start) == timedelta(hours=length)
+        found = fixes(demand, plan, [(start, end)], target=target, capacity=3, runs=3, seed="s")
+        assert found == [Fix(start, end, (frozenset({"fi"}),))]

@@ -4,16 +4,16 @@ shift in each hour, the same as a table, and the smallest fix of each bad run of
 (`routing.staffing`).
 
 It only reads: the form is a GET. The simulation is CPU work, so it runs in a worker thread,
-one forecast at a time per process, and its size is bounded (history weeks, runs, fixes)."""
+one forecast at a time per process (`chat.base.threads.OneAtATime`: a second one waits on the
+event loop, holding no thread), and its size is bounded (history weeks, runs, fixes)."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from babel.lists import format_list
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from chat.web.context import clock_of, db_of, settings_of, tz_of
+from chat.web.context import clock_of, db_of, forecasts_of, settings_of, tz_of
 from chat.web.i18n import LANGUAGES, Translator, request_language
 from chat.web.pages.coordinator_base import (
     Spreadsheet,
@@ -36,6 +36,7 @@ from routing.arrivals import PastChat, demand_from
 from routing.forecast import HourForecast, Plan, forecast
 from routing.roster import Roster
 from routing.staffing import MOST_SHIFTS, Fix, Target, bad_runs, fixes
+from routing.wallclock import utc
 from storage import forecasting
 from storage.reports import LESS_THAN, suppressed, too_few
 
@@ -45,8 +46,6 @@ WEEKS = range(1, 27)  # history weeks a coordinator may choose
 DEFAULT_WEEKS = 8
 TARGET_MINUTES = range(1, 61)
 DEFAULT_TARGET_MINUTES = 2
-# Taken in the worker thread, so a second forecast waits there, never on the event loop.
-_one_at_a_time = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,15 @@ def _choice(value: str | None, allowed: range, default: int) -> tuple[int, bool]
     return (number, False) if number in allowed else (default, True)
 
 
-def _compute(history: Sequence[PastChat], weeks: int, plan: Plan, start: datetime, end: datetime,
-             target: Target, seed: str) -> Outcome:
-    with _one_at_a_time:
-        return _simulated(history, weeks, plan, start, end, target, seed)
+def weeks_held(first: date | None, history_end: date, asked: int) -> int:
+    """The weeks of history the demand is the average of: the `asked` weeks before the Monday
+    `history_end`, or fewer when the statistics begin later (`first`, the first record's local
+    date; None: no record), counted from the week of the first record. Dividing by the weeks
+    asked would make a service three weeks old look a third as busy over eight: the weeks
+    before it began hold no chats because there was no service, not because nobody came."""
+    if first is None:
+        return asked
+    return max(1, min(asked, (history_end - monday_of(first)).days // 7))
 
 
 def _simulated(history: Sequence[PastChat], weeks: int, plan: Plan, start: datetime, end: datetime,
@@ -133,9 +137,12 @@ async def forecast_page(request: Request) -> Response:
     monday = form.monday
     # History ends where the draft week or this week starts, whichever is first: only whole past weeks.
     history_end = min(monday, monday_of(today))
-    history_start = history_end - timedelta(weeks=form.weeks)
     start, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     async with db_of(request).transaction() as session:
+        first = await forecasting.first_record(session)
+        first_day = None if first is None else first.astimezone(tz).date()
+        weeks = weeks_held(first_day, history_end, form.weeks)
+        history_start = history_end - timedelta(weeks=weeks)
         history = await forecasting.past_chats(session, start=local_midnight(history_start, tz),
                                                end=local_midnight(history_end, tz), tz=tz)
         plan = await forecasting.draft(session, start=start, end=end, tz=tz,
@@ -143,11 +150,12 @@ async def forecast_page(request: Request) -> Response:
     target = Target(p90_wait_s=form.minutes * 60.0)
     outcome = None
     if history and not form.errors:
-        outcome = await asyncio.to_thread(_compute, history, form.weeks, plan, start, end, target,
-                                          f"forecast/{monday.isoformat()}")
+        outcome = await forecasts_of(request).run(partial(_simulated, history, weeks, plan, start, end, target,
+                                                          f"forecast/{monday.isoformat()}"))
     context: dict[str, Any] = {
         "monday": monday, "sunday": monday + timedelta(days=6), "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7), "weeks": form.weeks, "minutes": form.minutes, "errors": form.errors,
+        "weeks_held": weeks, "first_day": first_day,
         "runs": RUNS, "history_first": history_start, "history_last": history_end - timedelta(days=1),
         "basis": suppressed(sum(not chat.refused for chat in history)),
         "refused": suppressed(sum(chat.refused for chat in history)), "outcome": outcome,
@@ -195,7 +203,7 @@ def _grid(hours: list[HourForecast], plan: Plan, target: Target, seen: Counter[t
     roster = Roster(plan.shifts)
     cells: dict[tuple[date, int], Cell] = {}
     for hour in hours:
-        middle = hour.start + timedelta(minutes=30)
+        middle = utc(hour.start) + timedelta(minutes=30)  # in UTC: the autumn's second 03:00 hour is its own
         on = sorted(roster.on_shift(middle).intersection(plan.staff))
         languages = sorted({code for name in on for code in plan.staff[name].languages})
         level = _level(hour, target) if hour.arrivals or plan.hours.is_open(middle) else "closed"
