@@ -28,7 +28,7 @@ MAX_PENDING = 100_000  # beyond this Redis is not keeping up (hung, not refusing
 class Outbox:
     def __init__(self, redis: Redis, what: str) -> None:
         self._redis = redis
-        self._what = what  # for the log: "publish", "commands", "answers"
+        self._what = what  # what the log calls it: "publish", "asking the live service", "answering"
         self._pending: deque[tuple[tuple[Any, ...], asyncio.Future[None] | None]] = deque()
         self._wake = asyncio.Event()
         self._sending = False
@@ -48,18 +48,20 @@ class Outbox:
     def put(self, *command: Any) -> None:
         """Send the command soon; a failure is logged (and the command dropped)."""
         if self._room():
-            self._pending.append((command, None))
-            self._wake.set()
+            self._enqueue(command, None)
 
     def put_tracked(self, *command: Any) -> asyncio.Future[None]:
         """Send the command soon; the future says when it went out, or why it could not."""
         sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        if not self._room():
+        if self._room():
+            self._enqueue(command, sent)
+        else:
             sent.set_exception(ConnectionError(f"{self._what}: Redis is not keeping up"))
-            return sent
+        return sent
+
+    def _enqueue(self, command: tuple[Any, ...], sent: asyncio.Future[None] | None) -> None:
         self._pending.append((command, sent))
         self._wake.set()
-        return sent
 
     def _room(self) -> bool:
         if len(self._pending) < MAX_PENDING:
@@ -74,8 +76,7 @@ class Outbox:
         """Return once everything put so far has gone out (or failed: then raise why)."""
         if self._pending or self._sending:
             mark: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._pending.append((("PING",), mark))  # past the bound: it is what the bound waits for
-            self._wake.set()
+            self._enqueue(("PING",), mark)  # past the bound: it is what the bound waits for
             await mark
 
     async def _run(self) -> None:

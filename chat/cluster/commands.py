@@ -78,8 +78,10 @@ class CommandClient:
         sent = self._outbox.put_tracked("RPUSH", QUEUE, json.dumps(
             {"id": request, "origin": self.process, "command": pack(command)}))
         try:
-            await sent
-            return await asyncio.wait_for(answer, self.timeout_s)
+            # The timeout covers the sending too: a Redis that hangs must not hold the caller.
+            async with asyncio.timeout(self.timeout_s):
+                await sent
+                return await answer
         except (TimeoutError, RedisError, OSError) as error:
             log.error("no answer from the live service: %s", type(error).__name__)
             raise Unavailable("the service cannot answer now; nothing was done, please retry") from None
