@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple, cast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, insert, update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage.database import Database
 from storage.tables import Chat, Message
 
 VISIBLE_TO_VISITOR = ("visitor", "advisor", "system")
@@ -16,20 +22,72 @@ _MESSAGES = cast(Table, Message.__table__)  # type: ignore[attr-defined]
 _CHATS = cast(Table, Chat.__table__)  # type: ignore[attr-defined]
 
 
-async def store_lines(session: AsyncSession, *, lines: Sequence[Message]) -> None:
-    """Insert new lines of several chats (seqs decided by the caller) in one statement and move
-    each chat's last seq and last activity on: a round trip or two per batch, whatever its size."""
+@dataclass(frozen=True, slots=True)
+class NewLine:
+    """A line to store, as the line writer placed it: a `Message` row without the ORM's
+    instrumentation, which cost more to build than the row does to write."""
+
+    chat_id: str
+    seq: int
+    sender: str
+    text: str
+    client_id: str
+    author: str
+    user_id: int | None
+    created_at: datetime
+
+
+_COLUMNS = ("chat_id", "seq", "sender", "text", "client_id", "author", "user_id", "created_at")  # as `_row`
+_INSERT = f"INSERT INTO message ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+_MOVE_ON = "UPDATE chat SET last_seq = ?, last_activity_at = ? WHERE id = ?"
+
+
+async def store_lines(db: Database, *, lines: Sequence[NewLine]) -> None:
+    """Insert new lines of several chats (seqs decided by the caller) and move each chat's last
+    seq and last activity on, in one transaction. On SQLite, two statements on the driver in
+    one trip to a worker thread (`Database.in_one_trip`); elsewhere Core statements in one
+    session: executemany either way, a round trip or two per batch, whatever its size."""
     if not lines:
         return
-    # Core statements on the tables: executemany without the ORM's per-row bookkeeping.
-    await session.execute(insert(_MESSAGES), [line.model_dump(exclude={"id"}) for line in lines])
-    newest = {line.chat_id: line for line in lines}  # seqs rise within a chat in batch order
-    await session.execute(
-        update(_CHATS)
-        .where(_CHATS.c.id == bindparam("chat"))
-        .values(last_seq=bindparam("seq"), last_activity_at=bindparam("at")),
-        [{"chat": line.chat_id, "seq": line.seq, "at": line.created_at} for line in newest.values()],
-    )
+    newest = list({line.chat_id: line for line in lines}.values())  # seqs rise within a chat in batch order
+    if db.is_sqlite:
+        await db.in_one_trip(_sqlite_statements(lines, newest, _bind_at(db.direct_engine.dialect)))
+        return
+    async with db.transaction() as session:
+        await session.execute(insert(_MESSAGES), [{name: getattr(line, name) for name in _COLUMNS} for line in lines])
+        await session.execute(
+            update(_CHATS)
+            .where(_CHATS.c.id == bindparam("chat"))
+            .values(last_seq=bindparam("seq"), last_activity_at=bindparam("at")),
+            [{"chat": line.chat_id, "seq": line.seq, "at": line.created_at} for line in newest],
+        )
+
+
+@cache
+def _bind_at(dialect: Dialect) -> Callable[[datetime], Any]:
+    """How the column type writes a time for this driver (UTC, in SQLAlchemy's own text form),
+    so that lines written past the ORM read back like any other row."""
+    processor = _MESSAGES.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert processor is not None, "UtcDateTime converts"
+    return processor
+
+
+def _sqlite_statements(
+    lines: Sequence[NewLine], newest: Sequence[NewLine], bind_at: Callable[[datetime], Any]
+) -> Callable[[DBAPIConnection], None]:
+    rows = [_row(line, bind_at) for line in lines]
+    moves = [(line.seq, bind_at(line.created_at), line.chat_id) for line in newest]
+
+    def run(driver: DBAPIConnection) -> None:
+        driver.executemany(_INSERT, rows)
+        driver.executemany(_MOVE_ON, moves)
+
+    return run
+
+
+def _row(line: NewLine, bind_at: Callable[[datetime], Any]) -> tuple[Any, ...]:
+    return (line.chat_id, line.seq, line.sender, line.text, line.client_id, line.author, line.user_id,
+            bind_at(line.created_at))
 
 
 class ClientKey(NamedTuple):

@@ -132,14 +132,16 @@ class FullFilesystem:
 
 
 class PageLimit:
-    """SQLite's max_page_count on every connection the server takes from its pool: while full,
-    the file may not grow past the pages it has, and a write that would fails with SQLITE_FULL.
-    (A pragma is per connection, so it is set as each one is checked out.)"""
+    """SQLite's max_page_count on every connection the server takes from its pools (the async
+    engine's, and the direct one the line writer uses): while full, the file may not grow past
+    the pages it has, and a write that would fails with SQLITE_FULL. (A pragma is per
+    connection, so it is set as each one is checked out.)"""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.limit = SQLITE_MAX_PAGES
-        event.listen(db.engine.sync_engine, "checkout", self._apply)
+        for engine in (db.engine.sync_engine, db.direct_engine):
+            event.listen(engine, "checkout", self._apply)
 
     def _apply(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         cursor = dbapi_connection.cursor()

@@ -43,7 +43,7 @@ from routing import policy
 from routing.lifecycle import ChatEvent, ChatState, next_state
 from storage import chats, messages, service, statistics
 from storage.database import Database
-from storage.tables import Message
+from storage.messages import NewLine
 
 log = logging.getLogger("neuvo.live")
 
@@ -166,7 +166,7 @@ class Core:
         for presence in self.state.advisors():
             await self.to_advisor(presence.username, frame)
 
-    async def announce_line(self, chat: LiveChat, message: Message) -> None:
+    async def announce_line(self, chat: LiveChat, message: NewLine) -> None:
         """Send a stored line to whoever may see it: notes reach the advisor only."""
         self.metrics.messages_stored.labels(sender=message.sender).inc()
         if message.sender != "note":

@@ -23,13 +23,12 @@ from chat.wire.errors import ChatEnded
 from storage import messages
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES, is_outage
-from storage.messages import ClientKey, author_of
-from storage.tables import Message
+from storage.messages import ClientKey, NewLine, author_of
 
 log = logging.getLogger("neuvo.writer")
 MAX_BATCH = 500
 
-Announce = Callable[[LiveChat, Message], Awaitable[None]]
+Announce = Callable[[LiveChat, NewLine], Awaitable[None]]
 
 
 class WriteFailed(Exception):
@@ -60,11 +59,11 @@ Pending = batches.Pending[Line, int]
 
 @dataclass(frozen=True)
 class Placed:
-    """A line of a batch with its seq; `message` is None when its client id was stored before."""
+    """A line of a batch with its seq; `line` is None when its client id was stored before."""
 
     pending: Pending
     seq: int
-    message: Message | None
+    line: NewLine | None
 
 
 class LineWriter:
@@ -97,13 +96,13 @@ class LineWriter:
         # before its own copy of the line, so a client never shows the line twice meanwhile.
         for line in placed:
             line.pending.answer(line.seq)
-        for line in placed:
-            if line.message is not None:
-                await self._announce(line.pending.request.chat, line.message)
+        for each in placed:
+            if each.line is not None:
+                await self._announce(each.pending.request.chat, each.line)
 
-    async def _announce(self, chat: LiveChat, message: Message) -> None:
+    async def _announce(self, chat: LiveChat, line: NewLine) -> None:
         try:
-            await self.announce(chat, message)
+            await self.announce(chat, line)
         except Exception:
             # Stored is stored: the parties get it on resume. The writer must live on.
             log.exception("announcing a stored line failed")
@@ -151,19 +150,27 @@ class LineWriter:
     async def _store(self, batch: list[Pending]) -> list[Placed]:
         """One transaction for the batch; returns each line's seq once committed, with the
         lines that were new (in seq order)."""
+        await self._load_seqs(batch)
         now = self.clock.now()
         placed: list[Placed] = []
-        async with self.db.transaction() as session:
-            for chat in {id(p.request.chat): p.request.chat for p in batch
-                         if p.request.chat.client_seqs is None}.values():
-                chat.last_seq, chat.client_seqs = await messages.client_seqs(session, chat_id=chat.id)
-            for pending in batch:
-                if pending.request.chat.ended:
-                    pending.fail(ChatEnded("this chat has ended"))
-                    continue
-                placed.append(_place(pending, now))
-            await messages.store_lines(session, lines=[line.message for line in placed if line.message is not None])
+        for pending in batch:
+            if pending.request.chat.ended:
+                pending.fail(ChatEnded("this chat has ended"))
+                continue
+            placed.append(_place(pending, now))
+        await messages.store_lines(self.db, lines=[each.line for each in placed if each.line is not None])
         return placed
+
+    async def _load_seqs(self, batch: list[Pending]) -> None:
+        """The stored seqs of the batch's chats not in memory yet (a chat's first line here, or
+        its first after a failed batch). Read before the write's transaction, not in it: every
+        line of a chat is written by this one writer, a batch at a time, so none comes between."""
+        chats = {id(p.request.chat): p.request.chat for p in batch if p.request.chat.client_seqs is None}
+        if not chats:
+            return
+        async with self.db.transaction() as session:
+            for chat in chats.values():
+                chat.last_seq, chat.client_seqs = await messages.client_seqs(session, chat_id=chat.id)
 
 
 def _place(pending: Pending, now: datetime) -> Placed:
@@ -175,7 +182,7 @@ def _place(pending: Pending, now: datetime) -> Placed:
         return Placed(pending, chat.client_seqs[line.key], None)
     chat.last_seq += 1
     chat.client_seqs[line.key] = chat.last_seq
-    return Placed(pending, chat.last_seq, Message(
+    return Placed(pending, chat.last_seq, NewLine(
         chat_id=chat.id, seq=chat.last_seq, sender=line.sender, text=line.text,
         client_id=line.client_id, author=line.key.author, user_id=line.user_id, created_at=now,
     ))

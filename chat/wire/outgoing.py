@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from storage.messages import NewLine
 from storage.tables import Chat, Message
 
 OMITTED_WHEN_NONE = {"omit_none": True}
@@ -286,8 +287,9 @@ def at_or_none(t: datetime | None, tz: ZoneInfo) -> str | None:
     return at(t, tz) if t is not None else None
 
 
-def message_out(message: Message, tz: ZoneInfo, *, chat: str | None = None) -> MessageOut:
-    """A stored line as a `message` frame; with `chat` for an advisor socket."""
+def message_out(message: Message | NewLine, tz: ZoneInfo, *, chat: str | None = None) -> MessageOut:
+    """A stored line (read back, or just written) as a `message` frame; with `chat` for an
+    advisor socket."""
     return MessageOut(seq=message.seq, sender=message.sender, text=message.text, at=at(message.created_at, tz),
                       chat=chat)
 
