@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from chat.wire.errors import BadField, BadFrame, UnknownType
 
 MAX_ID_CHARS = 128
@@ -256,12 +258,12 @@ ADVISOR_FRAMES: Mapping[str, Parser] = {
 
 def decode(raw: str, parsers: Mapping[str, Parser]) -> Frame:
     try:
-        frame = json.loads(raw)
-    except ValueError:
-        raise BadFrame("frame is not JSON") from None
-    except RecursionError:
-        # Thousands of nested brackets fit in a frame; the parser gives up, and so do we.
-        raise BadFrame("frame nests too deep") from None
+        # orjson: a fifth of the standard parser's time. What it refuses is read again by the
+        # standard parser, which says why, and admits what JSON admits (a lone surrogate is then
+        # refused as a bad field, as docs/protocol.md says).
+        frame = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        frame = _standard_json(raw)
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise BadFrame("frame must be a JSON object with a string field 'type'")
     parser = parsers.get(frame["type"])
@@ -270,5 +272,11 @@ def decode(raw: str, parsers: Mapping[str, Parser]) -> Frame:
     return parser(frame)
 
 
-def encode(frame: Mapping[str, Any]) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+def _standard_json(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise BadFrame("frame is not JSON") from None
+    except RecursionError:
+        # Thousands of nested brackets fit in a frame; the parser gives up, and so do we.
+        raise BadFrame("frame nests too deep") from None

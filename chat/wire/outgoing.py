@@ -10,12 +10,13 @@ The builders at the end make frames from stored rows, formatting times in the se
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
+
+import orjson
 
 from storage.messages import NewLine
 from storage.tables import Chat, Message
@@ -272,7 +273,8 @@ def as_json(frame: OutFrame) -> dict[str, Any]:
 
 
 def encode(frame: OutFrame) -> str:
-    return json.dumps(as_json(frame), ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON text, non-ASCII as is (orjson: a fifth of the standard encoder's time)."""
+    return orjson.dumps(as_json(frame)).decode()
 
 
 # -- built from stored rows -----------------------------------------------------------------
