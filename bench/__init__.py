@@ -15,5 +15,7 @@ chart), each beside the relay's as its baseline.
     report     JSON, Markdown and the generated section of docs/benchmarks.md; chart: the SVG
     stats, procfs, progress   percentiles, /proc readings, the progress line
 
-bench/routing_bench.py times the pure routing core on its own and stays a separate script.
+bench/routing_bench.py times the pure routing core on its own and stays a separate script;
+bench/socket_memory.py (`python -m bench.socket_memory`) attributes an open socket's memory on
+the bare relay to the libraries of the stack.
 """
