@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -19,7 +22,7 @@ from sqlmodel import select
 
 from storage.audit import audit
 from storage.database import Database
-from storage.tables import AuditEntry
+from storage.tables import AuditEntry, Setting
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
@@ -64,3 +67,33 @@ async def test_a_task_cancelled_while_its_connection_goes_back_to_the_pool_ends_
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
     assert seeded.engine.sync_engine.pool.checkedout() == 0
     assert await details(seeded) == ([] if fails else ["kept"])  # and the next transaction runs
+
+
+async def test_a_caller_cancelled_during_its_trip_to_the_sqlite_thread_waits_for_the_trip_and_it_commits(
+    tmp_path: Path,
+) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'trip.db'}")
+    await db.migrate()
+    inside, go_on, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def work(driver: Any) -> None:  # in the worker thread, inside BEGIN IMMEDIATE ... COMMIT
+        driver.execute("INSERT INTO setting (key, value) VALUES (?, ?)", ("trip", "kept"))
+        inside.set()
+        go_on.wait(10)
+        finished.set()
+
+    trip = asyncio.create_task(db.in_one_trip(work))
+    await asyncio.get_running_loop().run_in_executor(None, inside.wait)
+    trip.cancel()
+    # Cancelled, the caller still waits for the thread (and holds the writer lock meanwhile):
+    # a caller that let go here would leave a transaction running under the next one's feet.
+    await asyncio.wait({trip}, timeout=0.2)
+    assert not trip.done()
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await trip
+    assert finished.is_set()
+    async with db.transaction() as session:  # the lock is free again, and the trip committed
+        stored = await session.get(Setting, "trip")
+    assert stored is not None and stored.value == "kept"
+    await db.close()
