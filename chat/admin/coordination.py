@@ -48,11 +48,13 @@ async def hand_over(admin: Administration, *, actor: str, incoming: str, on: dat
                          today=today)
         problems.raise_any()
         assert outgoing is not None and successor is not None and on is not None  # refused above otherwise
-        if term is None:  # the first hand-over since terms are recorded: the outgoing's term up to it
+        if term is not None:
+            await coordination.end_term(session, term=term, until=on)
+        elif not await coordination.terms(session, user_id=outgoing.id):
+            # The first hand-over since terms are recorded: the outgoing's term up to it. One who
+            # kept the role after an earlier hand-over holds no term now, and has one recorded.
             await coordination.add_term(session, term=CoordinatorTerm(
                 user_id=outgoing.id or 0, organisation_id=outgoing.organisation_id, until=on))
-        else:
-            await coordination.end_term(session, term=term, until=on)
         await coordination.add_term(session, term=CoordinatorTerm(
             user_id=successor.id or 0, organisation_id=successor.organisation_id, since=on,
             handed_over_by=outgoing.id))

@@ -7,6 +7,7 @@ people pages and the hand-over is in the cooperation group's report. Today is 20
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,7 @@ from tests.chat.share_fixtures import local
 from tests.service import Service
 
 PEOPLE = "/coordinator/people"
+NOV_24 = date(2026, 11, 24)
 
 
 async def hand_over(client: httpx.AsyncClient, **form: str) -> httpx.Response:
@@ -132,6 +134,16 @@ async def test_the_outgoing_hands_over_and_the_incoming_has_the_role_with_nothin
             assert (await roles(service))["bertil"] == "coordinator" and (await roles(service))["cora"] == "coordinator"
             again = await hand_over(bertil, incoming="cora", date="2026-11-24")
             assert again.status_code == 400 and "Cora Coordinator already holds a coordinator term" in again.text
+            # Bertil, who kept the role but holds no term since, hands the role on to Anna: her
+            # term begins, and his one term stays as it was (no second, unbounded one for him).
+            onward = await hand_over(bertil, incoming="anna", date="2026-11-24")
+            assert onward.status_code == 303
+            async with service.db.transaction() as session:
+                terms_now = await coordination.terms(session)
+            assert [(t.since, t.until) for t in terms_now if t.username == "bertil"] == [(NOV_24, NOV_24)]
+            assert [(t.since, t.until, t.handed_over_by) for t in terms_now if t.username == "anna"] == [
+                (NOV_24, None, "Bertil")]
+            assert (await roles(service))["bertil"] == "advisor"
         assert (await client.get("/coordinator")).status_code == 200  # Cora's session: the role is back
 
 
