@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import gc
 import os
-import socket
 import sys
 import tracemalloc
 from collections import Counter
@@ -27,6 +26,7 @@ from bench.procfs import rss_kib
 from bench.relay import create_app
 from chat.base.settings import Settings
 from chat.ops.serving import uvicorn_options
+from tests.processes import free_port
 
 # A client process that opens N sockets, says "open", and holds them until its stdin closes.
 _CLIENT = """
@@ -38,12 +38,6 @@ async def main(url, n):
 asyncio.run(main(sys.argv[1], int(sys.argv[2])))
 """
 LIBRARIES = ("uvicorn", "websockets", "starlette", "h11", "asyncio", "bench")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _library(filename: str) -> str:
@@ -71,7 +65,7 @@ async def _closed(client: asyncio.subprocess.Process) -> None:
 async def measure(sockets: int) -> dict[str, Any]:
     """The RSS growth per socket (tracemalloc off), then the Python allocations per socket by
     library (tracemalloc on, a second set of sockets)."""
-    port = _free_port()
+    port = free_port()
     options = {**uvicorn_options(Settings()), "limit_concurrency": None}
     config = uvicorn.Config(create_app(3), host="127.0.0.1", port=port, log_level="warning", **options)
     config.load()

@@ -83,26 +83,29 @@ class Database:
     def direct_engine(self) -> sa.Engine:
         """SQLite: the same file through the standard library's driver, for `in_one_trip`; made
         at first use, with the engine's tuning (a test's pragmas listen on both)."""
+        return self._direct_ready()[0]
+
+    def _direct_ready(self) -> tuple[sa.Engine, ThreadPoolExecutor]:
+        """The direct engine and the one thread that uses it."""
         if self._direct is None:
             engine = sa.create_engine("sqlite:///" + self.url.split(":///", 1)[1], hide_parameters=True)
             event.listen(engine, "connect", _sqlite_tuning(self.busy_timeout_s))
             self._direct = engine, ThreadPoolExecutor(max_workers=1, thread_name_prefix="neuvo-sqlite")
-        return self._direct[0]
+        return self._direct
 
     async def in_one_trip(self, work: Callable[[DBAPIConnection], None]) -> None:
         """SQLite: `work` on the driver's connection in one transaction, run whole in one worker
         thread in one trip. The async driver crosses to its thread and back for every statement,
-        BEGIN and COMMIT included, and that crossing was most of what a small write cost (issue
-        15's profile: about 1 ms of the event loop per transaction, 40 µs this way). The
+        BEGIN and COMMIT included, and that crossing was most of what a small write cost (measured
+        for issue 15: about 1 ms of the event loop per transaction, 40 µs this way). The
         process's writer lock is held throughout, as by `transaction`, and to the end of the
         thread's work even if the caller is cancelled meanwhile."""
         assert self._sqlite_writer is not None, "SQLite only"
-        engine = self.direct_engine
-        assert self._direct is not None
+        engine, thread = self._direct_ready()
         async with asyncio.timeout(self.busy_timeout_s):
             await self._sqlite_writer.acquire()
         try:
-            trip = asyncio.get_running_loop().run_in_executor(self._direct[1], _in_transaction, engine, work)
+            trip = asyncio.get_running_loop().run_in_executor(thread, _in_transaction, engine, work)
             await _to_the_end(trip)
         finally:
             self._sqlite_writer.release()

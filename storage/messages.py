@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, insert, update
-from sqlalchemy.engine import Dialect
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -51,7 +51,7 @@ async def store_lines(db: Database, *, lines: Sequence[NewLine]) -> None:
         return
     newest = list({line.chat_id: line for line in lines}.values())  # seqs rise within a chat in batch order
     if db.is_sqlite:
-        await db.in_one_trip(_sqlite_statements(lines, newest, _bind_at(db.direct_engine.dialect)))
+        await db.in_one_trip(_sqlite_statements(lines, newest, _sqlite_time()))
         return
     async with db.transaction() as session:
         await session.execute(insert(_MESSAGES), [{name: getattr(line, name) for name in _COLUMNS} for line in lines])
@@ -64,9 +64,10 @@ async def store_lines(db: Database, *, lines: Sequence[NewLine]) -> None:
 
 
 @cache
-def _bind_at(dialect: Dialect) -> Callable[[datetime], Any]:
-    """How the column type writes a time for this driver (UTC, in SQLAlchemy's own text form),
-    so that lines written past the ORM read back like any other row."""
+def _sqlite_time() -> Callable[[datetime], Any]:
+    """How the column type writes a time for SQLite's driver (UTC, in SQLAlchemy's own text
+    form), so that lines written past the ORM read back like any other row."""
+    dialect = sqlite.dialect()  # pysqlite: the driver `Database.in_one_trip` uses
     processor = _MESSAGES.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
     assert processor is not None, "UtcDateTime converts"
     return processor
