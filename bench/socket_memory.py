@@ -1,12 +1,13 @@
-"""Where an open socket's memory goes, on the stack Neuvo is served by: N visitor sockets opened
-to the bare relay (uvicorn with the options `neuvo serve` uses, Starlette, websockets) running in
-this process, from a client process of their own, and the Python allocations they added,
-grouped by the library whose code made them (tracemalloc), beside the RSS growth.
+"""Where an open socket's memory goes: N visitor sockets opened to the bare relay (uvicorn with
+the options `neuvo serve` uses, Starlette, websockets) or to Neuvo itself (`--target neuvo`, on a
+new SQLite file), served in this process, from a client process of their own, and the Python
+allocations they added, grouped by the library whose code made them (tracemalloc), beside the
+RSS growth. The sockets are open, not started: what the stack and the socket's own state hold.
 
 The bare relay holds a socket and nothing else, so what it shows is the floor under Neuvo's
 figure: docs/benchmarks.md, "Reading this run".
 
-Run: python -m bench.socket_memory [--sockets 500]
+Run: python -m bench.socket_memory [--sockets 500] [--target relay|neuvo]
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ import asyncio
 import gc
 import os
 import sys
+import tempfile
 import tracemalloc
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from bench.procfs import rss_kib
-from bench.relay import create_app
+from bench.relay import create_app as create_relay
+from chat.app import create_app as create_neuvo
 from chat.base.settings import Settings
 from chat.ops.serving import uvicorn_options
 from tests.processes import free_port
@@ -31,13 +35,14 @@ from tests.processes import free_port
 # A client process that opens N sockets, says "open", and holds them until its stdin closes.
 _CLIENT = """
 import asyncio, sys, websockets
-async def main(url, n):
-    sockets = [await websockets.connect(url, compression=None) for _ in range(n)]
+async def main(url, n, origin):
+    sockets = [await websockets.connect(url, compression=None, origin=origin) for _ in range(n)]
     print("open", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+asyncio.run(main(sys.argv[1], int(sys.argv[2]), sys.argv[3]))
 """
-LIBRARIES = ("uvicorn", "websockets", "starlette", "h11", "asyncio", "bench")
+LIBRARIES = ("uvicorn", "websockets", "starlette", "h11", "asyncio", "bench", "chat", "storage")
+TARGETS = ("relay", "neuvo")
 
 
 def _library(filename: str) -> str:
@@ -48,7 +53,7 @@ def _library(filename: str) -> str:
 
 async def _opened(port: int, sockets: int) -> asyncio.subprocess.Process:
     client = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _CLIENT, f"ws://127.0.0.1:{port}/ws/visitor", str(sockets),
+        sys.executable, "-c", _CLIENT, f"ws://127.0.0.1:{port}/ws/visitor", str(sockets), f"http://127.0.0.1:{port}",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     assert client.stdout is not None
     assert await client.stdout.readline() == b"open\n"
@@ -62,12 +67,26 @@ async def _closed(client: asyncio.subprocess.Process) -> None:
     await client.wait()
 
 
-async def measure(sockets: int) -> dict[str, Any]:
+def _app(target: str, folder: Path) -> tuple[Any, Settings]:
+    """The app to hold the sockets, and the settings it is served with."""
+    if target == "relay":
+        return create_relay(3), Settings()
+    # One client process opens every socket: no per-address limit.
+    settings = Settings.from_env({}, database_url=f"sqlite:///{folder / 'neuvo.db'}", connections_per_address=0)
+    return create_neuvo(settings), settings
+
+
+async def measure(sockets: int, target: str = "relay") -> dict[str, Any]:
     """The RSS growth per socket (tracemalloc off), then the Python allocations per socket by
     library (tracemalloc on, a second set of sockets)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return await _measure(sockets, *_app(target, Path(folder)))
+
+
+async def _measure(sockets: int, app: Any, settings: Settings) -> dict[str, Any]:
     port = free_port()
-    options = {**uvicorn_options(Settings()), "limit_concurrency": None}
-    config = uvicorn.Config(create_app(3), host="127.0.0.1", port=port, log_level="warning", **options)
+    options = {**uvicorn_options(settings), "limit_concurrency": None}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     config.load()
     server = uvicorn.Server(config)
     server.lifespan = config.lifespan_class(config)
@@ -102,10 +121,13 @@ async def measure(sockets: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Per-socket memory of the stack Neuvo is served by (bare relay).")
+    parser = argparse.ArgumentParser(description="Per-socket memory of the bare relay's stack, or of Neuvo.")
     parser.add_argument("--sockets", type=int, default=500)
-    found = asyncio.run(measure(parser.parse_args().sockets))
-    print(f"{found['sockets']} sockets open to the bare relay: RSS {found['rss_kib_per_socket']} KiB a socket; "
+    parser.add_argument("--target", choices=TARGETS, default="relay")
+    args = parser.parse_args()
+    found = asyncio.run(measure(args.sockets, args.target))
+    held_by = "the bare relay" if args.target == "relay" else "Neuvo"
+    print(f"{found['sockets']} sockets open to {held_by}: RSS {found['rss_kib_per_socket']} KiB a socket; "
           f"Python allocations {found['python_kib_per_socket']} KiB a socket:")
     for name, kib in found["by_library_kib"].items():
         print(f"  {name:<11} {kib:6.2f} KiB")

@@ -35,6 +35,7 @@ from chat.web.pages import console, console_offline, coordinator, statements
 from chat.web.pages import session as session_pages
 from chat.web.pages.common import SignInRequired, render, sign_in_redirect
 from chat.web.sockets import advisor, visitor
+from chat.web.sockets.routes import SocketRoutes
 from chat.wire.errors import Unavailable, storage_failure
 from storage.database import Database
 from storage.errors import STORAGE_FAILURES, is_outage
@@ -178,6 +179,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(ConnectionsPerAddress, limit=settings.connections_per_address),
+        Middleware(SocketRoutes, routes=routes, settings=settings),  # the sockets' way past the rest
         Middleware(SecurityHeaders, settings=settings),
         Middleware(OriginGuard, settings=settings),
         Middleware(WidgetCors, settings=settings),

@@ -6,6 +6,7 @@ from typing import Any
 
 from chat.base.settings import Settings
 from chat.ops.header_deadline import header_deadline_protocol
+from chat.ops.socket_protocol import LeanWebSocketProtocol
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
@@ -13,6 +14,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     trusted = ",".join(settings.trusted_proxies)
     return {
         "http": header_deadline_protocol(settings.header_timeout_s),
+        "ws": LeanWebSocketProtocol,
         "ws_max_size": settings.max_frame_bytes,
         "ws_per_message_deflate": settings.ws_compression,
         "access_log": False,  # it would log visitors' addresses
