@@ -69,6 +69,7 @@ def foreign_origin(scope: Scope, settings: Settings) -> bool:
 
 
 async def refuse_origin(scope: Scope, receive: Receive, send: Send) -> None:
+    """A socket handshake closed before accept (HTTP 403), or a 403 `forbidden_origin` as JSON."""
     if scope["type"] == "websocket":
         await receive()  # websocket.connect
         await send({"type": "websocket.close", "code": 1008})  # before accept: HTTP 403

@@ -12,7 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.service import FRAME_TIMEOUT, Service, receive, running, send, until
+from tests.service import FRAME_TIMEOUT, WIDGET_ORIGIN, Service, receive, running, send, until
 
 
 async def _error(ws: object, raw: str) -> dict[str, object]:
@@ -103,6 +103,17 @@ async def test_frame_flood_is_rate_limited_then_closed_1008(tmp_path: Path) -> N
 async def test_foreign_origin_is_refused_on_the_visitor_socket(service: Service) -> None:
     with pytest.raises(InvalidStatus) as refused:
         await connect(f"{service.ws_base}/ws/visitor", origin="https://evil.example")  # type: ignore[arg-type]
+    assert refused.value.response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/ws/visitor/", "/ws//visitor", "/WS/visitor", "/ws/visitor/../advisor"])
+@pytest.mark.parametrize("origin", ["https://evil.example", WIDGET_ORIGIN])
+async def test_a_socket_path_that_misses_the_sockets_own_route_is_still_refused(
+        service: Service, path: str, origin: str) -> None:
+    """Near-misses of /ws/visitor go the pages' way (OriginGuard, the router): none reaches an
+    endpoint, from a foreign origin nor from a widget origin."""
+    with pytest.raises(InvalidStatus) as refused:
+        await connect(f"{service.ws_base}{path}", origin=origin)  # type: ignore[arg-type]
     assert refused.value.response.status_code == 403
 
 

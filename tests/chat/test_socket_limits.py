@@ -111,3 +111,20 @@ async def test_per_message_compression_is_off_unless_the_operator_turns_it_on(
         assert ("permessage-deflate" in extensions) is compression
         await send(ws, {"type": "ping"})
         assert (await receive(ws))["type"] == "pong"
+
+
+async def test_many_sockets_opened_at_once_from_one_address_get_only_its_share(tmp_path: Path) -> None:
+    """The sockets go past the pages' middleware (chat.web.sockets.routes), not past the count:
+    handshakes racing each other from one address are held to the limit, and another address
+    is not refused for them."""
+    async with running(tmp_path, connections_per_address=3, trusted_proxies=("127.0.0.1",)) as service:
+        tries = await asyncio.gather(*(service.visitor(address="10.0.0.1") for _ in range(12)),
+                                     return_exceptions=True)
+        held = [ws for ws in tries if not isinstance(ws, BaseException)]
+        refused = [error for error in tries if isinstance(error, BaseException)]
+        assert len(held) == 3
+        assert all(isinstance(error, InvalidStatus) for error in refused)
+        elsewhere = await service.visitor(address="10.0.0.2")
+        for ws in [*held, elsewhere]:
+            await send(ws, {"type": "ping"})
+            assert (await until(ws, "pong"))["type"] == "pong"
