@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,9 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+
+from storage.direct_sqlite import DirectSQLite
+from storage.sqlite_tuning import sqlite_tuning
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The session type callers hold inside `Database.transaction()`; repositories take it.
@@ -31,26 +33,6 @@ def async_url(url: str) -> str:
     if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         return url
     raise ValueError(f"unsupported database URL {url.split(':', 1)[0]!r}: use sqlite:/// or postgresql://")
-
-
-def _sqlite_tuning(busy_timeout_s: float) -> Callable[[Any, Any], None]:
-    def tune(dbapi_connection: Any, _record: Any) -> None:
-        # WAL lets the CLI write while the server reads; busy_timeout makes a writer wait that
-        # long for another process's write lock before it fails with "database is locked" (a
-        # storage failure: the client hears `unavailable` and retries). The driver's own BEGIN is
-        # switched off so that _begin_immediate can take the write lock up front (see there).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout_s * 1000):d}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # Deleted rows are overwritten, not just unlinked: a purged transcript leaves no bytes in
-        # free pages (see `Database.checkpoint` for the WAL).
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()
-
-    return tune
 
 
 def _begin_immediate(connection: sa.Connection) -> None:
@@ -71,42 +53,35 @@ class Database:
         # hide_parameters: an error's message must not carry what a visitor wrote into the logs.
         self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **options)
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_tuning(busy_timeout_s))
+            event.listen(self.engine.sync_engine, "connect", sqlite_tuning(busy_timeout_s))
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         # SQLite has one writer at a time anyway; queueing here is fairer and cheaper than
         # connections polling the file lock.
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         self.busy_timeout_s = busy_timeout_s
-        self._direct: tuple[sa.Engine, ThreadPoolExecutor] | None = None
+        self._direct: DirectSQLite | None = None
 
     @property
-    def direct_engine(self) -> sa.Engine:
+    def direct(self) -> DirectSQLite:
         """SQLite: the same file through the standard library's driver, for `in_one_trip`; made
-        at first use, with the engine's tuning (a test's pragmas listen on both)."""
-        return self._direct_ready()[0]
-
-    def _direct_ready(self) -> tuple[sa.Engine, ThreadPoolExecutor]:
-        """The direct engine and the one thread that uses it."""
+        at first use."""
         if self._direct is None:
-            engine = sa.create_engine("sqlite:///" + self.url.split(":///", 1)[1], hide_parameters=True)
-            event.listen(engine, "connect", _sqlite_tuning(self.busy_timeout_s))
-            self._direct = engine, ThreadPoolExecutor(max_workers=1, thread_name_prefix="neuvo-sqlite")
+            self._direct = DirectSQLite(self.url.split(":///", 1)[1], busy_timeout_s=self.busy_timeout_s)
         return self._direct
 
     async def in_one_trip(self, work: Callable[[DBAPIConnection], None]) -> None:
-        """SQLite: `work` on the driver's connection in one transaction, run whole in one worker
-        thread in one trip. The async driver crosses to its thread and back for every statement,
-        BEGIN and COMMIT included, and that crossing was most of what a small write cost (measured
-        for issue 15: about 1 ms of the event loop per transaction, 40 µs this way). The
-        process's writer lock is held throughout, as by `transaction`, and to the end of the
-        thread's work even if the caller is cancelled meanwhile."""
+        """SQLite: `work` on the driver's connection in one transaction: committed at once on
+        the event loop's thread when nothing else holds the write lock, otherwise in one trip to
+        a worker thread that waits for it (see storage.direct_sqlite). The process's writer
+        lock is held throughout the trip, as by `transaction`, and to the end of the thread's
+        work even if the caller is cancelled meanwhile."""
         assert self._sqlite_writer is not None, "SQLite only"
-        engine, thread = self._direct_ready()
+        if not self._sqlite_writer.locked() and self.direct.commit_now(work):
+            return  # nothing of this process's could run meanwhile: no lock to take
         async with asyncio.timeout(self.busy_timeout_s):
             await self._sqlite_writer.acquire()
         try:
-            trip = asyncio.get_running_loop().run_in_executor(thread, _in_transaction, engine, work)
-            await _to_the_end(trip)
+            await _to_the_end(self.direct.in_one_trip(work))
         finally:
             self._sqlite_writer.release()
 
@@ -174,9 +149,7 @@ class Database:
     async def close(self) -> None:
         await self.engine.dispose()
         if self._direct is not None:
-            engine, thread = self._direct
-            await asyncio.get_running_loop().run_in_executor(thread, engine.dispose)
-            thread.shutdown()
+            await self._direct.close()
             self._direct = None
 
 
@@ -185,18 +158,6 @@ async def _commit_and_close(session: AsyncSession) -> None:
         await session.commit()
     finally:
         await session.close()  # after a failed commit, the rollback
-
-
-def _in_transaction(engine: sa.Engine, work: Callable[[DBAPIConnection], None]) -> None:
-    """In the worker thread: a pooled connection, BEGIN IMMEDIATE (the write lock up front, as
-    `_begin_immediate`), the work, COMMIT. If anything raised, the pool's reset of the returned
-    connection rolls back."""
-    with engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None, "an open connection has its driver's"
-        driver.execute("BEGIN IMMEDIATE")
-        work(driver)
-        driver.execute("COMMIT")
 
 
 async def _to_the_end(work: Awaitable[None]) -> None:

@@ -133,14 +133,14 @@ class FullFilesystem:
 
 class PageLimit:
     """SQLite's max_page_count on every connection the server takes from its pools (the async
-    engine's, and the direct one the line writer uses): while full, the file may not grow past
+    engine's, and the two direct ones the line writer uses): while full, the file may not grow past
     the pages it has, and a write that would fails with SQLITE_FULL. (A pragma is per
     connection, so it is set as each one is checked out.)"""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.limit = SQLITE_MAX_PAGES
-        for engine in (db.engine.sync_engine, db.direct_engine):
+        for engine in (db.engine.sync_engine, *db.direct.engines):
             event.listen(engine, "checkout", self._apply)
 
     def _apply(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

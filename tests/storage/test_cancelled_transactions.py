@@ -82,7 +82,21 @@ async def test_a_caller_cancelled_during_its_trip_to_the_sqlite_thread_waits_for
         go_on.wait(10)
         finished.set()
 
+    # While a transaction of the process's own holds the writer lock, the line writer's work
+    # cannot be committed on the loop at once: it waits for the lock and goes to the thread.
+    holding, let_go = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with db.transaction():
+            holding.set()
+            await let_go.wait()
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
     trip = asyncio.create_task(db.in_one_trip(work))
+    await asyncio.sleep(0)  # the trip is waiting for the lock
+    let_go.set()
+    await holder
     await asyncio.get_running_loop().run_in_executor(None, inside.wait)
     trip.cancel()
     # Cancelled, the caller still waits for the thread (and holds the writer lock meanwhile):
