@@ -5,7 +5,7 @@ every process's fan-out (memory: this process only; Redis: all of them). Channel
 `visitor:<chat id>` and `advisor:<username>`.
 """
 
-from chat.broker.base import Broker, Fanout, Subscription, subscribe
+from chat.broker.base import Broker, Fanout, Subscriber, follow, unfollow
 
 
 def open_broker(redis_url: str | None) -> Broker:
@@ -20,4 +20,4 @@ def open_broker(redis_url: str | None) -> Broker:
     return MemoryBroker()
 
 
-__all__ = ["Broker", "Fanout", "Subscription", "open_broker", "subscribe"]
+__all__ = ["Broker", "Fanout", "Subscriber", "follow", "open_broker", "unfollow"]

@@ -1,85 +1,40 @@
-"""The broker interface, and the subscription bookkeeping every backend shares."""
+"""The broker interface, and the subscriber bookkeeping every backend shares."""
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict, deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections import defaultdict
 from typing import Protocol
 
 from chat.wire.outgoing import OutFrame
 
 Frame = OutFrame
-SUBSCRIBER_BACKLOG = 1000
 
 
-class SubscriberOverflow(Exception):
-    """A subscriber fell too far behind; its socket should close so the client resumes."""
+class Subscriber(Protocol):
+    """Whoever follows a channel: a socket (chat.web.sockets.connection).
 
-
-class Subscription:
-    """One socket's inbox on one or more channels, in order, at most SUBSCRIBER_BACKLOG frames.
-
-    Thousands of these wait at once, mostly empty: the frames' deque exists only while frames
-    wait, and the future only while the socket waits for one (an asyncio.Queue would hold four
-    deques for each socket all along)."""
-
-    __slots__ = ("_frames", "_lost", "_waiter")
-
-    def __init__(self) -> None:
-        self._frames: deque[Frame] | None = None
-        self._waiter: asyncio.Future[None] | None = None
-        self._lost = False
+    Frames are handed over as they are published here or received from another process, on the
+    event loop and in order: a subscriber takes each at once, without waiting. A task per
+    subscriber pulling from a queue cost each socket a task, a coroutine and a future, and every
+    frame a loop turn (docs/benchmarks.md)."""
 
     def put(self, frame: Frame) -> None:
-        if self._lost:
-            return
-        if self._frames is None:
-            self._frames = deque()
-        elif len(self._frames) >= SUBSCRIBER_BACKLOG:
-            # Nothing is lost: every message is in the database and the client replays on
-            # resume. Better one reconnect than unbounded memory for a stalled reader.
-            self.lost()
-            return
-        self._frames.append(frame)
-        self._wake()
+        """The channel's next frame."""
 
     def lost(self) -> None:
-        """Frames for this subscriber were lost (it fell behind, or the broker's connection
-        dropped): its next `get` raises SubscriberOverflow, so its socket closes and the client
-        resumes from storage."""
-        self._frames, self._lost = None, True
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
-
-    async def get(self) -> Frame:
-        while not self._lost:
-            if self._frames:
-                frame = self._frames.popleft()
-                if not self._frames:
-                    self._frames = None
-                return frame
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
-        raise SubscriberOverflow
+        """Frames for this subscriber may have been lost (the broker's connection dropped): it
+        resumes from storage (a socket closes with 1013 and its client resumes)."""
 
 
 class Fanout:
     """The local subscribers of this process, by channel."""
 
     def __init__(self) -> None:
-        self._subscribers: defaultdict[str, set[Subscription]] = defaultdict(set)
+        self._subscribers: defaultdict[str, set[Subscriber]] = defaultdict(set)
 
     def deliver(self, channel: str, frame: Frame) -> None:
-        for subscription in tuple(self._subscribers.get(channel, ())):
-            subscription.put(frame)
+        for subscriber in tuple(self._subscribers.get(channel, ())):
+            subscriber.put(frame)
 
     def channels(self) -> list[str]:
         return list(self._subscribers)
@@ -87,21 +42,21 @@ class Fanout:
     def resync_all(self) -> None:
         """Every local subscriber may have missed frames: each resumes from storage."""
         for subscribers in tuple(self._subscribers.values()):
-            for subscription in tuple(subscribers):
-                subscription.lost()
+            for subscriber in tuple(subscribers):
+                subscriber.lost()
 
-    def add(self, channel: str, subscription: Subscription) -> bool:
+    def add(self, channel: str, subscriber: Subscriber) -> bool:
         """Add a subscriber; True when it is the channel's first in this process."""
         first = channel not in self._subscribers
-        self._subscribers[channel].add(subscription)
+        self._subscribers[channel].add(subscriber)
         return first
 
-    def remove(self, channel: str, subscription: Subscription) -> bool:
+    def remove(self, channel: str, subscriber: Subscriber) -> bool:
         """Remove a subscriber; True when the channel has none left in this process."""
         subscribers = self._subscribers.get(channel)
         if subscribers is None:
             return False
-        subscribers.discard(subscription)
+        subscribers.discard(subscriber)
         if subscribers:
             return False
         del self._subscribers[channel]
@@ -129,16 +84,13 @@ class Broker(Protocol):
         """Stop receiving the channel's frames in this process."""
 
 
-@asynccontextmanager
-async def subscribe(broker: Broker, *channels: str) -> AsyncIterator[Subscription]:
-    """A subscription on the channels for the duration of the block."""
-    subscription = Subscription()
-    for channel in channels:
-        if broker.fanout.add(channel, subscription):
-            await broker.listen(channel)
-    try:
-        yield subscription
-    finally:
-        for channel in channels:
-            if broker.fanout.remove(channel, subscription):
-                await broker.unlisten(channel)
+async def follow(broker: Broker, channel: str, subscriber: Subscriber) -> None:
+    """From now on, the channel's frames go to the subscriber too."""
+    if broker.fanout.add(channel, subscriber):
+        await broker.listen(channel)
+
+
+async def unfollow(broker: Broker, channel: str, subscriber: Subscriber) -> None:
+    """No more of the channel's frames for the subscriber (from the moment this is called)."""
+    if broker.fanout.remove(channel, subscriber):
+        await broker.unlisten(channel)

@@ -3,7 +3,7 @@
 Redis pub/sub keeps nothing for a subscriber that is not there: a frame published while the
 connection is down is gone. So the database stays the record, and whenever this process's
 subscription connection was lost (Redis restarted, the network dropped) every local subscriber
-is told to resync (`Subscription.resync`): its socket closes with 1013 and the client resumes
+is told so (`Subscriber.lost`): its socket closes with 1013 and the client resumes
 from its last seq out of storage. A publish that fails is logged and dropped the same way; the
 frame's subscribers, wherever they are, lost their connection too and resync when it returns.
 

@@ -20,7 +20,6 @@ import secrets
 import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar, cast
 
 from redis.asyncio import Redis
@@ -29,7 +28,7 @@ from redis.exceptions import RedisError
 from chat.base.clock import Clock
 from chat.base.metrics import Metrics
 from chat.base.settings import Settings
-from chat.broker import Broker, Subscription, subscribe
+from chat.broker import Broker, Subscriber, follow, unfollow
 from chat.cluster.commands import CommandClient, CommandServer
 from chat.cluster.lease import Lease
 from chat.live import commands as c
@@ -161,8 +160,11 @@ class ClusterLive:
     def new_chat_id(self) -> str:
         return self._ids.new()
 
-    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
-        return subscribe(self.broker, channel)
+    async def follow(self, channel: str, subscriber: Subscriber) -> None:
+        await follow(self.broker, channel, subscriber)
+
+    async def unfollow(self, channel: str, subscriber: Subscriber) -> None:
+        await unfollow(self.broker, channel, subscriber)
 
     @property
     def config(self) -> ServiceConfig:

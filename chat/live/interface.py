@@ -4,11 +4,10 @@ through `run(command)`."""
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from typing import Protocol, TypeVar, runtime_checkable
 
 from chat.base.metrics import Metrics
-from chat.broker import Subscription
+from chat.broker import Subscriber
 from chat.live.commands import Command
 from chat.live.config import ServiceConfig
 
@@ -31,7 +30,11 @@ class Live(Protocol):
 
     def new_chat_id(self) -> str: ...
 
-    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]: ...
+    async def follow(self, channel: str, subscriber: Subscriber) -> None:
+        """From now on, the frames published on the channel go to the subscriber too."""
+
+    async def unfollow(self, channel: str, subscriber: Subscriber) -> None:
+        """No more of the channel's frames for the subscriber."""
 
     @property
     def config(self) -> ServiceConfig: ...

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -32,7 +31,7 @@ from typing import Any, TypeVar, cast
 from chat.base.clock import Clock
 from chat.base.metrics import Metrics
 from chat.base.settings import Settings
-from chat.broker import Broker, Subscription, subscribe
+from chat.broker import Broker, Subscriber, follow, unfollow
 from chat.live import advisor_commands as advisor
 from chat.live import closes, starts
 from chat.live import commands as c
@@ -165,9 +164,12 @@ class LiveService:
     async def healthy(self) -> bool:
         return True  # the database is checked by /healthz itself; nothing else to reach
 
-    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
-        """The frames published on a channel, for a socket to forward."""
-        return subscribe(self._core.broker, channel)
+    async def follow(self, channel: str, subscriber: Subscriber) -> None:
+        """From now on, the frames published on the channel go to the subscriber (a socket) too."""
+        await follow(self._core.broker, channel, subscriber)
+
+    async def unfollow(self, channel: str, subscriber: Subscriber) -> None:
+        await unfollow(self._core.broker, channel, subscriber)
 
     # -- routing -------------------------------------------------------------------------------
 

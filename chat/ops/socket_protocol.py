@@ -8,17 +8,22 @@ keeps at one or two events (it pauses reading after each message until the app h
 and an event that is clear only while the client reads too slowly. It also keeps the parsed
 handshake request and response for the socket's life. This protocol is uvicorn's, with a list
 and a future made only while someone waits in place of the queue and the event, and the
-handshake dropped once it is answered. Everything else (framing, limits, pings, close
+handshake dropped once it is answered. It also offers the app a synchronous write of a text frame
+(chat.web.sockets.outbox: WRITE_TEXT_NOW), so that a frame published to a socket goes out
+without a task of the socket's waking for it. Everything else (framing, limits, pings, close
 handshake, ASGI) is uvicorn's and websockets' own.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.exceptions import InvalidState
 from websockets.http11 import Request
+
+from chat.web.sockets.outbox import WRITE_TEXT_NOW
 
 
 class _Inbox:
@@ -60,6 +65,10 @@ class _WriteGate:
     def __init__(self) -> None:
         self._paused: asyncio.Future[None] | None = None
 
+    @property
+    def paused(self) -> bool:
+        return self._paused is not None
+
     def set(self) -> None:
         if self._paused is not None and not self._paused.done():
             self._paused.set_result(None)
@@ -88,6 +97,25 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         # socket's life; the scope has a copy of what the app needs.
         event.headers.clear()
         del self.request
+        # ASGI's types say an extension is a dict; this one is the method itself.
+        extensions = cast(dict[str, Any], self.scope["extensions"])
+        extensions[WRITE_TEXT_NOW] = self.write_text_now
+
+    def write_text_now(self, text: str) -> bool:
+        """Write a text frame to the transport now, as `send` would for "websocket.send"; False
+        (nothing written) while the transport's buffer is full, before the handshake is
+        answered or once the socket is closing: then the caller takes the async send."""
+        writable = self.writable
+        assert isinstance(writable, _WriteGate), "made in __init__"
+        if (writable.paused or not self.handshake_complete or self.close_sent or self.disconnected
+                or self.initial_response is not None or self.transport.is_closing()):
+            return False
+        try:
+            self.conn.send_text(text.encode())
+        except InvalidState:  # the client's close came in: the async send says so
+            return False
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        return True
 
     async def send(self, message: Any) -> None:
         await super().send(message)

@@ -10,11 +10,11 @@ from contextlib import AsyncExitStack
 
 import pytest
 
-from chat.broker import Broker, subscribe
-from chat.broker.base import SubscriberOverflow
+from chat.broker import Broker
 from chat.broker.memory import MemoryBroker
 from chat.broker.redis import RedisBroker
 from chat.wire.outgoing import MessageOut, SignedOut
+from tests.broker_inbox import Lost, subscribe
 from tests.redis_server import RedisServer, redis_server
 
 WAIT = 5.0
@@ -88,7 +88,7 @@ async def test_a_redis_restart_tells_subscribers_to_resync_and_delivery_resumes(
     try:
         async with subscribe(subscriber, "visitor:a") as before:
             redis.kill()
-            with pytest.raises(SubscriberOverflow):  # frames may have been lost: resume from storage
+            with pytest.raises(Lost):  # frames may have been lost: resume from storage
                 await asyncio.wait_for(before.get(), WAIT)
             await publisher.publish("visitor:a", line(1))  # Redis is down: logged, not raised
             redis.start()  # empty, on the same port

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from storage.tables import Chat, ChatStatistic, Feedback, Message
@@ -104,6 +106,21 @@ async def test_the_sender_hears_its_ack_before_its_own_copy_of_the_line(service:
         frames = [await receive(talk.advisor) for _ in range(3)]  # the visitor's line, the ack, the copy
         assert [f["type"] for f in frames] == ["message", "ack", "message"], frames
         assert (await receive(talk.visitor))["text"] == f"reply {n}"
+
+
+async def test_lines_acked_together_do_not_keep_back_what_comes_after_them(service: Service) -> None:
+    """Two lines sent at once are stored in one batch and acked one after the other; the copies
+    kept back behind the acks follow the second, and later frames are not kept back at all."""
+    talk = await service.chat("anna")
+    for n in range(3):
+        await talk.advisor.send(json.dumps({"type": "message", "chat": talk.chat, "id": f"a{n}x", "text": "one"}))
+        await talk.advisor.send(json.dumps({"type": "message", "chat": talk.chat, "id": f"a{n}y", "text": "two"}))
+        frames = [await receive(talk.advisor) for _ in range(4)]
+        kinds = [(f["type"], f.get("id") or f.get("text")) for f in frames]
+        assert kinds.index(("ack", f"a{n}x")) < kinds.index(("message", "one")), kinds
+        assert kinds.index(("ack", f"a{n}y")) < kinds.index(("message", "two")), kinds
+        await send(talk.visitor, {"type": "message", "id": f"v{n}", "text": f"after {n}"})
+        assert (await receive(talk.advisor))["text"] == f"after {n}"  # nothing sent by Anna meanwhile
 
 
 async def test_client_ids_are_each_senders_own(service: Service) -> None:

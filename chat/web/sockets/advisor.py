@@ -42,14 +42,14 @@ class AdvisorConnection(Connection):
     async def opened(self) -> None:
         if self.expires is not None:
             self._expiry = asyncio.create_task(self._close_at(self.expires))
-        gate = await self.follow(advisor_channel(self.user.username), self._forward)
+        await self.follow(advisor_channel(self.user.username), self._forward)
         welcome = await self.live.run(c.AdvisorConnected(self.user.username))
         self.counted = True
         for chat in welcome.chats:
             self.seen[chat.id] = chat.last_seq
         await self.send(welcome)
         await self.send(await self.live.run(c.AskQueue()))  # later ones only on change
-        gate.set_result(None)
+        self.forward_from_now()
 
     async def handle(self, frame: Frame) -> None:
         username = self.user.username

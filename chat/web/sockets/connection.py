@@ -1,6 +1,6 @@
-"""What both sockets share: frame intake with size, type and rate checks; one writer task that
-forwards subscribed frames; lines written beside the reader; errors turned into error frames
-and close codes in one place."""
+"""What both sockets share: frame intake with size, type and rate checks; the frames of the
+channel it follows written out as they come (chat.web.sockets.outbox); lines written beside
+the reader; errors turned into error frames and close codes in one place."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from chat.base.ratelimit import TokenBucket
-from chat.broker import Subscription
-from chat.broker.base import SubscriberOverflow
 from chat.live.interface import Live
+from chat.web.sockets.outbox import BACKLOG, Outbox, Overflow
 from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
 from chat.wire.incoming import Frame, Parser, Ping, Say, Typing, decode
 from chat.wire.outgoing import OutFrame, Pong, SignedOut, encode
@@ -49,15 +47,20 @@ class Connection:
         self.websocket = websocket
         self.bucket = TokenBucket(rate=rate, burst=3 * rate, now=time.monotonic())
         self.close_after_s = close_after_s
-        self._send_lock = asyncio.Lock()
-        self._following: AbstractAsyncContextManager[Subscription] | None = None
-        self._writer: asyncio.Task[None] | None = None
+        self.outbox = Outbox(websocket)
         self._last_rate_error = 0.0
         self._lines: set[asyncio.Task[None]] = set()
+        self._acks_due = 0  # lines of this socket's whose answer is not out yet
+        self._following: tuple[str, Callable[[OutFrame], bool]] | None = None
+        # Frames of the channel, kept back: until the caller of `follow` has sent what goes first
+        # (`forward_from_now`), and while a line of this socket's own waits for its `ack` (a
+        # sender hears its ack before its own copy of the line).
+        self._kept: list[OutFrame] | None = None
+        self._forwarding = False
+        self._closing: asyncio.Task[None] | None = None
 
     async def send(self, frame: OutFrame) -> None:
-        async with self._send_lock:
-            await self.websocket.send_text(encode(frame))
+        await self.outbox.send(encode(frame))
 
     async def run(self) -> None:
         try:
@@ -98,13 +101,14 @@ class Connection:
         the writer (or, on several processes, to the outbox of commands) before it first waits."""
         if len(self._lines) >= LINES_IN_FLIGHT:
             await asyncio.wait(self._lines, return_when=asyncio.FIRST_COMPLETED)
+        self._acks_due += 1
         task = asyncio.create_task(self._answer_line(written))
         self._lines.add(task)
         task.add_done_callback(self._lines.discard)
 
     async def _answer_line(self, written: Coroutine[Any, Any, OutFrame]) -> None:
         try:
-            await self.send(await written)
+            self.outbox.push(encode(await written))
         except ProtocolError as error:
             with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected):
                 await self._refuse(error)
@@ -112,6 +116,14 @@ class Connection:
                     await self.websocket.close(error.close_code)
         except (WebSocketDisconnect, WebSocketDisconnected):
             pass  # stored is stored: the client gets the seq when it resumes
+        except Overflow:
+            self.lost()
+        finally:
+            # Counted, not read off `_lines`: a line task that is done stays in that set until
+            # its done-callback runs, a loop turn later.
+            self._acks_due -= 1
+            if not self._acks_due:
+                self._pass_on_kept()  # the last ack is out: the frames kept behind it follow
 
     async def _lines_stored(self) -> None:
         if self._lines:
@@ -158,41 +170,78 @@ class Connection:
             except ProtocolError as error:
                 await self._refuse(error)
 
-    async def follow(self, channel: str, forward: Callable[[OutFrame], bool]) -> asyncio.Future[None]:
-        """Subscribe to a channel now and forward its frames (those `forward` keeps) once the
-        returned gate is opened (its result set), so that what the caller sends first (a
-        replay) goes out first."""
+    async def follow(self, channel: str, forward: Callable[[OutFrame], bool]) -> None:
+        """Follow a channel from now on: its frames (those `forward` keeps) go out once
+        `forward_from_now` is called, so that what the caller sends first (a replay) goes out
+        first."""
         await self.stop_following()
-        self._following = self.live.subscribe(channel)
-        subscription = await self._following.__aenter__()
-        gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._following, self._kept, self._forwarding = (channel, forward), [], False
+        await self.live.follow(channel, self)
 
-        async def pump() -> None:
-            await gate
-            try:
-                while True:
-                    frame = await subscription.get()
-                    if isinstance(frame, SignedOut):
-                        if not self.ended_by(frame):
-                            continue
-                        await self.send(frame)
-                        await self.websocket.close(Unauthorized.close_code or 4401, "signed out")
-                        return
-                    if forward(frame):
-                        await self.send(frame)
-            except SubscriberOverflow:
-                await self.websocket.close(CLOSE_TRY_AGAIN, "fell behind; resume")
-            except (WebSocketDisconnect, WebSocketDisconnected):
-                return  # the reader sees the socket go and cleans up
-
-        self._writer = asyncio.create_task(pump())
-        return gate
+    def forward_from_now(self) -> None:
+        self._forwarding = True
+        if not self._acks_due:
+            self._pass_on_kept()
 
     async def stop_following(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            await asyncio.gather(self._writer, return_exceptions=True)
-            self._writer = None
         following, self._following = self._following, None
+        self._kept, self._forwarding = None, False
         if following is not None:
-            await following.__aexit__(None, None, None)
+            await self.live.unfollow(following[0], self)
+
+    # -- the channel's frames, as the broker hands them over (chat.broker.Subscriber) ----------
+
+    def put(self, frame: OutFrame) -> None:
+        if self._following is None or self._closing is not None:
+            return
+        if not self._forwarding or self._acks_due:
+            if self._kept is None:
+                self._kept = []
+            if len(self._kept) >= BACKLOG:
+                self.lost()
+                return
+            self._kept.append(frame)
+            return
+        self._pass_on(frame)
+
+    def lost(self) -> None:
+        """Frames for this socket may be lost (it fell behind, or the broker's connection
+        dropped): closed with 1013, its client resumes from storage."""
+        self._close_soon(self._close(CLOSE_TRY_AGAIN, "fell behind; resume"))
+
+    def _pass_on_kept(self) -> None:
+        kept, self._kept = self._kept, None
+        if not self._forwarding:
+            self._kept = kept
+            return
+        for frame in kept or ():
+            if self._following is None or self._closing is not None:
+                return
+            self._pass_on(frame)
+
+    def _pass_on(self, frame: OutFrame) -> None:
+        if isinstance(frame, SignedOut):
+            if self.ended_by(frame):
+                self._close_soon(self._signed_out(frame))
+            return
+        if self._following is None or not self._following[1](frame):
+            return
+        try:
+            self.outbox.push(encode(frame))
+        except Overflow:
+            self.lost()
+
+    def _close_soon(self, closing: Coroutine[Any, Any, None]) -> None:
+        if self._closing is not None:
+            closing.close()  # closing already
+            return
+        self._closing = asyncio.create_task(closing)  # and nothing more of the channel goes out
+
+    async def _signed_out(self, frame: SignedOut) -> None:
+        with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected):
+            await self.send(frame)
+        await self._close(Unauthorized.close_code or 4401, "signed out")
+
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected, RuntimeError):
+            await self.websocket.close(code, reason)

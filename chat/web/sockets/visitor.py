@@ -86,7 +86,7 @@ class VisitorConnection(Connection):
 
     async def _start(self, frame: Start) -> None:
         chat_id = self.live.new_chat_id()
-        gate = await self.follow(visitor_channel(chat_id), self._forward)
+        await self.follow(visitor_channel(chat_id), self._forward)
         try:
             answer = await self.live.run(c.StartChat(chat_id, frame.topic, frame.language, self.address, self.chat_id))
         except Exception:
@@ -98,10 +98,10 @@ class VisitorConnection(Connection):
             return
         await self._attach(chat_id, seen=0)
         await self.send(answer)
-        gate.set_result(None)
+        self.forward_from_now()
 
     async def _resume(self, frame: Resume) -> None:
-        gate = await self.follow(visitor_channel(frame.chat), self._forward)
+        await self.follow(visitor_channel(frame.chat), self._forward)
         try:
             frames = await self.live.run(c.ResumeChat(frame.chat, frame.token, frame.after))
         except Exception:
@@ -112,7 +112,7 @@ class VisitorConnection(Connection):
             if isinstance(replayed, MessageOut):
                 self.seen_seq = max(self.seen_seq, replayed.seq)
             await self.send(replayed)
-        gate.set_result(None)
+        self.forward_from_now()
 
     async def _attach(self, chat_id: str, *, seen: int) -> None:
         if self.chat_id is not None:
