@@ -56,10 +56,23 @@ def postgres_server() -> Iterator[str]:
 def new_database(base_url: str) -> str:
     """A fresh, empty database on the server; returns its URL."""
     name = f"neuvo_test_{next(_databases)}"
-    port = base_url.rsplit(":", 1)[1]
-    subprocess.run([f"{BIN}/psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-q",
-                    "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    _psql(base_url, f"CREATE DATABASE {name}")
     return f"{base_url}/{name}"
+
+
+def copy_database(template_url: str, url: str) -> None:
+    """Make the database of `url` a copy of the one of `template_url` (which nobody is connected
+    to): PostgreSQL copies its files, faster than migrating and seeding again."""
+    base_url, name = url.rsplit("/", 1)
+    template = template_url.rsplit("/", 1)[1]
+    _psql(base_url, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name} TEMPLATE {template}")
+
+
+def _psql(base_url: str, *commands: str) -> None:
+    port = base_url.rsplit(":", 1)[1]
+    options = [option for command in commands for option in ("-c", command)]
+    subprocess.run([f"{BIN}/psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-q", *options],
+                   check=True, capture_output=True)
 
 
 def stop_server(base_url: str) -> None:

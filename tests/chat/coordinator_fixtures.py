@@ -12,11 +12,10 @@ from typing import Any
 
 import httpx
 
-from chat.admin.passwords import hash_password
 from chat.live.commands import Reconfigure
 from storage import people
 from storage.tables import User
-from tests.service import PASSWORD, Service, running
+from tests.service import PASSWORD_HASH, Service, running
 
 COORDINATOR = "cora"
 
@@ -27,7 +26,7 @@ async def add_coordinator(service: Service) -> None:
         assert kotka is not None and kotka.id is not None
         await people.add_user(session, user=User(
             username=COORDINATOR, name="Cora Coordinator", organisation_id=kotka.id, role="coordinator",
-            password_hash=hash_password(PASSWORD), languages="fi,sv,en",
+            password_hash=PASSWORD_HASH, languages="fi,sv,en",
         ))
     await service.live.run(Reconfigure())
 

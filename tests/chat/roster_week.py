@@ -12,12 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from chat.admin.passwords import hash_password
 from chat.live.commands import Reconfigure
 from storage import people, roster
 from storage import service as stored
 from storage.tables import User
-from tests.service import PASSWORD, Service
+from tests.service import PASSWORD_HASH, Service
 
 TZ = ZoneInfo("Europe/Helsinki")
 WEEK = "2026-11-23"
@@ -33,7 +32,7 @@ async def warned_week(service: Service) -> None:
         assert kotka is not None and kotka.id is not None
         dora = await people.add_user(session, user=User(
             username="dora", name="Dora", organisation_id=kotka.id, role="advisor",
-            password_hash=hash_password(PASSWORD), languages="fi", active=False))
+            password_hash=PASSWORD_HASH, languages="fi", active=False))
         ids = {u.username: u.id or 0 for u in await people.all_users(session)}
         await roster.add_shifts(session, shifts=[
             (dora.id or 0, at(23, 9), at(23, 13)),

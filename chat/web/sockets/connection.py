@@ -175,7 +175,7 @@ class Connection:
         `forward_from_now` is called, so that what the caller sends first (a replay) goes out
         first."""
         await self.stop_following()
-        self._following, self._kept, self._forwarding = (channel, forward), [], False
+        self._following, self._kept, self._forwarding = (channel, forward), None, False
         await self.live.follow(channel, self)
 
     def forward_from_now(self) -> None:
@@ -210,10 +210,9 @@ class Connection:
         self._close_soon(self._close(CLOSE_TRY_AGAIN, "fell behind; resume"))
 
     def _pass_on_kept(self) -> None:
-        kept, self._kept = self._kept, None
         if not self._forwarding:
-            self._kept = kept
             return
+        kept, self._kept = self._kept, None
         for frame in kept or ():
             if self._following is None or self._closing is not None:
                 return
