@@ -123,6 +123,20 @@ async def test_lines_acked_together_do_not_keep_back_what_comes_after_them(servi
         assert (await receive(talk.advisor))["text"] == f"after {n}"  # nothing sent by Anna meanwhile
 
 
+async def test_a_line_waiting_for_its_ack_keeps_back_only_its_own_copy(service: Service) -> None:
+    """Under load an ack can take a second; what the others send meanwhile is not held behind
+    it (it was: every frame waited while any ack of the socket's was due)."""
+    talk = await service.chat("anna")
+    async with service.db.transaction():  # holds the write lock: Anna's line cannot be stored yet
+        await send(talk.advisor, {"type": "message", "chat": talk.chat, "id": "a1", "text": "slow"})
+        await send(talk.advisor, {"type": "ping"})
+        assert (await receive(talk.advisor))["type"] == "pong"  # her line was read: its ack is due
+        await send(talk.visitor, {"type": "typing"})
+        assert (await receive(talk.advisor))["type"] == "typing"
+    frames = [await receive(talk.advisor) for _ in range(2)]
+    assert [(f["type"], f.get("id") or f.get("text")) for f in frames] == [("ack", "a1"), ("message", "slow")]
+
+
 async def test_client_ids_are_each_senders_own(service: Service) -> None:
     talk = await service.chat("anna")
     await send(talk.visitor, {"type": "message", "id": "m1", "text": "from the visitor"})

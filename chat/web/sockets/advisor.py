@@ -79,6 +79,9 @@ class AdvisorConnection(Connection):
             self.seen[frame.chat] = frame.seq
         return True
 
+    def own_copy(self, frame: OutFrame) -> bool:
+        return isinstance(frame, MessageOut) and frame.sender in ("advisor", "note")
+
     def ended_by(self, frame: SignedOut) -> bool:
         return frame.session is None or frame.session == self.session
 

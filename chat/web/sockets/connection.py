@@ -18,7 +18,7 @@ from chat.live.interface import Live
 from chat.web.sockets.outbox import BACKLOG, Outbox, Overflow
 from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
 from chat.wire.incoming import Frame, Parser, Ping, Say, Typing, decode
-from chat.wire.outgoing import OutFrame, Pong, SignedOut, encode
+from chat.wire.outgoing import Ack, OutFrame, Pong, SignedOut, encode
 
 log = logging.getLogger("neuvo.socket")
 
@@ -51,10 +51,13 @@ class Connection:
         self._last_rate_error = 0.0
         self._lines: set[asyncio.Task[None]] = set()
         self._acks_due = 0  # lines of this socket's whose answer is not out yet
+        self._acks_ahead = 0  # acks out whose line's own copy has not come by yet
         self._following: tuple[str, Callable[[OutFrame], bool]] | None = None
-        # Frames of the channel, kept back: until the caller of `follow` has sent what goes first
-        # (`forward_from_now`), and while a line of this socket's own waits for its `ack` (a
-        # sender hears its ack before its own copy of the line).
+        # Frames of the channel, kept back in order: until the caller of `follow` has sent what
+        # goes first (`forward_from_now`), and from a copy of this socket's own line that came
+        # before the line's `ack` until that ack is out (a sender hears its ack first). Only
+        # from such a copy on: under load an ack can take a second, and an advisor writing in
+        # ten chats nearly always has one due; what the others send is not held for it.
         self._kept: list[OutFrame] | None = None
         self._forwarding = False
         self._closing: asyncio.Task[None] | None = None
@@ -107,8 +110,11 @@ class Connection:
         task.add_done_callback(self._lines.discard)
 
     async def _answer_line(self, written: Coroutine[Any, Any, OutFrame]) -> None:
+        acked = False
         try:
-            self.outbox.push(encode(await written))
+            answer = await written
+            self.outbox.push(encode(answer))
+            acked = isinstance(answer, Ack)
         except ProtocolError as error:
             with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected):
                 await self._refuse(error)
@@ -122,8 +128,11 @@ class Connection:
             # Counted, not read off `_lines`: a line task that is done stays in that set until
             # its done-callback runs, a loop turn later.
             self._acks_due -= 1
+            if acked:
+                self._acks_ahead += 1
+            self._pass_on_kept()  # the copy kept behind this ack follows it
             if not self._acks_due:
-                self._pass_on_kept()  # the last ack is out: the frames kept behind it follow
+                self._acks_ahead = 0  # copies still on their way pass anyway: no ack is due
 
     async def _lines_stored(self) -> None:
         if self._lines:
@@ -141,6 +150,10 @@ class Connection:
     def ended_by(self, frame: SignedOut) -> bool:
         """Whether the sessions that ended include this socket's."""
         return True
+
+    def own_copy(self, frame: OutFrame) -> bool:
+        """Whether the frame may be the copy of a line this socket sent."""
+        return False
 
     async def _refuse(self, error: ProtocolError) -> None:
         # The code says what went wrong; never the text the client sent.
@@ -176,12 +189,12 @@ class Connection:
         first."""
         await self.stop_following()
         self._following, self._kept, self._forwarding = (channel, forward), None, False
+        self._acks_ahead = 0
         await self.live.follow(channel, self)
 
     def forward_from_now(self) -> None:
         self._forwarding = True
-        if not self._acks_due:
-            self._pass_on_kept()
+        self._pass_on_kept()
 
     async def stop_following(self) -> None:
         following, self._following = self._following, None
@@ -194,7 +207,7 @@ class Connection:
     def put(self, frame: OutFrame) -> None:
         if self._following is None or self._closing is not None:
             return
-        if not self._forwarding or self._acks_due:
+        if not self._forwarding or self._kept or self._waits_for_its_ack(frame):
             if self._kept is None:
                 self._kept = []
             if len(self._kept) >= BACKLOG:
@@ -209,12 +222,25 @@ class Connection:
         dropped): closed with 1013, its client resumes from storage."""
         self._close_soon(self._close(CLOSE_TRY_AGAIN, "fell behind; resume"))
 
+    def _waits_for_its_ack(self, frame: OutFrame) -> bool:
+        """Whether the frame is the copy of a line of this socket's whose ack is not out yet.
+        Lines are stored, acked and copied in the order read, so each ack out lets one copy go."""
+        if not self.own_copy(frame):
+            return False
+        if self._acks_ahead:
+            self._acks_ahead -= 1
+            return False
+        return self._acks_due > 0
+
     def _pass_on_kept(self) -> None:
-        if not self._forwarding:
+        if not self._forwarding or not self._kept:
             return
         kept, self._kept = self._kept, None
-        for frame in kept or ():
+        for n, frame in enumerate(kept):
             if self._following is None or self._closing is not None:
+                return
+            if self._waits_for_its_ack(frame):
+                self._kept = kept[n:]  # it, and what came after it, wait for the next ack
                 return
             self._pass_on(frame)
 

@@ -128,6 +128,9 @@ class VisitorConnection(Connection):
             self.seen_seq = frame.seq
         return True
 
+    def own_copy(self, frame: OutFrame) -> bool:
+        return isinstance(frame, MessageOut) and frame.sender == "visitor"
+
     async def closed(self) -> None:
         self._stop_deadline()
         if self.chat_id is not None:
