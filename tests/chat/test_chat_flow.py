@@ -137,6 +137,21 @@ async def test_a_line_waiting_for_its_ack_keeps_back_only_its_own_copy(service: 
     assert [(f["type"], f.get("id") or f.get("text")) for f in frames] == [("ack", "a1"), ("message", "slow")]
 
 
+async def test_a_repeated_lines_ack_lets_no_other_copy_go_before_its_own_ack(service: Service) -> None:
+    """A line sent again (after a reconnect) is acked with the seq it has and brings no copy:
+    the copy of the new line sent beside it still comes after that line's own ack."""
+    talk = await service.chat("anna")
+    await send(talk.advisor, {"type": "message", "chat": talk.chat, "id": "a1", "text": "one"})
+    assert (await until(talk.advisor, "message"))["text"] == "one"
+    for n in range(3):
+        await talk.advisor.send(json.dumps({"type": "message", "chat": talk.chat, "id": "a1", "text": "one"}))
+        await talk.advisor.send(json.dumps({"type": "message", "chat": talk.chat, "id": f"b{n}", "text": f"new {n}"}))
+        frames = [await receive(talk.advisor) for _ in range(3)]
+        kinds = [(f["type"], f.get("id") or f.get("text")) for f in frames]
+        assert sorted(kinds) == sorted([("ack", "a1"), ("ack", f"b{n}"), ("message", f"new {n}")]), kinds
+        assert kinds.index(("ack", f"b{n}")) < kinds.index(("message", f"new {n}")), kinds
+
+
 async def test_client_ids_are_each_senders_own(service: Service) -> None:
     talk = await service.chat("anna")
     await send(talk.visitor, {"type": "message", "id": "m1", "text": "from the visitor"})

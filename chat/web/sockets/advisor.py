@@ -57,7 +57,7 @@ class AdvisorConnection(Connection):
             await self.live.run(c.SetStatus(username, frame.status))
         elif isinstance(frame, Say):
             said = c.AdvisorSays(username, frame.chat, frame.id, frame.text, frame.note)
-            await self.write_beside(self.live.run(said))
+            await self.write_beside(self.live.run(said), chat=frame.chat)
         elif isinstance(frame, Typing):
             await self.live.run(c.AdvisorTyping(username, frame.chat))
         elif isinstance(frame, StillHere):
@@ -79,8 +79,8 @@ class AdvisorConnection(Connection):
             self.seen[frame.chat] = frame.seq
         return True
 
-    def own_copy(self, frame: OutFrame) -> bool:
-        return isinstance(frame, MessageOut) and frame.sender in ("advisor", "note")
+    def own_copy(self, frame: OutFrame) -> MessageOut | None:
+        return frame if isinstance(frame, MessageOut) and frame.sender in ("advisor", "note") else None
 
     def ended_by(self, frame: SignedOut) -> bool:
         return frame.session is None or frame.session == self.session

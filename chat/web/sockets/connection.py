@@ -18,7 +18,7 @@ from chat.live.interface import Live
 from chat.web.sockets.outbox import BACKLOG, Outbox, Overflow
 from chat.wire.errors import ProtocolError, RateLimited, Unauthorized
 from chat.wire.incoming import Frame, Parser, Ping, Say, Typing, decode
-from chat.wire.outgoing import Ack, OutFrame, Pong, SignedOut, encode
+from chat.wire.outgoing import Ack, MessageOut, OutFrame, Pong, SignedOut, encode
 
 log = logging.getLogger("neuvo.socket")
 
@@ -51,13 +51,15 @@ class Connection:
         self._last_rate_error = 0.0
         self._lines: set[asyncio.Task[None]] = set()
         self._acks_due = 0  # lines of this socket's whose answer is not out yet
-        self._acks_ahead = 0  # acks out whose line's own copy has not come by yet
+        # (chat, seq) of lines acked whose copy has not come by yet (chat None on a visitor's
+        # socket, whose frames do not name their one chat)
+        self._acked: set[tuple[str | None, int]] = set()
         self._following: tuple[str, Callable[[OutFrame], bool]] | None = None
         # Frames of the channel, kept back in order: until the caller of `follow` has sent what
-        # goes first (`forward_from_now`), and from a copy of this socket's own line that came
-        # before the line's `ack` until that ack is out (a sender hears its ack first). Only
-        # from such a copy on: under load an ack can take a second, and an advisor writing in
-        # ten chats nearly always has one due; what the others send is not held for it.
+        # goes first (`forward_from_now`), and from a copy of a line of the socket's party that
+        # came while an ack was due until that line's ack is out (a sender hears its ack first).
+        # Only from such a copy on: under load an ack can take a second, and an advisor writing
+        # in ten chats nearly always has one due; what the others send is not held for it.
         self._kept: list[OutFrame] | None = None
         self._forwarding = False
         self._closing: asyncio.Task[None] | None = None
@@ -96,7 +98,7 @@ class Connection:
             await self.stop_following()
             await self.closed()
 
-    async def write_beside(self, written: Coroutine[Any, Any, OutFrame]) -> None:
+    async def write_beside(self, written: Coroutine[Any, Any, OutFrame], *, chat: str | None = None) -> None:
         """Store a line beside the reader and send its `ack` (or error) once stored, while the next
         frames are read: an advisor writing in ten chats waited for each line's commit before
         the next was read, and under load the lines queued up behind one another. Lines still
@@ -105,16 +107,16 @@ class Connection:
         if len(self._lines) >= LINES_IN_FLIGHT:
             await asyncio.wait(self._lines, return_when=asyncio.FIRST_COMPLETED)
         self._acks_due += 1
-        task = asyncio.create_task(self._answer_line(written))
+        task = asyncio.create_task(self._answer_line(written, chat))
         self._lines.add(task)
         task.add_done_callback(self._lines.discard)
 
-    async def _answer_line(self, written: Coroutine[Any, Any, OutFrame]) -> None:
-        acked = False
+    async def _answer_line(self, written: Coroutine[Any, Any, OutFrame], chat: str | None) -> None:
         try:
             answer = await written
             self.outbox.push(encode(answer))
-            acked = isinstance(answer, Ack)
+            if isinstance(answer, Ack):
+                self._acked.add((chat, answer.seq))
         except ProtocolError as error:
             with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected):
                 await self._refuse(error)
@@ -128,11 +130,11 @@ class Connection:
             # Counted, not read off `_lines`: a line task that is done stays in that set until
             # its done-callback runs, a loop turn later.
             self._acks_due -= 1
-            if acked:
-                self._acks_ahead += 1
             self._pass_on_kept()  # the copy kept behind this ack follows it
             if not self._acks_due:
-                self._acks_ahead = 0  # copies still on their way pass anyway: no ack is due
+                # Copies still on their way pass anyway (no ack is due), and a repeated line's
+                # ack brings no copy at all.
+                self._acked.clear()
 
     async def _lines_stored(self) -> None:
         if self._lines:
@@ -151,9 +153,9 @@ class Connection:
         """Whether the sessions that ended include this socket's."""
         return True
 
-    def own_copy(self, frame: OutFrame) -> bool:
-        """Whether the frame may be the copy of a line this socket sent."""
-        return False
+    def own_copy(self, frame: OutFrame) -> MessageOut | None:
+        """The frame, when it may be the copy of a line this socket sent."""
+        return None
 
     async def _refuse(self, error: ProtocolError) -> None:
         # The code says what went wrong; never the text the client sent.
@@ -189,7 +191,7 @@ class Connection:
         first."""
         await self.stop_following()
         self._following, self._kept, self._forwarding = (channel, forward), None, False
-        self._acks_ahead = 0
+        self._acked.clear()
         await self.live.follow(channel, self)
 
     def forward_from_now(self) -> None:
@@ -223,14 +225,16 @@ class Connection:
         self._close_soon(self._close(CLOSE_TRY_AGAIN, "fell behind; resume"))
 
     def _waits_for_its_ack(self, frame: OutFrame) -> bool:
-        """Whether the frame is the copy of a line of this socket's whose ack is not out yet.
-        Lines are stored, acked and copied in the order read, so each ack out lets one copy go."""
-        if not self.own_copy(frame):
+        """Whether the frame may be the copy of a line of this socket's whose ack is not out yet
+        (a line of the same party from another of its sockets waits for an ack at most)."""
+        copy = self.own_copy(frame)
+        if copy is None or not self._acks_due:
             return False
-        if self._acks_ahead:
-            self._acks_ahead -= 1
+        key = (copy.chat, copy.seq)
+        if key in self._acked:
+            self._acked.discard(key)
             return False
-        return self._acks_due > 0
+        return True
 
     def _pass_on_kept(self) -> None:
         if not self._forwarding or not self._kept:

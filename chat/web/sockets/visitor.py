@@ -128,8 +128,8 @@ class VisitorConnection(Connection):
             self.seen_seq = frame.seq
         return True
 
-    def own_copy(self, frame: OutFrame) -> bool:
-        return isinstance(frame, MessageOut) and frame.sender == "visitor"
+    def own_copy(self, frame: OutFrame) -> MessageOut | None:
+        return frame if isinstance(frame, MessageOut) and frame.sender == "visitor" else None
 
     async def closed(self) -> None:
         self._stop_deadline()
