@@ -50,10 +50,10 @@ class Connection:
         self.outbox = Outbox(websocket)
         self._last_rate_error = 0.0
         self._lines: set[asyncio.Task[None]] = set()
-        self._acks_due = 0  # lines of this socket's whose answer is not out yet
-        # (chat, seq) of lines acked whose copy has not come by yet (chat None on a visitor's
-        # socket, whose frames do not name their one chat)
-        self._acked: set[tuple[str | None, int]] = set()
+        # By chat (None on a visitor's socket, whose frames do not name their one chat): lines of
+        # this socket's whose answer is not out yet, and the newest seq acked while some are.
+        self._acks_due: dict[str | None, int] = {}
+        self._acked_up_to: dict[str | None, int] = {}
         self._following: tuple[str, Callable[[OutFrame], bool]] | None = None
         # Frames of the channel, kept back in order: until the caller of `follow` has sent what
         # goes first (`forward_from_now`), and from a copy of a line of the socket's party that
@@ -106,7 +106,7 @@ class Connection:
         the writer (or, on several processes, to the outbox of commands) before it first waits."""
         if len(self._lines) >= LINES_IN_FLIGHT:
             await asyncio.wait(self._lines, return_when=asyncio.FIRST_COMPLETED)
-        self._acks_due += 1
+        self._acks_due[chat] = self._acks_due.get(chat, 0) + 1
         task = asyncio.create_task(self._answer_line(written, chat))
         self._lines.add(task)
         task.add_done_callback(self._lines.discard)
@@ -116,7 +116,7 @@ class Connection:
             answer = await written
             self.outbox.push(encode(answer))
             if isinstance(answer, Ack):
-                self._acked.add((chat, answer.seq))
+                self._acked_up_to[chat] = max(self._acked_up_to.get(chat, 0), answer.seq)
         except ProtocolError as error:
             with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected):
                 await self._refuse(error)
@@ -129,12 +129,12 @@ class Connection:
         finally:
             # Counted, not read off `_lines`: a line task that is done stays in that set until
             # its done-callback runs, a loop turn later.
-            self._acks_due -= 1
+            if (due := self._acks_due[chat] - 1) > 0:
+                self._acks_due[chat] = due
+            else:  # copies of the chat still on their way pass: no ack of it is due
+                del self._acks_due[chat]
+                self._acked_up_to.pop(chat, None)
             self._pass_on_kept()  # the copy kept behind this ack follows it
-            if not self._acks_due:
-                # Copies still on their way pass anyway (no ack is due), and a repeated line's
-                # ack brings no copy at all.
-                self._acked.clear()
 
     async def _lines_stored(self) -> None:
         if self._lines:
@@ -191,7 +191,7 @@ class Connection:
         first."""
         await self.stop_following()
         self._following, self._kept, self._forwarding = (channel, forward), None, False
-        self._acked.clear()
+        self._acked_up_to.clear()  # a visitor's seqs are of its new chat from now on
         await self.live.follow(channel, self)
 
     def forward_from_now(self) -> None:
@@ -225,16 +225,14 @@ class Connection:
         self._close_soon(self._close(CLOSE_TRY_AGAIN, "fell behind; resume"))
 
     def _waits_for_its_ack(self, frame: OutFrame) -> bool:
-        """Whether the frame may be the copy of a line of this socket's whose ack is not out yet
-        (a line of the same party from another of its sockets waits for an ack at most)."""
+        """Whether the frame may be the copy of a line of this socket's whose ack is not out yet:
+        newer than every ack out in its chat while a line of the chat awaits one. (A line of
+        the same party from another of its sockets waits for an ack at most; a repeated line's
+        ack carries its old seq and lets nothing newer go; a copy after its ack passes.)"""
         copy = self.own_copy(frame)
-        if copy is None or not self._acks_due:
+        if copy is None or copy.chat not in self._acks_due:
             return False
-        key = (copy.chat, copy.seq)
-        if key in self._acked:
-            self._acked.discard(key)
-            return False
-        return True
+        return copy.seq > self._acked_up_to.get(copy.chat, 0)
 
     def _pass_on_kept(self) -> None:
         if not self._forwarding or not self._kept:
