@@ -57,7 +57,8 @@ class Connection:
         self._following: tuple[str, Callable[[OutFrame], bool]] | None = None
         # Frames of the channel, kept back in order: until the caller of `follow` has sent what
         # goes first (`forward_from_now`), and from a copy of a line of the socket's party that
-        # came while an ack was due until that line's ack is out (a sender hears its ack first).
+        # came while a line of its chat awaited its ack until an ack reaches its seq (a sender
+        # hears its ack first: `_waits_for_its_ack`).
         # Only from such a copy on: under load an ack can take a second, and an advisor writing
         # in ten chats nearly always has one due; what the others send is not held for it.
         self._kept: list[OutFrame] | None = None
