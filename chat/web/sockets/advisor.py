@@ -27,6 +27,7 @@ EXPIRY_CHECK_S = 1.0
 
 class AdvisorConnection(Connection):
     parsers = ADVISOR_FRAMES
+    own_senders = frozenset({"advisor", "note"})
 
     def __init__(
         self, live: Live, websocket: WebSocket, settings: Settings, user: User, expires: datetime | None
@@ -78,9 +79,6 @@ class AdvisorConnection(Connection):
                 return False
             self.seen[frame.chat] = frame.seq
         return True
-
-    def own_copy(self, frame: OutFrame) -> MessageOut | None:
-        return frame if isinstance(frame, MessageOut) and frame.sender in ("advisor", "note") else None
 
     def ended_by(self, frame: SignedOut) -> bool:
         return frame.session is None or frame.session == self.session

@@ -41,6 +41,7 @@ class Connection:
     """One accepted socket. Subclasses decide what each decoded frame asks of the live service."""
 
     parsers: Mapping[str, Parser]
+    own_senders: frozenset[str] = frozenset()  # the `sender` of this socket's party's lines
 
     def __init__(self, live: Live, websocket: WebSocket, *, rate: float, close_after_s: float) -> None:
         self.live = live
@@ -154,10 +155,6 @@ class Connection:
         """Whether the sessions that ended include this socket's."""
         return True
 
-    def own_copy(self, frame: OutFrame) -> MessageOut | None:
-        """The frame, when it may be the copy of a line this socket sent."""
-        return None
-
     async def _refuse(self, error: ProtocolError) -> None:
         # The code says what went wrong; never the text the client sent.
         log.info("refused frame: %s", error.code)
@@ -230,10 +227,11 @@ class Connection:
         newer than every ack out in its chat while a line of the chat awaits one. (A line of
         the same party from another of its sockets waits for an ack at most; a repeated line's
         ack carries its old seq and lets nothing newer go; a copy after its ack passes.)"""
-        copy = self.own_copy(frame)
-        if copy is None or copy.chat not in self._acks_due:
+        if not isinstance(frame, MessageOut) or frame.sender not in self.own_senders:
             return False
-        return copy.seq > self._acked_up_to.get(copy.chat, 0)
+        if frame.chat not in self._acks_due:
+            return False
+        return frame.seq > self._acked_up_to.get(frame.chat, 0)
 
     def _pass_on_kept(self) -> None:
         if not self._forwarding or not self._kept:

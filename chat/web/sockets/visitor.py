@@ -32,6 +32,7 @@ from chat.wire.outgoing import Closed, MessageOut, OutFrame
 
 class VisitorConnection(Connection):
     parsers = VISITOR_FRAMES
+    own_senders = frozenset({"visitor"})
 
     def __init__(self, live: Live, websocket: WebSocket, settings: Settings, address: str) -> None:
         super().__init__(live, websocket, rate=settings.visitor_rate, close_after_s=settings.rate_close_after_s)
@@ -127,9 +128,6 @@ class VisitorConnection(Connection):
                 return False
             self.seen_seq = frame.seq
         return True
-
-    def own_copy(self, frame: OutFrame) -> MessageOut | None:
-        return frame if isinstance(frame, MessageOut) and frame.sender == "visitor" else None
 
     async def closed(self) -> None:
         self._stop_deadline()
