@@ -127,4 +127,4 @@ class RedisBroker:
 
 async def _close(pubsub: PubSub) -> None:
     with contextlib.suppress(RedisError, OSError):  # a connection already gone is closed enough
-        await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+        await pubsub.aclose()
