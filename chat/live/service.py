@@ -175,9 +175,11 @@ class LiveService:
 
     async def _route(self) -> None:
         core = self._core
-        async with core.lock:
-            await core.dispatch(core.clock.now())
-        self._queue.soon()
+        try:
+            async with core.lock:
+                await core.dispatch(core.clock.now())
+        finally:
+            self._queue.soon()  # even after a failed transaction: the ones before it assigned chats
 
     async def _dispatch_when_woken(self) -> None:
         while True:

@@ -10,6 +10,7 @@ The builders at the end make frames from stored rows, formatting times in the se
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -257,13 +258,29 @@ def _wire(value: Any) -> Any:
     return value
 
 
+_Plan = tuple[tuple[str, str, bool], ...]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(kind: type) -> _Plan:
+    """A dataclass's fields as (attribute, wire name, omitted when None), worked out once a
+    class: `dataclasses.fields` builds its answer anew on every call, for every frame."""
+    plan = _PLANS.get(kind)
+    if plan is None:
+        plan = _PLANS[kind] = tuple(
+            (spec.name, WIRE_NAMES.get(spec.name, spec.name), bool(spec.metadata.get("omit_none")))
+            for spec in fields(kind)
+        )
+    return plan
+
+
 def _fields(value: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for spec in fields(value):
-        item = getattr(value, spec.name)
-        if item is None and spec.metadata.get("omit_none"):
+    for name, wire_name, omit_none in _plan(type(value)):
+        item = getattr(value, name)
+        if item is None and omit_none:
             continue
-        out[WIRE_NAMES.get(spec.name, spec.name)] = _wire(item)
+        out[wire_name] = _wire(item)
     return out
 
 
@@ -280,8 +297,10 @@ def encode(frame: OutFrame) -> str:
 # -- built from stored rows -----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def at(t: datetime, tz: ZoneInfo) -> str:
-    """ISO 8601 with the service time zone's offset."""
+    """ISO 8601 with the service time zone's offset. Cached: a line's time is formatted for
+    each party's copy, and a batch of lines shares one time."""
     return t.astimezone(tz).isoformat(timespec="seconds")
 
 
