@@ -137,10 +137,12 @@ async def histories(session: AsyncSession, *, chat_ids: Sequence[str]) -> dict[s
     return found
 
 
-async def count_messages(session: AsyncSession, *, chat_id: str) -> int:
+async def line_counts(session: AsyncSession, *, chat_ids: Sequence[str]) -> dict[str, int]:
+    """How many lines each chat has, the visitor's and the advisors' (not notes), in one query."""
     result = await session.execute(
-        select(func.count())
-        .select_from(Message)
-        .where(Message.chat_id == chat_id, Message.sender.in_(("visitor", "advisor")))  # type: ignore[attr-defined]
+        select(col(Message.chat_id), func.count())
+        .where(col(Message.chat_id).in_(chat_ids), col(Message.sender).in_(("visitor", "advisor")))
+        .group_by(col(Message.chat_id))
     )
-    return int(result.scalar_one())
+    counts: dict[str, int] = {chat_id: count for chat_id, count in result.all()}
+    return {chat_id: counts.get(chat_id, 0) for chat_id in chat_ids}

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from storage.messages import count_messages
+from storage.messages import line_counts
 from storage.tables import Chat, ChatStatistic, Feedback, RefusedAttempt
+
+_RECORDS = cast(Table, ChatStatistic.__table__)  # type: ignore[attr-defined]
 
 
 def _hour_bucket(t: datetime) -> datetime:
     return t.replace(minute=0, second=0, microsecond=0)
 
 
-async def record_ended_chat(session: AsyncSession, *, chat: Chat, now: datetime, tz: ZoneInfo) -> None:
-    """Write the chat's statistics record and link it from the chat (a link the purge cuts)."""
+async def record_ended_chats(session: AsyncSession, *, chats: Sequence[Chat], now: datetime, tz: ZoneInfo) -> None:
+    """Write each ended chat's statistics record and link it from the chat (a link the purge
+    cuts): one count, one insert and one update for the lot."""
+    counts = await line_counts(session, chat_ids=[chat.id for chat in chats])
+    ids = await session.scalars(
+        insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True),
+        [_record(chat, counts[chat.id], now, tz) for chat in chats],
+    )
+    for chat, record_id in zip(chats, ids.all(), strict=True):
+        chat.statistic_id = record_id
+        session.add(chat)
+
+
+def _record(chat: Chat, line_count: int, now: datetime, tz: ZoneInfo) -> dict[str, object]:
     arrived_local = chat.arrived_at.astimezone(tz)
     wait_end = chat.assigned_at or now
-    record = ChatStatistic(
+    return dict(
         hour_bucket=_hour_bucket(chat.arrived_at),
         local_hour=arrived_local.hour,
         weekday=arrived_local.weekday(),
@@ -33,12 +50,8 @@ async def record_ended_chat(session: AsyncSession, *, chat: Chat, now: datetime,
         wait_s=round((wait_end - chat.arrived_at).total_seconds()),
         duration_s=round((now - chat.assigned_at).total_seconds()) if chat.assigned_at else None,
         organisation_id=chat.serving_organisation_id,
-        message_count=await count_messages(session, chat_id=chat.id),
+        message_count=line_count,
     )
-    session.add(record)
-    await session.flush()
-    chat.statistic_id = record.id
-    session.add(chat)
 
 
 async def save_feedback(

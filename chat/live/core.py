@@ -254,14 +254,12 @@ class Core:
             ending.chat.ended = True  # lines still queued are refused (chat_ended), not stored after the end
         try:
             async with self.db.transaction() as session:
-                rows = []
-                for ending in endings:
-                    row = await chats.chat_by_id(session, chat_id=ending.chat.id)
-                    assert row is not None
-                    await chats.end_chat(session, chat=row, status=next_state(ending.chat.status, ending.event),
-                                         ended_by=ending.by, reason=ending.reason, outcome=ending.outcome, now=now)
-                    await statistics.record_ended_chat(session, chat=row, now=now, tz=self.tz)
-                    rows.append(row)
+                rows = await chats.end_chats(session, closings=[
+                    chats.Closing(ending.chat.id, next_state(ending.chat.status, ending.event), ending.by,
+                                  ending.reason, ending.outcome)
+                    for ending in endings
+                ], now=now)
+                await statistics.record_ended_chats(session, chats=rows, now=now, tz=self.tz)
         except BaseException:
             for ending in endings:
                 ending.chat.ended = False  # not ended after all: the chat goes on

@@ -16,7 +16,7 @@ from sqlmodel import select
 from chat.live.commands import CloseChat, StartChat
 from chat.wire.errors import ChatEnded, NotYours, Unavailable
 from chat.wire.outgoing import Queued
-from storage.tables import Chat
+from storage.tables import Chat, ChatStatistic
 from tests.refusals import accept_inserts, refuse_inserts
 from tests.service import Service, running, send, until
 
@@ -101,6 +101,8 @@ async def test_every_start_of_a_burst_hears_its_own_queued(tmp_path: Path, count
 async def test_closes_sent_together_end_their_chats_in_one_transaction(service: Service) -> None:
     talks = [await service.chat("anna"), await service.chat("bertil", language="sv"),
              await service.chat("chloe", language="en")]
+    await send(talks[0].visitor, {"type": "message", "id": "m1", "text": "Hei"})
+    await until(talks[0].advisor, "message")
     commits: list[object] = []
 
     def count(connection: object) -> None:
@@ -108,16 +110,22 @@ async def test_closes_sent_together_end_their_chats_in_one_transaction(service: 
 
     event.listen(service.db.engine.sync_engine, "commit", count)
     try:
-        await asyncio.gather(*(service.live.run(CloseChat(name, talk.chat, "answered"))
-                               for name, talk in zip(("anna", "bertil", "chloe"), talks, strict=True)))
+        with statements(service, "") as sent:
+            await asyncio.gather(*(service.live.run(CloseChat(name, talk.chat, "answered"))
+                                   for name, talk in zip(("anna", "bertil", "chloe"), talks, strict=True)))
     finally:
         event.remove(service.db.engine.sync_engine, "commit", count)
     assert len(commits) == 1
+    # The chats' rows and their line counts are read once for the batch, not once a close.
+    assert [s.split()[0].upper() for s in sent].count("SELECT") == 2
     for talk in talks:
         assert (await until(talk.visitor, "ended"))["by"] == "advisor"
     async with service.db.transaction() as session:
         ended = (await session.execute(select(Chat).where(Chat.status == "ended"))).scalars().all()
         assert sorted(chat.outcome or "" for chat in ended) == ["answered"] * 3
+        records = {r.id: r for r in (await session.execute(select(ChatStatistic))).scalars().all()}
+        lines = {chat.id: records[chat.statistic_id].message_count for chat in ended if chat.statistic_id}
+    assert lines == {talks[0].chat: 1, talks[1].chat: 0, talks[2].chat: 0}
 
 
 async def test_a_close_refused_in_a_batch_fails_alone(service: Service) -> None:
