@@ -39,8 +39,9 @@ class Standings:
 
     A position counts the competing chats ahead, so a chat that sorts after every chat already
     standing changes nobody else's: it joins in a few steps per kind of demand, whatever the
-    length of the queue. Any other change (a chat leaving or returning, an advisor coming or
-    going) needs new Standings, built from the whole queue in O(n log n).
+    length of the queue. Chats leaving (handed out, gone) cost one pass over the rest, counting
+    their positions again without sorting. Any other change (a chat returning, an advisor coming
+    or going) needs new Standings, built from the whole queue in O(n log n).
     """
 
     def __init__(self, chats: Iterable[WaitingChat], advisors: Sequence[AdvisorState]) -> None:
@@ -48,6 +49,15 @@ class Standings:
         self._groups = _Groups(AdvisorIndex(advisors))
         group_of = [self._groups.of(chat) for chat in self.ordered]
         self._rivals = self._groups.rivals()
+        sizes = Counter(group_of)
+        self._seen = [sizes[group] for group in range(len(self._rivals))]
+        self.position = _count(self.ordered, group_of, self._rivals, sizes)
+
+    def without(self, leaving: set[ChatId]) -> None:
+        """Take these chats out: the rest keep their order, and their positions are counted again
+        in one pass."""
+        self.ordered = [chat for chat in self.ordered if chat.id not in leaving]
+        group_of = [self._groups.of(chat) for chat in self.ordered]
         sizes = Counter(group_of)
         self._seen = [sizes[group] for group in range(len(self._rivals))]
         self.position = _count(self.ordered, group_of, self._rivals, sizes)

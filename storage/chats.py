@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import select as select_columns  # sqlmodel's select takes at most four
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, func, select
 
@@ -15,6 +16,7 @@ from routing.lifecycle import ChatState
 from storage.tables import Chat, ChatHandler
 
 _CHATS = cast(Table, Chat.__table__)  # type: ignore[attr-defined]
+_HANDLERS = cast(Table, ChatHandler.__table__)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -57,36 +59,61 @@ async def chats_with_status(session: AsyncSession, *, statuses: Sequence[ChatSta
 
 
 @dataclass(frozen=True)
+class ChatSummary:
+    """What handing a chat out needs of its row: whether it still waits, and its card's facts."""
+
+    id: str
+    status: str
+    topic: str
+    language: str
+    arrived_at: datetime
+    assigned_at: datetime | None
+
+
+async def summaries_to_change(session: AsyncSession, *, chat_ids: Sequence[str]) -> dict[str, ChatSummary]:
+    """The chats' summaries by id, locked like `chats_to_change`, read without the ORM: a
+    routing decision hands out dozens at once."""
+    c = _CHATS.c
+    result = await session.execute(
+        select_columns(c.id, c.status, c.topic, c.language, c.arrived_at, c.assigned_at)
+        .where(c.id.in_(chat_ids)).with_for_update()
+    )
+    return {row.id: ChatSummary(*row) for row in result}
+
+
+@dataclass(frozen=True)
 class Handover:
     """One chat handed to one advisor, in the state the caller's lifecycle gives."""
 
-    chat: Chat
+    chat: ChatSummary
     status: ChatState
     user_id: int
     organisation_id: int
 
 
 async def assign_chats(session: AsyncSession, *, handovers: Sequence[Handover], now: datetime) -> None:
-    """Hand each chat to its advisor and remember that they handled it: a few statements for
-    the lot, however many."""
+    """Hand each chat to its advisor and remember that they handled it: three statements for
+    the lot, however many, and no ORM object."""
+    if not handovers:
+        return
     known = await session.execute(
         select(col(ChatHandler.chat_id), col(ChatHandler.user_id)).where(
             col(ChatHandler.chat_id).in_([h.chat.id for h in handovers])
         )
     )
     handled = {(chat_id, user_id) for chat_id, user_id in known.all()}
-    for handover in handovers:
-        chat = handover.chat
-        chat.status = handover.status
-        chat.advisor_id = handover.user_id
-        chat.serving_organisation_id = handover.organisation_id
-        chat.assigned_at = chat.assigned_at or now
-        chat.target_kind = chat.target_value = None
-        chat.excluded_user_id = None
-        session.add(chat)
-        if (chat.id, handover.user_id) not in handled:
-            session.add(ChatHandler(chat_id=chat.id, user_id=handover.user_id))
-    await session.flush()
+    await session.execute(
+        update(_CHATS).where(_CHATS.c.id == bindparam("chat")).values(
+            status=bindparam("new_status"), advisor_id=bindparam("advisor"),
+            serving_organisation_id=bindparam("organisation"), assigned_at=bindparam("assigned"),
+            target_kind=None, target_value=None, excluded_user_id=None,
+        ),
+        [{"chat": h.chat.id, "new_status": h.status, "advisor": h.user_id, "organisation": h.organisation_id,
+          "assigned": h.chat.assigned_at or now} for h in handovers],
+    )
+    new = [{"chat_id": h.chat.id, "user_id": h.user_id} for h in handovers if (h.chat.id, h.user_id) not in handled]
+    if new:
+        await session.execute(insert(_HANDLERS), new)
 
 
 async def requeue_chat(

@@ -5,10 +5,13 @@ When a campaign's queue waits, every advisor closing a chat frees a place the ne
 takes at once; each close its own transaction under the lock had made fifty advisors closing
 together wait for one another, and the next chat for all of them. Durable before announced
 holds close by close: `ended` goes out, and the close is answered, once the transaction has
-committed; a failed transaction ends none of its chats, and each close is `unavailable`.
+committed; a failed transaction ends none of its chats, and each close is `unavailable`. The
+freed places are handed out in the same hold of the lock, straight after.
 """
 
 from __future__ import annotations
+
+import logging
 
 from chat.live import advisor_commands as advisor
 from chat.live.batches import Pending
@@ -18,6 +21,7 @@ from chat.wire.errors import ChatEnded, ProtocolError
 from routing.lifecycle import ChatEvent
 from storage.errors import STORAGE_FAILURES
 
+log = logging.getLogger("neuvo.live")
 MAX_BATCH = 200
 REFUSED: tuple[type[Exception], ...] = (ProtocolError, *STORAGE_FAILURES)
 Close = Pending[CloseChat, None]
@@ -48,6 +52,12 @@ async def settle(core: Core, batch: list[Close]) -> None:
             return
         for pending, _ in endings.values():
             pending.answer(None)
+        # The places just freed go to the queue before anything else takes the lock: left to the
+        # woken dispatcher, they waited for the next batch of closes, and the queue with them.
+        try:
+            await core.dispatch(core.clock.now())
+        except STORAGE_FAILURES as error:
+            log.error("dispatch after closes failed: %s", type(error).__name__)  # woken: it tries again
 
 
 async def _ending(core: Core, close: CloseChat, endings: dict[str, tuple[Close, Ending]]) -> Ending | None:

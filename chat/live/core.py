@@ -222,7 +222,7 @@ class Core:
 
     async def _assign(self, decided: list[tuple[LiveChat, AdvisorPresence]], now: datetime) -> None:
         async with self.db.transaction() as session:
-            rows = await chats.chats_to_change(session, chat_ids=[chat.id for chat, _ in decided])
+            rows = await chats.summaries_to_change(session, chat_ids=[chat.id for chat, _ in decided])
             # Several processes: an owner that lost its lease unnoticed may still be routing; the
             # database decides, so a chat is never handed out twice.
             still = [(chat, presence) for chat, presence in decided if rows[chat.id].status == ChatState.WAITING]

@@ -120,17 +120,29 @@ class AdvisorPresence:
 
 class _Queue:
     """The waiting chats in queue order with their positions (routing's `Standings`), and how
-    many wait from each address. A chat joining at the back is added in a few steps; any other
-    change makes the live state drop this and build it again when next asked."""
+    many wait from each address. A chat joining at the back is added in a few steps; chats
+    leaving are taken out together, in one pass, when the queue is next asked about (a routing
+    decision hands out dozens at once); any other change makes the live state drop this and
+    build it again when next asked."""
 
     def __init__(self, chats: list[LiveChat], advisors: list[AdvisorState]) -> None:
         self.standings = Standings((chat.as_waiting() for chat in chats), advisors)
         by_id = {chat.id: chat for chat in chats}
         self.chats = [by_id[waiting.id] for waiting in self.standings.ordered]
         self.addresses = Counter(chat.address for chat in chats)
+        self.leaving: set[str] = set()
+
+    def settled(self) -> _Queue:
+        """This queue, with the chats that left since it was last asked taken out."""
+        if self.leaving:
+            self.standings.without(self.leaving)
+            self.addresses.subtract(chat.address for chat in self.chats if chat.id in self.leaving)
+            self.chats = [chat for chat in self.chats if chat.id not in self.leaving]
+            self.leaving = set()
+        return self
 
     def join(self, chat: LiveChat) -> bool:
-        if not self.standings.join(chat.as_waiting()):
+        if not self.settled().standings.join(chat.as_waiting()):
             return False
         self.chats.append(chat)
         self.addresses[chat.address] += 1
@@ -176,10 +188,14 @@ class LiveState:
     def _current(self) -> _Queue:
         if self._queue is None:
             self._queue = _Queue([c for c in self._chats.values() if c.waiting], self.advisor_states())
-        return self._queue
+        return self._queue.settled()
 
     def _queue_changed(self) -> None:
         self._queue = None
+
+    def _left_queue(self, chat: LiveChat) -> None:
+        if self._queue is not None:
+            self._queue.leaving.add(chat.id)
 
     def advisor(self, username: str) -> AdvisorPresence | None:
         return self._advisors.get(username)
@@ -204,7 +220,7 @@ class LiveState:
         presence.chats.add(chat.id)
         presence.idle_since = now
         self.week_counts[presence.organisation] = self.week_counts.get(presence.organisation, 0) + 1
-        self._queue_changed()
+        self._left_queue(chat)
 
     def requeued(self, chat: LiveChat, *, target: Target | None, excluded: str | None) -> None:
         chat.status = next_state(chat.status, ChatEvent.REQUEUE)
@@ -220,7 +236,7 @@ class LiveState:
     def ended(self, chat: LiveChat, *, now: datetime, handled_s: float | None) -> None:
         self._chats.pop(chat.id, None)
         if chat.waiting:
-            self._queue_changed()
+            self._left_queue(chat)
         presence = self._leave_advisor(chat)
         if presence is not None:
             presence.past_chats.add(chat.id)

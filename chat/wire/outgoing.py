@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from storage.chats import ChatSummary
 from storage.messages import NewLine
 from storage.tables import Chat, Message
 
@@ -315,7 +316,7 @@ def message_out(message: Message | NewLine, tz: ZoneInfo, *, chat: str | None = 
                       chat=chat)
 
 
-def chat_card(chat: Chat, history: Sequence[Message], now: datetime, tz: ZoneInfo) -> ChatCard:
+def chat_card(chat: Chat | ChatSummary, history: Sequence[Message], now: datetime, tz: ZoneInfo) -> ChatCard:
     waited_until = chat.assigned_at or now
     return ChatCard(
         id=chat.id,

@@ -115,6 +115,22 @@ def test_chats_joining_at_the_back_get_the_positions_of_the_whole_queue(
     assert [c.id for c in standings.ordered] == [c.id for c in ordered]
 
 
+@given(chat_lists(max_size=40), advisor_lists(), st.sets(st.integers(0, 39)), st.integers(0, 40))
+def test_chats_leaving_leave_the_positions_of_the_queue_without_them(
+    chats: list[WaitingChat], advisors: list[AdvisorState], gone: set[int], standing: int
+) -> None:
+    ordered = order(chats)
+    leaving = {c.id for n, c in enumerate(ordered) if n in gone}
+    standings = Standings(ordered[:standing], advisors)
+    standings.without(leaving)
+    for later in ordered[standing:]:
+        if later.id not in leaving:
+            assert standings.join(later)
+    rest = [c for c in chats if c.id not in leaving]
+    assert standings.position == positions(rest, advisors)
+    assert [c.id for c in standings.ordered] == [c.id for c in order(rest)]
+
+
 def test_a_chat_that_sorts_before_the_back_does_not_join() -> None:
     standings = Standings([chat("fi1", 5)], [FINNISH])
     assert not standings.join(chat("back", 0, excluded="both"))
