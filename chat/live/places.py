@@ -26,6 +26,7 @@ from routing.types import AdvisorState
 
 log = logging.getLogger("neuvo.live")
 ANNOUNCE_EVERY_S = 0.25
+ANNOUNCED_AT_A_TIME = 200
 
 
 class Places:
@@ -63,17 +64,37 @@ class QueueAnnouncer:
             await self._due.wait()
             self._due.clear()
             try:
-                async with core.lock:
-                    await self.publish(core, core.clock.now())
+                await self.publish(core)
             except Exception:
                 log.exception("announcing the queue failed")  # the next change tries again
             await asyncio.sleep(ANNOUNCE_EVERY_S)
 
-    async def publish(self, core: Core, now: datetime) -> None:
-        """Tell visitors whose place or estimate changed, and advisors when the queue did."""
+    async def publish(self, core: Core) -> None:
+        """Tell visitors whose place or estimate changed, and advisors when the queue did.
+
+        A campaign's queue is thousands long: its visitors are told ANNOUNCED_AT_A_TIME at a
+        time, each slice under the lock with the places as they are then, and the loop is let
+        go between slices, so that a routing decision or a line waits for one slice at most,
+        not for the whole queue. Each slice is told the places as they are when it is told.
+        """
         waiting = core.state.waiting()
+        for first in range(0, len(waiting), ANNOUNCED_AT_A_TIME):
+            async with core.lock:
+                await self._tell(core, waiting[first:first + ANNOUNCED_AT_A_TIME], core.clock.now())
+            await asyncio.sleep(0)
+        async with core.lock:
+            now = core.clock.now()
+            queue = core.state.waiting()
+            head = queue[0].id if queue else None
+            if (len(queue), head) != self._seen:
+                self._seen = (len(queue), head)
+                await core.to_all_advisors(queue_frame(core, now))
+
+    async def _tell(self, core: Core, chats: list[LiveChat], now: datetime) -> None:
         places = Places(core, now)
-        for chat in waiting:
+        for chat in chats:
+            if not chat.waiting or core.state.chat(chat.id) is not chat:
+                continue  # handed out or gone since the slice was taken
             position, wait = places.of(chat)
             if chat.position is None:
                 core.state.placed(chat, position, wait)
@@ -81,10 +102,6 @@ class QueueAnnouncer:
             elif (position, wait) != (chat.position, chat.estimate):
                 core.state.placed(chat, position, wait)
                 await core.to_visitor(chat.id, Position(position=position, estimated_wait_s=wait))
-        head = waiting[0].id if waiting else None
-        if (len(waiting), head) != self._seen:
-            self._seen = (len(waiting), head)
-            await core.to_all_advisors(queue_frame(core, now))
 
 
 def queue_frame(core: Core, now: datetime) -> QueueOut:
