@@ -68,6 +68,7 @@ class ChatSummary:
     language: str
     arrived_at: datetime
     assigned_at: datetime | None
+    last_seq: int  # 0: no line yet
 
 
 async def summaries_to_change(session: AsyncSession, *, chat_ids: Sequence[str]) -> dict[str, ChatSummary]:
@@ -75,7 +76,7 @@ async def summaries_to_change(session: AsyncSession, *, chat_ids: Sequence[str])
     routing decision hands out dozens at once."""
     c = _CHATS.c
     result = await session.execute(
-        select_columns(c.id, c.status, c.topic, c.language, c.arrived_at, c.assigned_at)
+        select_columns(c.id, c.status, c.topic, c.language, c.arrived_at, c.assigned_at, c.last_seq)
         .where(c.id.in_(chat_ids)).with_for_update()
     )
     return {row.id: ChatSummary(*row) for row in result}
@@ -92,16 +93,18 @@ class Handover:
 
 
 async def assign_chats(session: AsyncSession, *, handovers: Sequence[Handover], now: datetime) -> None:
-    """Hand each chat to its advisor and remember that they handled it: three statements for
-    the lot, however many, and no ORM object."""
+    """Hand each chat to its advisor and remember that they handled it: a few statements for
+    the lot, however many, and no ORM object. Only a chat handed out before can have handlers
+    already (a campaign's new chats have none: nothing to read)."""
     if not handovers:
         return
-    known = await session.execute(
-        select(col(ChatHandler.chat_id), col(ChatHandler.user_id)).where(
-            col(ChatHandler.chat_id).in_([h.chat.id for h in handovers])
+    handled: set[tuple[str, int]] = set()
+    again = [h.chat.id for h in handovers if h.chat.assigned_at is not None]
+    if again:
+        known = await session.execute(
+            select(col(ChatHandler.chat_id), col(ChatHandler.user_id)).where(col(ChatHandler.chat_id).in_(again))
         )
-    )
-    handled = {(chat_id, user_id) for chat_id, user_id in known.all()}
+        handled = {(chat_id, user_id) for chat_id, user_id in known.all()}
     await session.execute(
         update(_CHATS).where(_CHATS.c.id == bindparam("chat")).values(
             status=bindparam("new_status"), advisor_id=bindparam("advisor"),

@@ -233,14 +233,14 @@ class Core:
                                presence.organisation_id)
                 for chat, presence in still
             ], now=now)
-            histories = await messages.histories(session, chat_ids=[chat.id for chat, _ in still])
+            said = [chat.id for chat, _ in still if rows[chat.id].last_seq > 0]  # a new chat has no history
+            histories = await messages.histories(session, chat_ids=said) if said else {}
         for chat, presence in still:
             self.state.assigned(chat, presence, now)
             await self.to_visitor(chat.id, VisitorAssigned(
                 advisor=AdvisorCard(name=presence.name, organisation=presence.organisation_name)))
-            await self.to_advisor(
-                presence.username, AdvisorAssigned(chat=chat_card(rows[chat.id], histories[chat.id], now, self.tz))
-            )
+            card = chat_card(rows[chat.id], histories.get(chat.id, []), now, self.tz)
+            await self.to_advisor(presence.username, AdvisorAssigned(chat=card))
 
     async def end(
         self, chat: LiveChat, *, event: ChatEvent, by: str, reason: str | None, outcome: str | None = None
