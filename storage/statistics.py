@@ -23,12 +23,15 @@ def _hour_bucket(t: datetime) -> datetime:
 
 async def record_ended_chats(session: AsyncSession, *, chats: Sequence[Chat], now: datetime, tz: ZoneInfo) -> None:
     """Write each ended chat's statistics record and link it from the chat (a link the purge
-    cuts): one count, one insert and one update for the lot."""
-    counts = await line_counts(session, chat_ids=[chat.id for chat in chats])
-    ids = await session.scalars(
-        insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True),
-        [_record(chat, counts[chat.id], now, tz) for chat in chats],
-    )
+    cuts): one count and one insert for the lot, the links going out with the chats' other
+    changes in one update when the session flushes. (On SQLite the insert is a statement a
+    record: SQLAlchemy pairs RETURNING rows with their records there only a row at a time.)"""
+    with session.no_autoflush:  # neither reads a chat: their changes can wait for the links
+        counts = await line_counts(session, chat_ids=[chat.id for chat in chats])
+        ids = await session.scalars(
+            insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True),
+            [_record(chat, counts[chat.id], now, tz) for chat in chats],
+        )
     for chat, record_id in zip(chats, ids.all(), strict=True):
         chat.statistic_id = record_id
         session.add(chat)
