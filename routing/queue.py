@@ -48,16 +48,16 @@ class Standings:
         self.ordered = order(chats)
         self._groups = _Groups(AdvisorIndex(advisors))
         group_of = [self._groups.of(chat) for chat in self.ordered]
-        self._rivals = self._groups.rivals()
-        sizes = Counter(group_of)
-        self._seen = [sizes[group] for group in range(len(self._rivals))]
-        self.position = _count(self.ordered, group_of, self._rivals, sizes)
+        self._rivals = self._groups.rivals()  # after every chat's group is known
+        self._count_all(group_of)
 
     def without(self, leaving: set[ChatId]) -> None:
         """Take these chats out: the rest keep their order, and their positions are counted again
         in one pass."""
         self.ordered = [chat for chat in self.ordered if chat.id not in leaving]
-        group_of = [self._groups.of(chat) for chat in self.ordered]
+        self._count_all([self._groups.of(chat) for chat in self.ordered])
+
+    def _count_all(self, group_of: list[int]) -> None:
         sizes = Counter(group_of)
         self._seen = [sizes[group] for group in range(len(self._rivals))]
         self.position = _count(self.ordered, group_of, self._rivals, sizes)

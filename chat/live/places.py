@@ -75,7 +75,7 @@ class QueueAnnouncer:
         A campaign's queue is thousands long: its visitors are told ANNOUNCED_AT_A_TIME at a
         time, each slice under the lock with the places as they are then, and the loop is let
         go between slices, so that a routing decision or a line waits for one slice at most,
-        not for the whole queue. Each slice is told the places as they are when it is told.
+        not for the whole queue.
         """
         waiting = core.state.waiting()
         for first in range(0, len(waiting), ANNOUNCED_AT_A_TIME):
